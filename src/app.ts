@@ -1,0 +1,133 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type NextFunction, type Request, type Response } from "express";
+import session from "express-session";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { authRoutes } from "./auth/auth.routes.js";
+import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttle.js";
+import { createPassport } from "./auth/passport.js";
+import type { Config } from "./config.js";
+import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
+import type { Database } from "./db/database.js";
+import { healthRoutes } from "./health/health.routes.js";
+import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
+import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { exposeFlash } from "./http/flash.js";
+import { requestLogger } from "./http/logger.js";
+import { DatabaseSessionStore } from "./http/session-store.js";
+import { profileRoutes } from "./users/profile.routes.js";
+import { usersRoutes } from "./users/users.routes.js";
+import "./http/current-user.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const SESSION_COOKIE = "claimant.sid";
+
+export interface AppOptions {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  sessionSecret: string;
+  throttleLimits?: ThrottleLimits;
+  isShuttingDown?: () => boolean;
+}
+
+export interface App {
+  express: express.Express;
+  sessionStore: DatabaseSessionStore;
+}
+
+export function createApp(options: AppOptions): App {
+  const { db, config } = options;
+  const app = express();
+  const sessionStore = new DatabaseSessionStore(db.prisma, config.sessionMaxAgeMs);
+  const auth = createPassport(db.prisma, options.throttleLimits ?? defaultThrottleLimits);
+
+  app.set("trust proxy", config.trustProxy);
+  app.set("view engine", "ejs");
+  app.set("views", path.join(root, "views"));
+  app.disable("x-powered-by");
+  if (config.env === "production") app.set("view cache", true);
+
+  app.use(requestLogger(options.logger));
+  app.use(securityHeaders(config));
+  app.use(
+    "/static",
+    express.static(path.join(root, "public"), { maxAge: config.env === "production" ? "1h" : 0 }),
+  );
+  app.use(healthRoutes(db, options.isShuttingDown ?? (() => false)));
+
+  app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 }));
+  app.use(express.json({ limit: "1mb" }));
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: options.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: "lax",
+        // "auto" marks the cookie Secure whenever the request arrived over TLS (trust proxy decides).
+        secure: config.cookieSecure,
+        maxAge: config.sessionMaxAgeMs,
+      },
+    }),
+  );
+  app.use(auth.initialize());
+  app.use(auth.session());
+  app.use(csrfProtection);
+  app.use(exposeCsrfToken);
+  app.use(exposeFlash);
+  app.use((req, res, next) => {
+    res.locals.currentUser = req.user;
+    res.locals.currentPath = req.path;
+    res.locals.values = {};
+    res.locals.errors = {};
+    next();
+  });
+  app.use(requirePasswordChange);
+
+  app.use(authRoutes(db.prisma, auth));
+  app.use(dashboardRoutes());
+  app.use("/profile", profileRoutes(db.prisma));
+  app.use("/admin/users", usersRoutes(db.prisma));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(config.env === "development"));
+  return { express: app, sessionStore };
+}
+
+function securityHeaders(config: Config) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        ...(config.cookieSecure === true ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.cookieSecure === true,
+  });
+}
+
+/** A user with an admin-set password must choose their own before doing anything else. */
+function requirePasswordChange(req: Request, res: Response, next: NextFunction) {
+  if (!req.user?.mustChangePassword) return next();
+  if (req.path === "/profile/password" || req.path === "/logout") return next();
+  if (req.method === "GET" && !req.path.startsWith("/api/")) return res.redirect("/profile/password");
+  res
+    .status(403)
+    .json({ error: { code: "password_change_required", message: "Choose a new password first." } });
+}

@@ -1,0 +1,75 @@
+// Typed errors thrown by services and turned into HTTP answers in one place (src/http/error-handler.ts).
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = "not_found";
+  constructor(message = "That page or item does not exist, or you do not have access to it.") {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = "unauthorized";
+  constructor(message = "Log in, or send a valid API token.") {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code = "forbidden";
+  constructor(message = "Your role does not allow this. Ask an admin if you need access.") {
+    super(message);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code = "conflict";
+  constructor(
+    message: string,
+    /** The current state, so a client can show what changed. */
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface FieldProblem {
+  field?: string;
+  message: string;
+}
+
+export class InvalidError extends AppError {
+  readonly status = 422;
+  readonly code = "invalid";
+  readonly problems: FieldProblem[];
+  constructor(problems: FieldProblem[] | string, field?: string) {
+    const list = typeof problems === "string" ? [{ field, message: problems }] : problems;
+    super(list.map((problem) => problem.message).join(" "));
+    this.problems = list;
+  }
+  get field(): string | undefined {
+    return this.problems[0]?.field;
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = "too_many_requests";
+  constructor(readonly retryAt: Date) {
+    super(
+      `Too many failed attempts. Try again after ${retryAt.toISOString().slice(11, 16)} UTC ` +
+        `(in about ${Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 60_000))} minutes).`,
+    );
+  }
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil((this.retryAt.getTime() - Date.now()) / 1000));
+  }
+}

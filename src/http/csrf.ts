@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from "express";
+import { csrfSync } from "csrf-sync";
+
+/**
+ * Synchroniser-token CSRF protection (csrf-sync): the token lives in the server-side session.
+ * Forms send it as `_csrf`; page scripts read <meta name="csrf-token"> and send `X-CSRF-Token`.
+ */
+const csrf = csrfSync({
+  getTokenFromRequest: (req) => {
+    const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (typeof fromBody === "string") return fromBody;
+    const header = req.headers["x-csrf-token"];
+    return typeof header === "string" ? header : undefined;
+  },
+  errorConfig: {
+    statusCode: 403,
+    code: "EBADCSRFTOKEN",
+    message: "This form has expired or did not come from this site. Reload the page and try again.",
+  },
+});
+
+export const csrfProtection = csrf.csrfSynchronisedProtection;
+
+/**
+ * Makes the token available to every view as `csrfToken`. It is made only when a view reads it,
+ * so redirects and JSON answers do not create a session for anonymous visitors.
+ */
+export function exposeCsrfToken(req: Request, res: Response, next: NextFunction) {
+  let token: string | undefined;
+  Object.defineProperty(res.locals, "csrfToken", {
+    enumerable: true,
+    get: () => (token ??= csrf.generateToken(req)),
+  });
+  next();
+}

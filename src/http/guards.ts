@@ -1,0 +1,22 @@
+import type { NextFunction, Request, Response } from "express";
+import { ForbiddenError, UnauthorizedError } from "../errors.js";
+import type { RoleName } from "../users/users.schema.js";
+import { wantsJson } from "./negotiation.js";
+
+/**
+ * States which roles a route admits. Logged-out page visits go to /login and come back afterwards;
+ * API calls get 401. A logged-in user of another role gets 403.
+ */
+export function requireRole(...allowed: RoleName[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.user) {
+      if (wantsJson(req) || req.method !== "GET") return next(new UnauthorizedError());
+      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    if (!allowed.includes(req.user.role)) return next(new ForbiddenError());
+    next();
+  };
+}
+
+export const anyRole = ["admin", "researcher", "annotator"] as const satisfies RoleName[];
+export const requireLogin = requireRole(...anyRole);
