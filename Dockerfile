@@ -52,14 +52,9 @@ COPY prisma/migrations ./prisma/migrations
 COPY views ./views
 COPY public ./public
 
-# The compiled code resolves views/, public/ and prisma/migrations relative to its own location
-# (src/app.ts and src/db/migrations.ts go "up" from src/), which in the build output is dist/.
-# These links make both dist/<dir> and /app/<dir> work. The data directory is the only place the
-# app writes to (embedded PGlite), so it is the only one owned by the node user.
-RUN ln -s ../views dist/views \
- && ln -s ../public dist/public \
- && ln -s ../prisma dist/prisma \
- && mkdir -p /app/data \
+# The app finds views/, public/ and prisma/migrations beside package.json (src/paths.ts).
+# The data directory is the only place it writes to (embedded PGlite), so only it belongs to node.
+RUN mkdir -p /app/data \
  && chown node:node /app/data
 
 USER node

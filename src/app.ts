@@ -1,5 +1,4 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response } from "express";
 import session from "express-session";
 import helmet from "helmet";
@@ -11,6 +10,7 @@ import type { Config } from "./config.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
 import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
+import { projectRoot } from "./paths.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
@@ -20,7 +20,6 @@ import { profileRoutes } from "./users/profile.routes.js";
 import { usersRoutes } from "./users/users.routes.js";
 import "./http/current-user.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 export const SESSION_COOKIE = "claimant.sid";
 
 export interface AppOptions {
@@ -45,7 +44,7 @@ export function createApp(options: AppOptions): App {
 
   app.set("trust proxy", config.trustProxy);
   app.set("view engine", "ejs");
-  app.set("views", path.join(root, "views"));
+  app.set("views", path.join(projectRoot, "views"));
   app.disable("x-powered-by");
   if (config.env === "production") app.set("view cache", true);
 
@@ -53,7 +52,7 @@ export function createApp(options: AppOptions): App {
   app.use(securityHeaders(config));
   app.use(
     "/static",
-    express.static(path.join(root, "public"), { maxAge: config.env === "production" ? "1h" : 0 }),
+    express.static(path.join(projectRoot, "public"), { maxAge: config.env === "production" ? "1h" : 0 }),
   );
   app.use(healthRoutes(db, options.isShuttingDown ?? (() => false)));
 

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { projectRoot } from "../paths.js";
 import type { Database, SqlSession } from "./database.js";
 
-export const migrationsDir = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
+export const migrationsDir = path.join(projectRoot, "prisma", "migrations");
 
 /** Any fixed number: every app process asks for the same lock before touching the schema. */
 const MIGRATION_LOCK_KEY = 72_617_001;
