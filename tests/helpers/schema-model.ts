@@ -107,9 +107,9 @@ export function describePrismaSchema(schemaPath = "prisma/schema.prisma"): Set<s
             ? nativeTypes[field.nativeType[0]]!(field.nativeType[1])
             : scalarTypes[field.type]!;
       if (field.isList) type += "[]";
-      lines.add(
-        `column ${table}.${column} ${type} ${field.isRequired ? "NOT NULL" : "NULL"} default ${prismaDefault(field)}`,
-      );
+      // Prisma's migrations create scalar-list columns without NOT NULL, whatever the schema says.
+      const nullability = field.isRequired && !field.isList ? "NOT NULL" : "NULL";
+      lines.add(`column ${table}.${column} ${type} ${nullability} default ${prismaDefault(field)}`);
     }
   }
   for (const index of indexes) {
@@ -212,6 +212,7 @@ function databaseDefault(sql: string | null): string {
   if (sql === null) return "none";
   if (sql.startsWith("nextval(")) return "sequence";
   if (sql === "CURRENT_TIMESTAMP" || sql === "now()") return "now";
+  if (/^ARRAY\[\]::\w+\[\]$/i.test(sql)) return "array []";
   const literal = /^'(.*)'::[\w" ]+$/.exec(sql);
   if (literal) return `value ${literal[1]}`;
   if (/^-?\d+(\.\d+)?$/.test(sql) || sql === "true" || sql === "false") return `value ${sql}`;

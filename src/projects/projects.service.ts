@@ -1,0 +1,230 @@
+import { recordAudit } from "../audit/audit.service.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { assertProjectAccess, visibleProjectsFilter } from "./access.js";
+import type { CreateProjectInput } from "./projects.schema.js";
+
+export const DEFAULT_STANCES = ["favor", "against", "neutral", "unclear"];
+
+export const messages = {
+  nameTaken: "A project with this name exists already. Choose another name.",
+  labelTaken: "This project has that one already.",
+};
+
+/** A stance key is the label in lower case with underscores: "Strongly favor" -> "strongly_favor". */
+export function stanceKey(label: string): string {
+  return label
+    .trim()
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\p{L}\p{N}]+/gu, "_")
+    .replace(/^_|_$/g, "");
+}
+
+export async function createProject(prisma: PrismaClient, actorId: number, input: CreateProjectInput) {
+  return prisma.$transaction(async (tx) => {
+    if (await tx.project.findUnique({ where: { name: input.name } })) {
+      throw new InvalidError(messages.nameTaken, "name");
+    }
+    const stances = input.stances?.length ? input.stances : DEFAULT_STANCES;
+    const project = await tx.project.create({
+      data: {
+        name: input.name,
+        description: input.description,
+        stances: {
+          create: dedupe(stances).map((label, position) => ({ key: stanceKey(label), label, position })),
+        },
+        targets: { create: dedupe(input.targets ?? []).map((name, position) => ({ name, position })) },
+      },
+    });
+    await recordAudit(tx, {
+      actorId,
+      action: "project.create",
+      subjectType: "project",
+      subjectId: project.id,
+      after: project,
+    });
+    return project;
+  });
+}
+
+function dedupe(items: string[]): string[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function listProjects(db: DbClient, user: CurrentUser) {
+  return db.project.findMany({
+    where: visibleProjectsFilter(user),
+    orderBy: { name: "asc" },
+    include: { _count: { select: { articles: true, members: true } } },
+  });
+}
+
+/** The project with its labels, targets and members, for someone allowed to see it. */
+export async function getProject(db: DbClient, user: CurrentUser, projectId: number) {
+  await assertProjectAccess(db, user, projectId);
+  const project = await db.project.findUnique({
+    where: { id: projectId },
+    include: {
+      stances: { orderBy: [{ position: "asc" }, { id: "asc" }] },
+      targets: { orderBy: [{ position: "asc" }, { id: "asc" }] },
+      members: { include: { user: { select: { id: true, name: true, email: true, role: true } } } },
+    },
+  });
+  if (!project) throw new NotFoundError("No such project.");
+  return project;
+}
+
+export async function addMember(
+  prisma: PrismaClient,
+  actorId: number,
+  projectId: number,
+  userId: number,
+  canImport: boolean,
+) {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    if (!user) throw new InvalidError("Choose an existing user.", "userId");
+    const member = await tx.projectMember.upsert({
+      where: { projectId_userId: { projectId, userId } },
+      create: { projectId, userId, canImport },
+      update: { canImport },
+    });
+    await recordAudit(tx, {
+      actorId,
+      action: "project.add_member",
+      subjectType: "project",
+      subjectId: projectId,
+      after: member,
+    });
+    return member;
+  });
+}
+
+export async function removeMember(prisma: PrismaClient, actorId: number, projectId: number, userId: number) {
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.projectMember.deleteMany({ where: { projectId, userId } });
+    if (count === 0) throw new NotFoundError("That user is not a member of this project.");
+    await recordAudit(tx, {
+      actorId,
+      action: "project.remove_member",
+      subjectType: "project",
+      subjectId: projectId,
+      before: { userId },
+    });
+  });
+}
+
+type LabelKind = "stance" | "target";
+
+/** Adds a stance label or target at the end of the list. */
+export async function addLabel(
+  prisma: PrismaClient,
+  actorId: number,
+  projectId: number,
+  kind: LabelKind,
+  name: string,
+) {
+  return prisma.$transaction(async (tx) => {
+    const position = await nextPosition(tx, projectId, kind);
+    try {
+      const created =
+        kind === "stance"
+          ? await tx.stanceLabel.create({ data: { projectId, key: stanceKey(name), label: name, position } })
+          : await tx.target.create({ data: { projectId, name, position } });
+      await recordAudit(tx, {
+        actorId,
+        action: `project.add_${kind}`,
+        subjectType: "project",
+        subjectId: projectId,
+        after: created,
+      });
+      return created;
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") throw new ConflictError(messages.labelTaken);
+      throw error;
+    }
+  });
+}
+
+async function nextPosition(tx: DbClient, projectId: number, kind: LabelKind): Promise<number> {
+  const last =
+    kind === "stance"
+      ? await tx.stanceLabel.aggregate({ where: { projectId }, _max: { position: true } })
+      : await tx.target.aggregate({ where: { projectId }, _max: { position: true } });
+  return (last._max.position ?? -1) + 1;
+}
+
+/** Renames (the stance key stays: exports and claims keep their meaning), retires or restores. */
+export async function updateLabel(
+  prisma: PrismaClient,
+  actorId: number,
+  projectId: number,
+  kind: LabelKind,
+  id: number,
+  change: { name?: string; retired?: boolean },
+) {
+  return prisma.$transaction(async (tx) => {
+    const where = { id, projectId };
+    const before =
+      kind === "stance" ? await tx.stanceLabel.findFirst({ where }) : await tx.target.findFirst({ where });
+    if (!before) throw new NotFoundError(`No such ${kind} in this project.`);
+    try {
+      const after =
+        kind === "stance"
+          ? await tx.stanceLabel.update({
+              where: { id },
+              data: { label: change.name, retired: change.retired },
+            })
+          : await tx.target.update({ where: { id }, data: { name: change.name, retired: change.retired } });
+      await recordAudit(tx, {
+        actorId,
+        action: `project.update_${kind}`,
+        subjectType: "project",
+        subjectId: projectId,
+        before,
+        after,
+      });
+      return after;
+    } catch (error) {
+      if ((error as { code?: string }).code === "P2002") throw new ConflictError(messages.labelTaken);
+      throw error;
+    }
+  });
+}
+
+/** Moves a label or target one place up or down. */
+export async function moveLabel(
+  prisma: PrismaClient,
+  projectId: number,
+  kind: LabelKind,
+  id: number,
+  direction: -1 | 1,
+) {
+  await prisma.$transaction(async (tx) => {
+    const items =
+      kind === "stance"
+        ? await tx.stanceLabel.findMany({
+            where: { projectId },
+            orderBy: [{ position: "asc" }, { id: "asc" }],
+          })
+        : await tx.target.findMany({ where: { projectId }, orderBy: [{ position: "asc" }, { id: "asc" }] });
+    const from = items.findIndex((item) => item.id === id);
+    if (from < 0) throw new NotFoundError(`No such ${kind} in this project.`);
+    const to = from + direction;
+    if (to < 0 || to >= items.length) return;
+    const order = items.map((item) => item.id);
+    [order[from], order[to]] = [order[to]!, order[from]!];
+    for (const [position, itemId] of order.entries()) {
+      if (kind === "stance") await tx.stanceLabel.update({ where: { id: itemId }, data: { position } });
+      else await tx.target.update({ where: { id: itemId }, data: { position } });
+    }
+  });
+}
