@@ -1,0 +1,118 @@
+import { recordAudit } from "../audit/audit.service.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "../projects/access.js";
+import type { ArticleInput } from "./articles.schema.js";
+import { sentenceSpansInCodePoints } from "./sentences.js";
+import { bodyHash, CodePointIndex, normaliseBody } from "./text.js";
+
+export const messages = {
+  duplicateUrl: "An article with this URL is already in the project.",
+  duplicateBody: "An article with exactly this text is already in the project.",
+  cannotImport: "Only admins and project members allowed to import can add articles.",
+};
+
+export type ImportOutcome =
+  | { status: "imported"; articleId: number; sentences: number }
+  | { status: "duplicate"; articleId: number; reason: string };
+
+/** Finds an article of the project with the same URL or the same normalised body. */
+async function findDuplicate(db: DbClient, projectId: number, url: string | undefined, hash: string) {
+  const sameUrl = url
+    ? await db.article.findFirst({ where: { projectId, url }, select: { id: true } })
+    : null;
+  if (sameUrl) return { articleId: sameUrl.id, reason: messages.duplicateUrl };
+  const sameBody = await db.article.findFirst({ where: { projectId, bodyHash: hash }, select: { id: true } });
+  if (sameBody) return { articleId: sameBody.id, reason: messages.duplicateBody };
+  return undefined;
+}
+
+export async function assertCanImport(db: DbClient, user: CurrentUser, projectId: number): Promise<void> {
+  await assertProjectAccess(db, user, projectId);
+  if (!(await canImportInto(db, user, projectId))) throw new ForbiddenError(messages.cannotImport);
+}
+
+/**
+ * Adds one article: the body is normalised once (NFC, "\n"), split into sentences, and stored
+ * with them in one transaction. An article already there (same URL or body) is not added again.
+ */
+export async function importArticle(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  projectId: number,
+  input: ArticleInput,
+): Promise<ImportOutcome> {
+  const body = normaliseBody(input.body);
+  const hash = bodyHash(body);
+  const spans = sentenceSpansInCodePoints(new CodePointIndex(body));
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const duplicate = await findDuplicate(tx, projectId, input.url, hash);
+      if (duplicate) return { status: "duplicate", ...duplicate } as const;
+      const article = await tx.article.create({
+        data: {
+          projectId,
+          title: input.title,
+          body,
+          bodyHash: hash,
+          outlet: input.outlet,
+          byline: input.byline,
+          url: input.url ?? null,
+          publishedAt: input.publishedAt ?? null,
+          language: input.language,
+          createdById: user.id,
+        },
+      });
+      await tx.sentence.createMany({
+        data: spans.map((span, index) => ({
+          articleId: article.id,
+          index,
+          start: span.start,
+          end: span.end,
+        })),
+      });
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "article.import",
+        subjectType: "article",
+        subjectId: article.id,
+        after: { title: article.title, url: article.url, bodyHash: hash },
+      });
+      return { status: "imported", articleId: article.id, sentences: spans.length } as const;
+    });
+  } catch (error) {
+    // Two imports of the same article at once: the unique index decides, the loser is a duplicate.
+    if ((error as { code?: string }).code === "P2002") {
+      const duplicate = await findDuplicate(prisma, projectId, input.url, hash);
+      if (duplicate) return { status: "duplicate", ...duplicate };
+    }
+    throw error;
+  }
+}
+
+/** The article, if the user may see its project; 404 otherwise (also for other projects' members). */
+export async function getArticle(db: DbClient, user: CurrentUser, articleId: number) {
+  const article = await db.article.findFirst({
+    where: { id: articleId, project: visibleProjectsFilter(user) },
+    include: { sentences: { orderBy: { index: "asc" }, select: { start: true, end: true } } },
+  });
+  if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");
+  return article;
+}
+
+export async function listProjectArticles(db: DbClient, user: CurrentUser, projectId: number) {
+  await assertProjectAccess(db, user, projectId);
+  return db.article.findMany({
+    where: { projectId },
+    orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+    select: {
+      id: true,
+      title: true,
+      outlet: true,
+      publishedAt: true,
+      url: true,
+      _count: { select: { claims: true } },
+    },
+  });
+}
