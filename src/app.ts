@@ -8,10 +8,19 @@ import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttl
 import { createPassport } from "./auth/passport.js";
 import type { Config } from "./config.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
+import { importRoutes } from "./articles/import.routes.js";
+import { projectsRoutes } from "./projects/projects.routes.js";
 import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
+import { articlesApiRoutes } from "./articles/articles.api.js";
+import { claimsApiRoutes } from "./claims/claims.api.js";
+import { bearerAuth } from "./http/bearer-auth.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
+import { projectsApiRoutes } from "./projects/projects.api.js";
+import { speakersApiRoutes } from "./speakers/speakers.api.js";
+import { speakersRoutes } from "./speakers/speakers.routes.js";
+import { tokensRoutes } from "./tokens/tokens.routes.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
 import { requestLogger } from "./http/logger.js";
@@ -57,7 +66,8 @@ export function createApp(options: AppOptions): App {
   app.use(healthRoutes(db, options.isShuttingDown ?? (() => false)));
 
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 }));
-  app.use(express.json({ limit: "1mb" }));
+  // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
+  app.use(express.json({ limit: "5mb" }));
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -77,6 +87,7 @@ export function createApp(options: AppOptions): App {
   );
   app.use(auth.initialize());
   app.use(auth.session());
+  app.use(bearerAuth(db.prisma));
   app.use(csrfProtection);
   app.use(exposeCsrfToken);
   app.use(exposeFlash);
@@ -90,9 +101,20 @@ export function createApp(options: AppOptions): App {
   app.use(requirePasswordChange);
 
   app.use(authRoutes(db.prisma, auth));
-  app.use(dashboardRoutes());
+  app.use(dashboardRoutes(db.prisma));
   app.use("/profile", profileRoutes(db.prisma));
+  app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
+  app.use("/projects", projectsRoutes(db.prisma));
+  app.use("/projects/:projectId/articles", importRoutes(db.prisma));
+  app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
+  app.use(
+    "/api/v1",
+    projectsApiRoutes(db.prisma),
+    articlesApiRoutes(db.prisma),
+    claimsApiRoutes(db.prisma),
+    speakersApiRoutes(db.prisma),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.env === "development"));

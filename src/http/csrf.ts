@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { csrfSync } from "csrf-sync";
+import "./bearer-auth.js";
 
 /**
  * Synchroniser-token CSRF protection (csrf-sync): the token lives in the server-side session.
@@ -12,6 +13,8 @@ const csrf = csrfSync({
     const header = req.headers["x-csrf-token"];
     return typeof header === "string" ? header : undefined;
   },
+  // Token-authenticated requests (bearer-auth.ts) carry no ambient cookies, so nothing to forge.
+  skipCsrfProtection: (req) => req.apiTokenScope !== undefined,
   errorConfig: {
     statusCode: 403,
     code: "EBADCSRFTOKEN",

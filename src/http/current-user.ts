@@ -23,5 +23,7 @@ declare module "express-session" {
     flash?: { kind: "success" | "error"; message: string }[];
     /** A password generated for another user, shown to the admin exactly once. */
     revealPassword?: { userId: number; email: string; password: string };
+    /** A new API token, shown to its owner exactly once. */
+    revealToken?: string;
   }
 }

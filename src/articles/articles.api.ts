@@ -1,0 +1,43 @@
+import { Router } from "express";
+import { layerInput } from "../claims/claims.schema.js";
+import { listArticleClaims } from "../claims/claims.service.js";
+import type { PrismaClient } from "../db/types.js";
+import { requireLogin, requireRole } from "../http/guards.js";
+import { parseInput } from "../http/validate.js";
+import { projectIdParam } from "../projects/projects.schema.js";
+import { presentArticle } from "./articles.present.js";
+import { articleIdParam, articleInput } from "./articles.schema.js";
+import { assertCanImport, getArticle, importArticle } from "./articles.service.js";
+
+/** GET /articles/:id and POST /projects/:id/articles under /api/v1. */
+export function articlesApiRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.get("/articles/:id", requireLogin, async (req, res) => {
+    const article = await getArticle(prisma, req.user!, parseInput(articleIdParam, req.params.id));
+    const { layer } = parseInput(layerInput, req.query);
+    res.json({
+      ...presentArticle(article),
+      claims: await listArticleClaims(prisma, req.user!, article, layer),
+    });
+  });
+
+  router.post("/projects/:id/articles", requireRole("admin", "annotator"), async (req, res) => {
+    const projectId = parseInput(projectIdParam, req.params.id);
+    await assertCanImport(prisma, req.user!, projectId);
+    const outcome = await importArticle(prisma, req.user!, projectId, parseInput(articleInput, req.body));
+    if (outcome.status === "duplicate") {
+      res
+        .status(409)
+        .json({ error: { code: "duplicate", message: outcome.reason, articleId: outcome.articleId } });
+      return;
+    }
+    const article = await getArticle(prisma, req.user!, outcome.articleId);
+    res
+      .status(201)
+      .location(`/api/v1/articles/${article.id}`)
+      .json({ ...presentArticle(article), claims: [] });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import type { CodePointIndex } from "../articles/text.js";
+
+/** A claim row with what the API, the workspace and exports show about it. */
+export interface ClaimRow {
+  id: number;
+  articleId: number;
+  start: number;
+  end: number;
+  quote: string;
+  prefix: string;
+  suffix: string;
+  type: string;
+  mentionStart: number | null;
+  mentionEnd: number | null;
+  cueStart: number | null;
+  cueEnd: number | null;
+  note: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  annotator: { id: number; name: string };
+  speaker: { id: number; name: string; role: string; affiliation: string } | null;
+  stance: { key: string; label: string } | null;
+  target: { id: number; name: string } | null;
+}
+
+export const claimInclude = {
+  annotator: { select: { id: true, name: true } },
+  speaker: { select: { id: true, name: true, role: true, affiliation: true } },
+  stance: { select: { key: true, label: true } },
+  target: { select: { id: true, name: true } },
+} as const;
+
+function span(index: CodePointIndex, start: number | null, end: number | null) {
+  if (start === null || end === null) return null;
+  return { start, end, text: index.slice(start, end) };
+}
+
+/** The claim as JSON: field names of the vocabulary; mention and cue carry their derived text. */
+export function presentClaim(claim: ClaimRow, body: CodePointIndex) {
+  return {
+    id: claim.id,
+    articleId: claim.articleId,
+    annotator: claim.annotator,
+    start: claim.start,
+    end: claim.end,
+    quote: claim.quote,
+    prefix: claim.prefix,
+    suffix: claim.suffix,
+    type: claim.type,
+    speaker: claim.speaker,
+    speakerMention: span(body, claim.mentionStart, claim.mentionEnd),
+    cue: span(body, claim.cueStart, claim.cueEnd),
+    stance: claim.stance?.key ?? null,
+    stanceLabel: claim.stance?.label ?? null,
+    target: claim.target?.name ?? null,
+    note: claim.note,
+    version: claim.version,
+    createdAt: claim.createdAt.toISOString(),
+    updatedAt: claim.updatedAt.toISOString(),
+  };
+}
+export type ClaimJson = ReturnType<typeof presentClaim>;

@@ -1,0 +1,313 @@
+import { recordAudit } from "../audit/audit.service.js";
+import { CodePointIndex, quoteContext } from "../articles/text.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, type FieldProblem } from "../errors.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { visibleProjectsFilter } from "../projects/access.js";
+import { resolveSpeaker } from "../speakers/speakers.service.js";
+import { claimInclude, presentClaim, type ClaimJson } from "./claims.present.js";
+import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
+
+export const messages = {
+  notFound: "No such claim, or it is in a project you are not a member of.",
+  articleNotFound: "No such article, or it is in a project you are not a member of.",
+  notYours: "You can change only your own claims. Admins can change anyone's.",
+  stale:
+    "Someone changed this claim after you opened it. Nothing was overwritten: look at the current version, then make your change again.",
+  quoteNeeded: "Send the quote together with new start and end offsets.",
+};
+
+interface Spans {
+  start: number;
+  end: number;
+  quote: string;
+  mentionStart: number | null;
+  mentionEnd: number | null;
+  cueStart: number | null;
+  cueEnd: number | null;
+}
+
+/** Checks offsets against the stored body; every problem names its field and says what is wrong. */
+function checkSpans(body: CodePointIndex, spans: Spans): void {
+  const problems: FieldProblem[] = [];
+  // For the quote itself the fields are start/end; for mention and cue the span's own name.
+  const inBody = (span: "quote" | "speakerMention" | "cue", start: number, end: number) => {
+    const field = span === "quote" ? "end" : span;
+    const label = span === "quote" ? "" : `${span}: `;
+    if (end <= start) {
+      problems.push({
+        field,
+        message: `${label}end (${end}) must be greater than start (${start}); an empty span is not a claim.`,
+      });
+    } else if (end > body.length) {
+      problems.push({
+        field,
+        message: `${label}end (${end}) is past the end of the article body (${body.length} code points).`,
+      });
+    } else return true;
+    return false;
+  };
+  if (inBody("quote", spans.start, spans.end)) {
+    const actual = body.slice(spans.start, spans.end);
+    if (actual !== spans.quote) {
+      problems.push({
+        field: "quote",
+        message: `quote does not match the article text at ${spans.start}..${spans.end}, which is "${truncate(actual)}". Offsets count Unicode code points of the body.`,
+      });
+    }
+  }
+  if (spans.mentionStart !== null && spans.mentionEnd !== null)
+    inBody("speakerMention", spans.mentionStart, spans.mentionEnd);
+  if (spans.cueStart !== null && spans.cueEnd !== null) inBody("cue", spans.cueStart, spans.cueEnd);
+  if (problems.length) throw new InvalidError(problems);
+}
+
+function truncate(text: string): string {
+  const points = Array.from(text);
+  return points.length > 60 ? `${points.slice(0, 60).join("")}…` : text;
+}
+
+async function resolveStanceId(
+  tx: DbClient,
+  projectId: number,
+  key: string | null | undefined,
+  currentId: number | null,
+) {
+  if (!key) return null;
+  const labels = await tx.stanceLabel.findMany({ where: { projectId }, orderBy: { position: "asc" } });
+  const label = labels.find((candidate) => candidate.key === key);
+  const choices = labels
+    .filter((candidate) => !candidate.retired)
+    .map((candidate) => candidate.key)
+    .join(", ");
+  if (!label)
+    throw new InvalidError(`stance "${key}" is not one of this project's stances: ${choices}.`, "stance");
+  if (label.retired && label.id !== currentId) {
+    throw new InvalidError(`stance "${key}" is retired in this project; choose one of ${choices}.`, "stance");
+  }
+  return label.id;
+}
+
+async function resolveTargetId(
+  tx: DbClient,
+  projectId: number,
+  name: string | null | undefined,
+  currentId: number | null,
+) {
+  if (!name) return null;
+  const targets = await tx.target.findMany({ where: { projectId }, orderBy: { position: "asc" } });
+  const target = targets.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  const choices = targets
+    .filter((candidate) => !candidate.retired)
+    .map((candidate) => candidate.name)
+    .join(", ");
+  if (!target)
+    throw new InvalidError(
+      `target "${name}" is not one of this project's targets: ${choices || "none yet"}.`,
+      "target",
+    );
+  if (target.retired && target.id !== currentId) {
+    throw new InvalidError(
+      `target "${name}" is retired in this project; choose one of ${choices}.`,
+      "target",
+    );
+  }
+  return target.id;
+}
+
+async function loadArticle(tx: DbClient, user: CurrentUser, articleId: number) {
+  const article = await tx.article.findFirst({
+    where: { id: articleId, project: visibleProjectsFilter(user) },
+    select: { id: true, projectId: true, body: true },
+  });
+  if (!article) throw new NotFoundError(messages.articleNotFound);
+  return article;
+}
+
+async function fetchClaim(tx: DbClient, id: number, body: CodePointIndex): Promise<ClaimJson> {
+  const claim = await tx.claim.findUniqueOrThrow({ where: { id }, include: claimInclude });
+  return presentClaim(claim, body);
+}
+
+export async function createClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  articleId: number,
+  input: CreateClaimInput,
+): Promise<ClaimJson> {
+  return prisma.$transaction(async (tx) => {
+    const article = await loadArticle(tx, user, articleId);
+    const body = new CodePointIndex(article.body);
+    checkSpans(body, {
+      start: input.start,
+      end: input.end,
+      quote: input.quote,
+      mentionStart: input.speakerMention?.start ?? null,
+      mentionEnd: input.speakerMention?.end ?? null,
+      cueStart: input.cue?.start ?? null,
+      cueEnd: input.cue?.end ?? null,
+    });
+    const { prefix, suffix } = quoteContext(body, input.start, input.end);
+    const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker) : null;
+    const created = await tx.claim.create({
+      data: {
+        articleId,
+        annotatorId: user.id,
+        start: input.start,
+        end: input.end,
+        quote: input.quote,
+        prefix,
+        suffix,
+        type: input.type,
+        speakerId: speaker?.id ?? null,
+        mentionStart: input.speakerMention?.start ?? null,
+        mentionEnd: input.speakerMention?.end ?? null,
+        cueStart: input.cue?.start ?? null,
+        cueEnd: input.cue?.end ?? null,
+        stanceId: await resolveStanceId(tx, article.projectId, input.stance, null),
+        targetId: await resolveTargetId(tx, article.projectId, input.target, null),
+        note: input.note ?? "",
+      },
+    });
+    const json = await fetchClaim(tx, created.id, body);
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "claim.create",
+      subjectType: "claim",
+      subjectId: created.id,
+      after: json,
+    });
+    return json;
+  });
+}
+
+async function loadOwnClaim(tx: DbClient, user: CurrentUser, claimId: number) {
+  const claim = await tx.claim.findFirst({
+    where: { id: claimId, deletedAt: null, article: { project: visibleProjectsFilter(user) } },
+    include: { article: { select: { projectId: true, body: true } } },
+  });
+  if (!claim) throw new NotFoundError(messages.notFound);
+  if (claim.annotatorId !== user.id && user.role !== "admin") throw new ForbiddenError(messages.notYours);
+  return claim;
+}
+
+/** Applies a partial change if `version` is still current; otherwise 409 with the current claim. */
+export async function updateClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  claimId: number,
+  patch: UpdateClaimInput,
+): Promise<ClaimJson> {
+  return prisma.$transaction(async (tx) => {
+    const claim = await loadOwnClaim(tx, user, claimId);
+    const body = new CodePointIndex(claim.article.body);
+    const before = await fetchClaim(tx, claimId, body);
+    if (claim.version !== patch.version) throw new ConflictError(messages.stale, before);
+
+    const offsetsChanged =
+      (patch.start !== undefined && patch.start !== claim.start) ||
+      (patch.end !== undefined && patch.end !== claim.end);
+    if (offsetsChanged && patch.quote === undefined) throw new InvalidError(messages.quoteNeeded, "quote");
+    const pick = <T>(value: T | undefined, current: T) => (value === undefined ? current : value);
+    const spans: Spans = {
+      start: pick(patch.start, claim.start),
+      end: pick(patch.end, claim.end),
+      quote: pick(patch.quote, claim.quote),
+      mentionStart:
+        patch.speakerMention === undefined ? claim.mentionStart : (patch.speakerMention?.start ?? null),
+      mentionEnd: patch.speakerMention === undefined ? claim.mentionEnd : (patch.speakerMention?.end ?? null),
+      cueStart: patch.cue === undefined ? claim.cueStart : (patch.cue?.start ?? null),
+      cueEnd: patch.cue === undefined ? claim.cueEnd : (patch.cue?.end ?? null),
+    };
+    checkSpans(body, spans);
+    const { prefix, suffix } = quoteContext(body, spans.start, spans.end);
+    const projectId = claim.article.projectId;
+    const speakerId =
+      patch.speaker === undefined
+        ? claim.speakerId
+        : patch.speaker === null
+          ? null
+          : (await resolveSpeaker(tx, projectId, patch.speaker)).id;
+    const { count } = await tx.claim.updateMany({
+      where: { id: claimId, version: patch.version, deletedAt: null },
+      data: {
+        ...spans,
+        prefix,
+        suffix,
+        type: pick(patch.type, claim.type),
+        speakerId,
+        stanceId:
+          patch.stance === undefined
+            ? claim.stanceId
+            : await resolveStanceId(tx, projectId, patch.stance, claim.stanceId),
+        targetId:
+          patch.target === undefined
+            ? claim.targetId
+            : await resolveTargetId(tx, projectId, patch.target, claim.targetId),
+        note: pick(patch.note, claim.note),
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) throw new ConflictError(messages.stale, before);
+    const after = await fetchClaim(tx, claimId, body);
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "claim.update",
+      subjectType: "claim",
+      subjectId: claimId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** Soft delete: the row stays for audit and leaves every list and export. */
+export async function deleteClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  claimId: number,
+  version?: number,
+): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const claim = await loadOwnClaim(tx, user, claimId);
+    const body = new CodePointIndex(claim.article.body);
+    const before = await fetchClaim(tx, claimId, body);
+    if (version !== undefined && version !== claim.version) throw new ConflictError(messages.stale, before);
+    const { count } = await tx.claim.updateMany({
+      where: { id: claimId, version: claim.version, deletedAt: null },
+      data: { deletedAt: new Date(), version: { increment: 1 } },
+    });
+    if (count === 0) throw new ConflictError(messages.stale, before);
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "claim.delete",
+      subjectType: "claim",
+      subjectId: claimId,
+      before,
+    });
+  });
+}
+
+export type Layer = "mine" | "all" | number;
+
+/** Annotators see their own claims unless they ask for another layer; admins and researchers all. */
+export function defaultLayer(user: CurrentUser): Layer {
+  return user.role === "annotator" ? "mine" : "all";
+}
+
+export async function listArticleClaims(
+  db: DbClient,
+  user: CurrentUser,
+  article: { id: number; body: string },
+  layer: Layer = defaultLayer(user),
+): Promise<ClaimJson[]> {
+  const annotatorId = layer === "mine" ? user.id : layer === "all" ? undefined : layer;
+  const claims = await db.claim.findMany({
+    where: { articleId: article.id, deletedAt: null, ...(annotatorId ? { annotatorId } : {}) },
+    include: claimInclude,
+    orderBy: [{ start: "asc" }, { end: "desc" }, { id: "asc" }],
+  });
+  const body = new CodePointIndex(article.body);
+  return claims.map((claim) => presentClaim(claim, body));
+}

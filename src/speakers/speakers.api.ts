@@ -1,0 +1,32 @@
+import { Router } from "express";
+import type { PrismaClient } from "../db/types.js";
+import { requireLogin, requireRole } from "../http/guards.js";
+import { parseInput } from "../http/validate.js";
+import { projectIdParam } from "../projects/projects.schema.js";
+import { createSpeakerInput, searchSpeakersQuery } from "./speakers.schema.js";
+import { createSpeaker, listSpeakersWithCounts, searchSpeakers } from "./speakers.service.js";
+
+/** JSON speakers API, mounted at /api/v1: the speaker picker searches here and adds new names. */
+export function speakersApiRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.get("/projects/:id/speakers", requireLogin, async (req, res) => {
+    const projectId = parseInput(projectIdParam, req.params.id);
+    const { q, limit } = parseInput(searchSpeakersQuery, req.query);
+    const speakers =
+      q === undefined
+        ? await listSpeakersWithCounts(prisma, req.user!, projectId)
+        : await searchSpeakers(prisma, req.user!, projectId, q, limit);
+    res.json({ speakers });
+  });
+
+  // Researchers only read: the guard answers them 403 before anything is parsed.
+  router.post("/projects/:id/speakers", requireRole("admin", "annotator"), async (req, res) => {
+    const projectId = parseInput(projectIdParam, req.params.id);
+    const input = parseInput(createSpeakerInput, req.body ?? {});
+    const speaker = await createSpeaker(prisma, req.user!, projectId, input);
+    res.status(201).location(`/api/v1/projects/${projectId}/speakers`).json(speaker);
+  });
+
+  return router;
+}

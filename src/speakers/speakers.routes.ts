@@ -1,0 +1,133 @@
+import { Router, type Request, type Response } from "express";
+import type { PrismaClient } from "../db/types.js";
+import { ConflictError, InvalidError } from "../errors.js";
+import { flash } from "../http/flash.js";
+import { handleForm } from "../http/forms.js";
+import { requireLogin, requireRole } from "../http/guards.js";
+import { parseInput, problemsByField } from "../http/validate.js";
+import { projectIdParam } from "../projects/projects.schema.js";
+import { mergeSpeakersInput, speakerIdParam, updateSpeakerInput } from "./speakers.schema.js";
+import {
+  getSpeaker,
+  mergeSpeakers,
+  speakersOverview,
+  updateSpeaker,
+  type SpeakerState,
+} from "./speakers.service.js";
+
+function projectIdOf(req: Request): number {
+  return parseInput(projectIdParam, req.params.projectId);
+}
+
+function basePath(projectId: number): string {
+  return `/projects/${projectId}/speakers`;
+}
+
+/** Speaker pages of one project, mounted at /projects/:projectId/speakers. Admins edit and merge. */
+export function speakersRoutes(prisma: PrismaClient): Router {
+  const router = Router({ mergeParams: true });
+  const requireAdmin = requireRole("admin");
+
+  async function renderIndex(
+    req: Request,
+    res: Response,
+    status = 200,
+    form: { values?: unknown; errors?: Record<string, string> } = {},
+  ) {
+    const projectId = projectIdOf(req);
+    const { project, speakers } = await speakersOverview(prisma, req.user!, projectId);
+    res.status(status).render("speakers/index", {
+      title: `Speakers · ${project.name}`,
+      project,
+      speakers,
+      base: basePath(projectId),
+      isAdmin: req.user!.role === "admin",
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+    });
+  }
+
+  router.get("/", requireLogin, async (req, res) => {
+    await renderIndex(req, res);
+  });
+
+  router.post("/merge", requireAdmin, async (req, res) => {
+    const projectId = projectIdOf(req);
+    try {
+      const { keepId, mergeId } = parseInput(mergeSpeakersInput, req.body);
+      const { kept, claimsMoved } = await mergeSpeakers(prisma, req.user!, projectId, keepId, mergeId);
+      flash(
+        req,
+        "success",
+        `Merged into ${kept.name}: ${claimsMoved} ${claimsMoved === 1 ? "claim" : "claims"} moved, ` +
+          "the other speaker's names kept as aliases.",
+      );
+      res.redirect(basePath(projectId));
+    } catch (error) {
+      if (error instanceof InvalidError) {
+        return renderIndex(req, res, 422, { values: req.body, errors: problemsByField(error) });
+      }
+      if (error instanceof ConflictError) {
+        return renderIndex(req, res, 409, { values: req.body, errors: { _form: error.message } });
+      }
+      throw error;
+    }
+  });
+
+  router.get("/:speakerId/edit", requireAdmin, async (req, res) => {
+    const { project, speaker } = await getSpeaker(
+      prisma,
+      req.user!,
+      projectIdOf(req),
+      parseInput(speakerIdParam, req.params.speakerId),
+    );
+    res.render("speakers/edit", editLocals(project, speaker, { values: speaker }));
+  });
+
+  router.post("/:speakerId", requireAdmin, async (req, res) => {
+    const projectId = projectIdOf(req);
+    const speakerId = parseInput(speakerIdParam, req.params.speakerId);
+    const { project, speaker } = await getSpeaker(prisma, req.user!, projectId, speakerId);
+    try {
+      await handleForm(
+        res,
+        { view: "speakers/edit", locals: editLocals(project, speaker), values: req.body },
+        async () => {
+          const input = parseInput(updateSpeakerInput, req.body);
+          const saved = await updateSpeaker(prisma, req.user!, projectId, speakerId, input);
+          flash(req, "success", `Saved ${saved.name}.`);
+          res.redirect(basePath(projectId));
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const saved = (error.current as SpeakerState | undefined) ?? speaker;
+      // Keep what they typed, show what is saved now, and let a second save go through knowingly.
+      res.status(409).render(
+        "speakers/edit",
+        editLocals(project, saved, {
+          values: { ...(req.body as object), version: saved.version },
+          errors: { _form: error.message },
+          saved,
+        }),
+      );
+    }
+  });
+
+  return router;
+}
+
+function editLocals(
+  project: { id: number; name: string },
+  speaker: { id: number; name: string; version: number },
+  extra: { values?: unknown; errors?: Record<string, string>; saved?: unknown } = {},
+) {
+  return {
+    title: `Edit ${speaker.name}`,
+    project,
+    speaker,
+    base: basePath(project.id),
+    saved: undefined,
+    ...extra,
+  };
+}

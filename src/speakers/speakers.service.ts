@@ -1,0 +1,327 @@
+import { recordAudit } from "../audit/audit.service.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors.js";
+import type { Speaker } from "../generated/prisma/client.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { assertProjectAccess } from "../projects/access.js";
+import {
+  cleanName,
+  uniqueIgnoringCase,
+  type CreateSpeakerInput,
+  type UpdateSpeakerInput,
+} from "./speakers.schema.js";
+
+export const messages = {
+  noSpeaker: "No such speaker in this project. It may have been merged into another one.",
+  notInProject:
+    "The chosen speaker does not belong to this project. Choose one from the list, or type a name.",
+  emptyName: "Enter the speaker's name, or choose one from the list.",
+  stale:
+    "Someone changed this speaker while you were looking. Check the saved values below, then save again if needed.",
+  sameSpeaker: "Choose two different speakers: the one to keep and the one to merge into it.",
+  adminsOnly: "Only admins can edit or merge speakers.",
+  readOnly: "Researchers can read speakers but not add them. Ask an admin or an annotator of the project.",
+};
+
+export interface SpeakerSummary {
+  id: number;
+  name: string;
+  role: string;
+  affiliation: string;
+  aliases: string[];
+}
+
+export interface SpeakerWithCount extends SpeakerSummary {
+  claimCount: number;
+}
+
+/** The speaker as a client sees it; the version comes along so an edit can be checked for staleness. */
+export type SpeakerState = SpeakerSummary & { version: number };
+
+export function toSummary(speaker: SpeakerSummary): SpeakerSummary {
+  const { id, name, role, affiliation, aliases } = speaker;
+  return { id, name, role, affiliation, aliases: aliases ?? [] };
+}
+
+function toState(speaker: Speaker): SpeakerState {
+  return { ...toSummary(speaker), version: speaker.version };
+}
+
+export type SpeakerRef = { id: number } | { name: string; role?: string; affiliation?: string };
+
+/**
+ * The speaker a claim names: an existing one by id, or by name or alias (ignoring case), created
+ * when nobody of that name exists yet. Runs inside the caller's transaction and uses nothing else.
+ */
+export async function resolveSpeaker(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<Speaker> {
+  if ("id" in ref) {
+    const speaker = await tx.speaker.findFirst({ where: { id: ref.id, projectId } });
+    if (!speaker) throw new InvalidError(messages.notInProject, "speaker");
+    return speaker;
+  }
+  const name = cleanName(ref.name);
+  if (!name) throw new InvalidError(messages.emptyName, "speaker");
+  const known = await findByNames(tx, projectId, [name]);
+  if (known) return known.speaker;
+  await lockSpeakerNames(tx, projectId);
+  // Someone may have created it while we waited for the lock; this statement sees their commit.
+  const createdMeanwhile = await findByNames(tx, projectId, [name]);
+  if (createdMeanwhile) return createdMeanwhile.speaker;
+  return tx.speaker.create({
+    data: {
+      projectId,
+      name,
+      role: cleanName(ref.role ?? ""),
+      affiliation: cleanName(ref.affiliation ?? ""),
+    },
+  });
+}
+
+/**
+ * Serialises, per project, every change that adds a name or alias, so two people typing the same
+ * new name ("Jane Doe" and "jane doe") get one speaker. Held until the transaction ends.
+ */
+async function lockSpeakerNames(tx: DbClient, projectId: number): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`claimant:speakers:${projectId}`}, 0))`;
+}
+
+interface NameMatch {
+  speaker: Speaker;
+  /** Which of the wanted names matched, as the speaker spells it. */
+  matched: string;
+}
+
+/** The speaker of the project (other than `exceptId`) whose name or an alias equals one of `names`, ignoring case. */
+async function findByNames(
+  db: DbClient,
+  projectId: number,
+  names: string[],
+  exceptId = 0,
+): Promise<NameMatch | undefined> {
+  if (names.length === 0) return undefined;
+  const rows = await db.$queryRaw<{ id: number; matched: string }[]>`
+    SELECT s.id, known.n AS matched
+    FROM speakers s
+    CROSS JOIN LATERAL unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[])))
+      WITH ORDINALITY AS known(n, position)
+    WHERE s.project_id = ${projectId} AND s.id <> ${exceptId}
+      AND lower(known.n) IN (SELECT lower(wanted) FROM unnest(${names}::text[]) AS wanted)
+    ORDER BY known.position = 1 DESC, s.id
+    LIMIT 1`;
+  const row = rows[0];
+  if (!row) return undefined;
+  return { speaker: await db.speaker.findUniqueOrThrow({ where: { id: row.id } }), matched: row.matched };
+}
+
+/** Names and aliases containing `q` (ignoring case), the most quoted speakers first: for the speaker picker. */
+export async function searchSpeakers(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+  q?: string,
+  limit = 20,
+): Promise<SpeakerSummary[]> {
+  await assertProjectAccess(db, user, projectId);
+  const needle = cleanName(q ?? "");
+  const rows = await db.$queryRaw<SpeakerSummary[]>`
+    SELECT s.id, s.name, s.role, s.affiliation, coalesce(s.aliases, ARRAY[]::text[]) AS aliases
+    FROM speakers s
+    WHERE s.project_id = ${projectId}
+      AND (${needle} = '' OR EXISTS (
+        SELECT 1 FROM unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[]))) AS known(n)
+        WHERE strpos(lower(known.n), lower(${needle})) > 0))
+    ORDER BY (SELECT count(*) FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL) DESC,
+      lower(s.name), s.id
+    LIMIT ${Math.max(1, Math.min(limit, 100))}`;
+  return rows.map(toSummary);
+}
+
+export async function listSpeakersWithCounts(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+): Promise<SpeakerWithCount[]> {
+  await assertProjectAccess(db, user, projectId);
+  const speakers = await db.speaker.findMany({
+    where: { projectId },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    include: { _count: { select: { claims: { where: { deletedAt: null } } } } },
+  });
+  return speakers.map((speaker) => ({ ...toSummary(speaker), claimCount: speaker._count.claims }));
+}
+
+/** Everything the speakers page shows: the project's name and its speakers with claim counts. */
+export async function speakersOverview(db: DbClient, user: CurrentUser, projectId: number) {
+  const speakers = await listSpeakersWithCounts(db, user, projectId);
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: { id: true, name: true },
+  });
+  return { project, speakers };
+}
+
+export async function getSpeaker(db: DbClient, user: CurrentUser, projectId: number, speakerId: number) {
+  await assertProjectAccess(db, user, projectId);
+  const speaker = await db.speaker.findFirst({
+    where: { id: speakerId, projectId },
+    include: { project: { select: { id: true, name: true } } },
+  });
+  if (!speaker) throw new NotFoundError(messages.noSpeaker);
+  const { project, ...rest } = speaker;
+  return { project, speaker: toState(rest) };
+}
+
+/** A speaker added on purpose (API), as opposed to one made on the fly by resolveSpeaker. */
+export async function createSpeaker(
+  prisma: PrismaClient,
+  actor: CurrentUser,
+  projectId: number,
+  input: CreateSpeakerInput,
+): Promise<SpeakerSummary> {
+  await assertProjectAccess(prisma, actor, projectId);
+  if (actor.role === "researcher") throw new ForbiddenError(messages.readOnly);
+  return translateNameClash(() =>
+    prisma.$transaction(async (tx) => {
+      await lockSpeakerNames(tx, projectId);
+      const aliases = aliasesBesides(input.name, input.aliases);
+      const existing = await findByNames(tx, projectId, [input.name, ...aliases]);
+      if (existing) throw new ConflictError(existsMessage(existing), toSummary(existing.speaker));
+      const speaker = await tx.speaker.create({
+        data: { projectId, name: input.name, role: input.role, affiliation: input.affiliation, aliases },
+      });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "speaker.create",
+        subjectType: "speaker",
+        subjectId: speaker.id,
+        after: toState(speaker),
+      });
+      return toSummary(speaker);
+    }),
+  );
+}
+
+function existsMessage({ speaker, matched }: NameMatch): string {
+  const how = matched === speaker.name ? "" : ` ("${matched}" is one of its aliases)`;
+  return `This project already has the speaker "${speaker.name}" (id ${speaker.id})${how}. Use that speaker, or choose another name.`;
+}
+
+function clashMessage({ speaker, matched }: NameMatch): string {
+  const how = matched === speaker.name ? "name" : "alias";
+  return (
+    `"${matched}" is already the ${how} of another speaker, "${speaker.name}". ` +
+    "Choose another name, or merge the two speakers."
+  );
+}
+
+function aliasesBesides(name: string, aliases: string[]): string[] {
+  return uniqueIgnoringCase(aliases).filter((alias) => alias.toLowerCase() !== name.toLowerCase());
+}
+
+function assertAdmin(actor: CurrentUser): void {
+  if (actor.role !== "admin") throw new ForbiddenError(messages.adminsOnly);
+}
+
+/** The unique index on (project, name) still catches a race the lock did not cover, e.g. raw SQL. */
+async function translateNameClash<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") {
+      throw new InvalidError(
+        "Another speaker of this project already has this name. Choose another.",
+        "name",
+      );
+    }
+    throw error;
+  }
+}
+
+export async function updateSpeaker(
+  prisma: PrismaClient,
+  actor: CurrentUser,
+  projectId: number,
+  speakerId: number,
+  input: UpdateSpeakerInput,
+): Promise<SpeakerState> {
+  assertAdmin(actor);
+  return translateNameClash(() =>
+    prisma.$transaction(async (tx) => {
+      await assertProjectAccess(tx, actor, projectId);
+      await lockSpeakerNames(tx, projectId);
+      const before = await tx.speaker.findFirst({ where: { id: speakerId, projectId } });
+      if (!before) throw new NotFoundError(messages.noSpeaker);
+      if (before.version !== input.version) throw new ConflictError(messages.stale, toState(before));
+      const aliases = aliasesBesides(input.name, input.aliases);
+      const nameClash = await findByNames(tx, projectId, [input.name], speakerId);
+      if (nameClash) throw new InvalidError(clashMessage(nameClash), "name");
+      const aliasClash = await findByNames(tx, projectId, aliases, speakerId);
+      if (aliasClash) throw new InvalidError(clashMessage(aliasClash), "aliases");
+      const { count } = await tx.speaker.updateMany({
+        where: { id: speakerId, projectId, version: input.version },
+        data: {
+          name: input.name,
+          role: input.role,
+          affiliation: input.affiliation,
+          aliases,
+          version: { increment: 1 },
+        },
+      });
+      if (count === 0) throw new ConflictError(messages.stale, toState(before));
+      const after = await tx.speaker.findUniqueOrThrow({ where: { id: speakerId } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "speaker.update",
+        subjectType: "speaker",
+        subjectId: speakerId,
+        before: toState(before),
+        after: toState(after),
+      });
+      return toState(after);
+    }),
+  );
+}
+
+/**
+ * Folds one speaker into another: its claims move over, its name and aliases become aliases of
+ * the kept speaker, and it is deleted.
+ */
+export async function mergeSpeakers(
+  prisma: PrismaClient,
+  actor: CurrentUser,
+  projectId: number,
+  keepId: number,
+  mergeId: number,
+): Promise<{ kept: SpeakerState; claimsMoved: number }> {
+  assertAdmin(actor);
+  if (keepId === mergeId) throw new InvalidError(messages.sameSpeaker, "mergeId");
+  return prisma.$transaction(async (tx) => {
+    await assertProjectAccess(tx, actor, projectId);
+    // Row locks first: a claim being saved with the merged speaker either commits before we move
+    // claims (and is moved) or waits and then fails its foreign key, never ends up orphaned.
+    await tx.$queryRaw`SELECT id FROM speakers WHERE id IN (${keepId}, ${mergeId}) ORDER BY id FOR UPDATE`;
+    const keep = await tx.speaker.findFirst({ where: { id: keepId, projectId } });
+    const merged = await tx.speaker.findFirst({ where: { id: mergeId, projectId } });
+    if (!keep) throw new InvalidError("Choose the speaker to keep from this project's list.", "keepId");
+    if (!merged) throw new InvalidError("Choose the speaker to merge from this project's list.", "mergeId");
+    const { count: claimsMoved } = await tx.claim.updateMany({
+      where: { speakerId: mergeId },
+      data: { speakerId: keepId, version: { increment: 1 } },
+    });
+    const aliases = aliasesBesides(keep.name, [...keep.aliases, merged.name, ...merged.aliases]);
+    await tx.speaker.delete({ where: { id: mergeId } });
+    const after = await tx.speaker.update({
+      where: { id: keepId },
+      data: { aliases, version: { increment: 1 } },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "speaker.merge",
+      subjectType: "speaker",
+      subjectId: keepId,
+      before: { kept: toState(keep), merged: toState(merged) },
+      after: { kept: toState(after), claimsMoved },
+    });
+    return { kept: toState(after), claimsMoved };
+  });
+}
