@@ -8,8 +8,6 @@ import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttl
 import { createPassport } from "./auth/passport.js";
 import type { Config } from "./config.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
-import { importRoutes } from "./articles/import.routes.js";
-import { projectsRoutes } from "./projects/projects.routes.js";
 import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
@@ -101,12 +99,10 @@ export function createApp(options: AppOptions): App {
   app.use(requirePasswordChange);
 
   app.use(authRoutes(db.prisma, auth));
-  app.use(dashboardRoutes(db.prisma));
+  app.use(dashboardRoutes());
   app.use("/profile", profileRoutes(db.prisma));
   app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
-  app.use("/projects", projectsRoutes(db.prisma));
-  app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use(
     "/api/v1",
