@@ -14,6 +14,7 @@ import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { bearerAuth } from "./http/bearer-auth.js";
+import { exportsRoutes } from "./exports/exports.routes.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
 import { projectsApiRoutes } from "./projects/projects.api.js";
 import { speakersApiRoutes } from "./speakers/speakers.api.js";
@@ -104,6 +105,7 @@ export function createApp(options: AppOptions): App {
   app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
+  app.use("/export", exportsRoutes(db));
   app.use(
     "/api/v1",
     projectsApiRoutes(db.prisma),

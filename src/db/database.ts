@@ -23,6 +23,8 @@ export interface Database {
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** The pg pool when on a Postgres server (streaming exports use it); undefined on PGlite. */
   pool?: pg.Pool;
+  /** The embedded database itself, when on PGlite (exports read it in one transaction). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ function wrapPglite(pglite: PGlite, ownsPglite: boolean): Database {
   return {
     kind: "pglite",
     prisma,
+    pglite,
     // PGlite is a single connection inside this process, so every caller already has it alone.
     withSession: (work) => work(session),
     async close() {

@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { Prisma } from "../generated/prisma/client.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { claimTypes } from "./claims.schema.js";
+
+/**
+ * The filters of the researchers' desk, shared by /claims, GET /api/v1/claims, the exports and
+ * the export command, so that an exported file holds exactly the rows the page showed.
+ * Query parameter names are the public contract: project, article, speaker, stance, target,
+ * type, annotator, from, to (article date), claimFrom, claimTo (claim date), q (full text).
+ */
+
+const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+const id = (what: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: `${what} must be a number (an id).` })
+      .int()
+      .positive()
+      .optional(),
+  );
+const text = (max = 200) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
+const day = (what: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${what} must be a date written YYYY-MM-DD.` })
+      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+        message: `${what} is not a real date.`,
+      })
+      .optional(),
+  );
+
+export const claimFiltersInput = z.object({
+  project: id("project"),
+  article: id("article"),
+  /** A speaker id, or a name matched against names and aliases (ignoring case). */
+  speaker: text(),
+  stance: text(80),
+  target: text(80),
+  type: z.preprocess(
+    blankToUndefined,
+    z.enum(claimTypes, { message: "type must be one of direct, indirect, mixed, outlet." }).optional(),
+  ),
+  annotator: id("annotator"),
+  from: day("from"),
+  to: day("to"),
+  claimFrom: day("claimFrom"),
+  claimTo: day("claimTo"),
+  q: text(500),
+});
+export type ClaimFilters = z.output<typeof claimFiltersInput>;
+
+export const filterNames = Object.keys(claimFiltersInput.shape) as (keyof ClaimFilters)[];
+
+/** Midnight UTC of a day, as a naive timestamp: Prisma keeps DateTime columns as UTC without zone. */
+function startOf(day: string): Prisma.Sql {
+  return Prisma.sql`${day}::timestamp`;
+}
+
+/** Midnight after `day`, so that "to" includes the whole day. */
+function endOf(day: string): Prisma.Sql {
+  return Prisma.sql`(${day}::timestamp + interval '1 day')`;
+}
+
+/**
+ * SQL conditions over `claims c JOIN articles a ON a.id = c.article_id`. Annotators only ever see
+ * their own claims here; researchers and admins see every annotator's.
+ */
+export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
+  if (viewer.role === "annotator") conditions.push(Prisma.sql`c.annotator_id = ${viewer.id}`);
+  if (filters.project) conditions.push(Prisma.sql`a.project_id = ${filters.project}`);
+  if (filters.article) conditions.push(Prisma.sql`c.article_id = ${filters.article}`);
+  if (filters.speaker) {
+    conditions.push(
+      /^\d+$/.test(filters.speaker)
+        ? Prisma.sql`c.speaker_id = ${Number(filters.speaker)}`
+        : Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE lower(s.name) = lower(${filters.speaker})
+            OR EXISTS (SELECT 1 FROM unnest(s.aliases) AS alias WHERE lower(alias) = lower(${filters.speaker})))`,
+    );
+  }
+  if (filters.stance)
+    conditions.push(Prisma.sql`c.stance_id IN (SELECT id FROM stance_labels WHERE key = ${filters.stance})`);
+  if (filters.target) {
+    conditions.push(
+      Prisma.sql`c.target_id IN (SELECT id FROM targets WHERE lower(name) = lower(${filters.target}))`,
+    );
+  }
+  if (filters.type) conditions.push(Prisma.sql`c.type = ${filters.type}::"ClaimType"`);
+  if (filters.annotator) conditions.push(Prisma.sql`c.annotator_id = ${filters.annotator}`);
+  if (filters.from) conditions.push(Prisma.sql`a.published_at >= ${startOf(filters.from)}`);
+  if (filters.to) conditions.push(Prisma.sql`a.published_at < ${endOf(filters.to)}`);
+  if (filters.claimFrom) conditions.push(Prisma.sql`c.created_at >= ${startOf(filters.claimFrom)}`);
+  if (filters.claimTo) conditions.push(Prisma.sql`c.created_at < ${endOf(filters.claimTo)}`);
+  if (filters.q) {
+    // Matches the GIN index on to_tsvector('english', quote): stemmed words, web-search syntax.
+    conditions.push(
+      Prisma.sql`to_tsvector('english', c.quote) @@ websearch_to_tsquery('english', ${filters.q})`,
+    );
+  }
+  return Prisma.join(conditions, " AND ");
+}
+
+/** The filters as a query string, for links, bookmarks and export URLs. */
+export function filtersToQuery(
+  filters: ClaimFilters,
+  extra: Record<string, string | undefined> = {},
+): string {
+  const params = new URLSearchParams();
+  for (const name of filterNames) {
+    const value = filters[name];
+    if (value !== undefined) params.set(name, String(value));
+  }
+  for (const [name, value] of Object.entries(extra)) if (value !== undefined) params.set(name, value);
+  return params.toString();
+}

@@ -1,0 +1,120 @@
+import pg from "pg";
+import { claimsWhere, type ClaimFilters } from "../claims/claims.filters.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { CurrentUser } from "../http/current-user.js";
+
+/** The export columns, in their documented order (docs/export.md). */
+export const claimColumns = [
+  "claim_id",
+  "project",
+  "article_id",
+  "article_title",
+  "article_outlet",
+  "article_url",
+  "article_published_at",
+  "annotator",
+  "type",
+  "quote",
+  "start",
+  "end",
+  "prefix",
+  "suffix",
+  "speaker_id",
+  "speaker_name",
+  "speaker_role",
+  "speaker_affiliation",
+  "speaker_mention",
+  "cue",
+  "stance",
+  "target",
+  "note",
+  "created_at",
+  "updated_at",
+  "version",
+] as const;
+export type ClaimColumn = (typeof claimColumns)[number];
+export type ExportRow = Record<ClaimColumn, string | number | null>;
+
+const iso = (column: string) => Prisma.raw(`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/** Text cells that a spreadsheet could read as a formula get a leading ' (OWASP's CSV rule). */
+function text(expression: string, neutralise: boolean): Prisma.Sql {
+  if (!neutralise) return Prisma.raw(expression);
+  return Prisma.raw(
+    `CASE WHEN ${expression} ~ '^[=+@\\t\\r-]' THEN '''' || ${expression} ELSE ${expression} END`,
+  );
+}
+
+/** A span of the body as text; substr counts characters, which in UTF-8 Postgres are code points. */
+function span(startColumn: string, endColumn: string): string {
+  return `CASE WHEN ${startColumn} IS NOT NULL THEN substr(a.body, ${startColumn} + 1, ${endColumn} - ${startColumn}) END`;
+}
+
+/**
+ * One SELECT for every export format, so CSV, JSON Lines and Web Annotation hold the same rows.
+ * Ordered by claim id: stable, and cheap on the primary key.
+ */
+export function claimsExportQuery(
+  filters: ClaimFilters,
+  viewer: CurrentUser,
+  options: { neutralise: boolean },
+): Prisma.Sql {
+  const t = (expression: string) => text(expression, options.neutralise);
+  return Prisma.sql`
+    SELECT c.id AS claim_id, ${t("p.name")} AS project, a.id AS article_id, ${t("a.title")} AS article_title,
+           ${t("a.outlet")} AS article_outlet, ${t("a.url")} AS article_url,
+           ${iso("a.published_at")} AS article_published_at, ${t("u.email")} AS annotator,
+           c.type::text AS type, ${t("c.quote")} AS quote, c.start, c."end", ${t("c.prefix")} AS prefix,
+           ${t("c.suffix")} AS suffix, s.id AS speaker_id, ${t("s.name")} AS speaker_name,
+           ${t("s.role")} AS speaker_role, ${t("s.affiliation")} AS speaker_affiliation,
+           ${t(span("c.mention_start", "c.mention_end"))} AS speaker_mention,
+           ${t(span("c.cue_start", "c.cue_end"))} AS cue,
+           ${t("st.key")} AS stance, ${t("tg.name")} AS target, ${t("c.note")} AS note,
+           ${iso("c.created_at")} AS created_at, ${iso("c.updated_at")} AS updated_at, c.version
+    FROM claims c
+    JOIN articles a ON a.id = c.article_id
+    JOIN projects p ON p.id = a.project_id
+    JOIN users u ON u.id = c.annotator_id
+    LEFT JOIN speakers s ON s.id = c.speaker_id
+    LEFT JOIN stance_labels st ON st.id = c.stance_id
+    LEFT JOIN targets tg ON tg.id = c.target_id
+    WHERE ${claimsWhere(filters, viewer)}
+    ORDER BY c.id`;
+}
+
+/**
+ * Articles with full bodies, selected by the article-level filters (project, article, from, to),
+ * so that anyone can check body[start:end] == quote for the exported claims.
+ */
+export function articlesExportQuery(filters: ClaimFilters, viewer: CurrentUser): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (viewer.role === "annotator") {
+    conditions.push(
+      Prisma.sql`a.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${viewer.id})`,
+    );
+  }
+  if (filters.project) conditions.push(Prisma.sql`a.project_id = ${filters.project}`);
+  if (filters.article) conditions.push(Prisma.sql`a.id = ${filters.article}`);
+  if (filters.from) conditions.push(Prisma.sql`a.published_at >= ${filters.from}::timestamp`);
+  if (filters.to) conditions.push(Prisma.sql`a.published_at < ${filters.to}::timestamp + interval '1 day'`);
+  return Prisma.sql`
+    SELECT a.id AS article_id, p.name AS project, a.title, a.outlet, a.byline, a.url,
+           ${iso("a.published_at")} AS published_at, a.language, a.body
+    FROM articles a JOIN projects p ON p.id = a.project_id
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY a.id`;
+}
+
+/**
+ * COPY takes no bind parameters, so the values are written in as escaped literals. They come
+ * from validated filters only (numbers, dates, short strings); pg's escapeLiteral quotes them.
+ */
+export function inlineParameters(query: Prisma.Sql): string {
+  const values = query.values;
+  return query.text.replace(/\$(\d+)/g, (_match, index: string) => {
+    const value = values[Number(index) - 1];
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return pg.Client.prototype.escapeLiteral(String(value));
+  });
+}
