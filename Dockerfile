@@ -51,6 +51,7 @@ COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 COPY views ./views
 COPY public ./public
+COPY src/demo/sample-article.txt ./src/demo/sample-article.txt
 
 # The app finds views/, public/ and prisma/migrations beside package.json (src/paths.ts).
 # The data directory is the only place it writes to (embedded PGlite), so only it belongs to node.

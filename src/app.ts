@@ -12,11 +12,13 @@ import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
+import { importRoutes } from "./articles/import.routes.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { exportsRoutes } from "./exports/exports.routes.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
 import { projectsApiRoutes } from "./projects/projects.api.js";
+import { projectsRoutes } from "./projects/projects.routes.js";
 import { speakersApiRoutes } from "./speakers/speakers.api.js";
 import { speakersRoutes } from "./speakers/speakers.routes.js";
 import { tokensRoutes } from "./tokens/tokens.routes.js";
@@ -100,10 +102,12 @@ export function createApp(options: AppOptions): App {
   app.use(requirePasswordChange);
 
   app.use(authRoutes(db.prisma, auth));
-  app.use(dashboardRoutes());
+  app.use(dashboardRoutes(db.prisma));
   app.use("/profile", profileRoutes(db.prisma));
   app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
+  app.use("/projects", projectsRoutes(db.prisma));
+  app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use("/export", exportsRoutes(db));
   app.use(

@@ -40,3 +40,27 @@ export const memberInput = z.object({
 export const labelInput = z.object({
   name: z.string().trim().min(1, { message: "Enter a name." }).max(80, { message: "At most 80 characters." }),
 });
+
+/** A textarea of labels, one per line (or comma-separated), checked as one field. */
+const labelsFromText = (what: string) =>
+  listFromText
+    .refine((items) => items.every((item) => item.length <= 80), {
+      message: `${what} are at most 80 characters each.`,
+    })
+    .refine((items) => items.length <= 100, { message: `A project has at most 100 ${what.toLowerCase()}.` });
+
+/** The "New project" form: stances and targets typed one per line. */
+export const createProjectForm = z.object({
+  name: createProjectInput.shape.name,
+  description: z
+    .string()
+    .trim()
+    .max(2000, { message: "Descriptions are at most 2,000 characters." })
+    .optional()
+    .transform((value) => value ?? ""),
+  stances: labelsFromText("Stance labels"),
+  targets: labelsFromText("Targets"),
+});
+
+export const labelIdParam = z.coerce.number({ message: "Unknown label." }).int().positive();
+export const memberIdParam = z.coerce.number({ message: "Unknown member." }).int().positive();

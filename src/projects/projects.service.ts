@@ -2,7 +2,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { assertProjectAccess, visibleProjectsFilter } from "./access.js";
+import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "./access.js";
 import type { CreateProjectInput } from "./projects.schema.js";
 
 export const DEFAULT_STANCES = ["favor", "against", "neutral", "unclear"];
@@ -22,7 +22,8 @@ export function stanceKey(label: string): string {
     .replace(/^_|_$/g, "");
 }
 
-export async function createProject(prisma: PrismaClient, actorId: number, input: CreateProjectInput) {
+/** actorId is null when an operator command creates the project (no user acts). */
+export async function createProject(prisma: PrismaClient, actorId: number | null, input: CreateProjectInput) {
   return prisma.$transaction(async (tx) => {
     if (await tx.project.findUnique({ where: { name: input.name } })) {
       throw new InvalidError(messages.nameTaken, "name");
@@ -84,7 +85,7 @@ export async function getProject(db: DbClient, user: CurrentUser, projectId: num
 
 export async function addMember(
   prisma: PrismaClient,
-  actorId: number,
+  actorId: number | null,
   projectId: number,
   userId: number,
   canImport: boolean,
@@ -227,4 +228,37 @@ export async function moveLabel(
       else await tx.target.update({ where: { id: itemId }, data: { position } });
     }
   });
+}
+
+/** The project's articles with their live (not deleted) claim counts, newest first. */
+export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentUser, projectId: number) {
+  await assertProjectAccess(db, user, projectId);
+  return db.article.findMany({
+    where: { projectId },
+    orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+    select: {
+      id: true,
+      title: true,
+      outlet: true,
+      publishedAt: true,
+      _count: { select: { claims: { where: { deletedAt: null } } } },
+    },
+  });
+}
+
+/** Active users who are not members of the project yet, for the "Add a member" list. */
+export async function listMemberCandidates(db: DbClient, projectId: number) {
+  return db.user.findMany({
+    where: { active: true, memberships: { none: { projectId } } },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true, email: true, role: true },
+  });
+}
+
+/** Everything the project page shows to this user: the project, its articles and, for admins, who may join. */
+export async function getProjectPage(db: DbClient, user: CurrentUser, projectId: number) {
+  const project = await getProject(db, user, projectId);
+  const articles = await listProjectArticlesWithCounts(db, user, projectId);
+  const candidates = user.role === "admin" ? await listMemberCandidates(db, projectId) : [];
+  return { project, articles, candidates, mayImport: await canImportInto(db, user, projectId) };
 }

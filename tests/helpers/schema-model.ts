@@ -135,6 +135,12 @@ function prismaDefault(field: DmmfField): string {
   return `value ${String(value)}`;
 }
 
+/**
+ * Indexes that schema.prisma cannot declare (expression and partial indexes), made by hand in
+ * migrations. Any other index must be in schema.prisma.
+ */
+export const handMadeIndexes = new Set(["claims_quote_fts_idx", "claims_live_id_idx"]);
+
 export async function describeDatabase(session: SqlSession): Promise<Set<string>> {
   const lines = new Set<string>();
   const enums = await session.query<{ name: string; labels: string[] }>(`
@@ -176,17 +182,20 @@ export async function describeDatabase(session: SqlSession): Promise<Set<string>
   }
 
   const indexes = await session.query<{
+    index_name: string;
     table_name: string;
     columns: string[];
     is_unique: boolean;
     is_primary: boolean;
   }>(`
-    SELECT t.relname AS table_name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
+    SELECT i.relname AS index_name, t.relname AS table_name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
            array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
-    FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+    FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
   for (const i of indexes) {
+    if (handMadeIndexes.has(i.index_name)) continue;
     const kind = i.is_primary ? "primary key" : i.is_unique ? "unique index" : "index";
     lines.add(`${kind} ${i.table_name}(${i.columns.join(", ")})`);
   }

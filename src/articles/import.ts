@@ -1,0 +1,289 @@
+import { compile } from "html-to-text";
+import { z } from "zod";
+import type { PrismaClient } from "../db/types.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { articleInput } from "./articles.schema.js";
+import { assertCanImport, importArticle } from "./articles.service.js";
+
+/**
+ * Turning uploads into articles: text and HTML files, and JSON Lines bulk files. Parsing is pure;
+ * the import functions at the end hand each article to importArticle, which refuses duplicates.
+ */
+
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILES = 50;
+export const MAX_BULK_BYTES = 50 * 1024 * 1024;
+
+// ------------------------------------------------------------------------------------ decoding
+
+/** Windows-1252 characters of bytes 0x80-0x9F (Node without full ICU reads them as Latin-1 controls). */
+const CP1252_HIGH =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+/** UTF-8 (a byte-order mark dropped); bytes that are not UTF-8 are read as Windows-1252. */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return Buffer.from(bytes)
+      .toString("latin1")
+      .replace(/[\u0080-\u009f]/g, (char) => CP1252_HIGH[char.charCodeAt(0) - 0x80]!);
+  }
+}
+
+// ---------------------------------------------------------------------------------- HTML, text
+
+const headings = ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
+/** Page furniture that is not article text. */
+const dropped = [
+  ...["script", "style", "template", "noscript", "head", "title"],
+  ...["nav", "aside", "footer", "form", "button", "select", "iframe", "svg", "img"],
+];
+
+/** Article text: paragraphs separated by blank lines, links as their words, page furniture dropped. */
+const htmlToText = compile({
+  wordwrap: false,
+  selectors: [
+    ...dropped.map((selector) => ({ selector, format: "skip" })),
+    ...headings,
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "p", options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+    { selector: "div", options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+    { selector: "section", format: "block", options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+    { selector: "blockquote", format: "block", options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+    { selector: "ul", options: { itemPrefix: "- " } },
+    { selector: "tr", format: "block" },
+    { selector: "td", format: "inlineSurround", options: { suffix: " " } },
+    { selector: "th", format: "inlineSurround", options: { suffix: " " } },
+  ],
+});
+
+/** The text of the first element matching `selector`, or "" when there is none. */
+function firstText(selector: string) {
+  const convert = compile({
+    wordwrap: false,
+    baseElements: { selectors: [selector], returnDomByDefault: false },
+    limits: { maxBaseElements: 1 },
+    selectors: [...headings, { selector: "a", options: { ignoreHref: true } }],
+  });
+  return (html: string) => convert(html).replace(/\s+/g, " ").trim();
+}
+const titleOf = firstText("title");
+const firstHeadingOf = firstText("h1");
+
+export interface ParsedDocument {
+  /** The document's own title ("" when it has none). */
+  title: string;
+  body: string;
+}
+
+export function parseHtml(html: string): ParsedDocument {
+  return { title: titleOf(html) || firstHeadingOf(html), body: htmlToText(html) };
+}
+
+/** A plain text file: its first non-empty line is the title, the rest the body. */
+export function parseText(text: string): ParsedDocument {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n?|\n/);
+  const first = lines.findIndex((line) => line.trim() !== "");
+  if (first < 0) return { title: "", body: "" };
+  return { title: lines[first]!.trim(), body: lines.slice(first + 1).join("\n") };
+}
+
+export type FileKind = "text" | "html";
+
+/** Which parser a file name calls for, or undefined for a file we do not read. */
+export function fileKind(fileName: string): FileKind | undefined {
+  const extension = /\.([^.]+)$/.exec(fileName.toLowerCase())?.[1];
+  if (extension === "txt" || extension === "text") return "text";
+  if (extension === "html" || extension === "htm") return "html";
+  return undefined;
+}
+
+/**
+ * The article fields of one uploaded file. A title typed in the form wins; otherwise the HTML's
+ * <title> (or first <h1>), or the first line of a text file (which then leaves the body).
+ */
+export function documentFromFile(kind: FileKind, bytes: Uint8Array, formTitle: string): ParsedDocument {
+  const text = decodeText(bytes);
+  if (kind === "html") {
+    const parsed = parseHtml(text);
+    return { title: formTitle || parsed.title, body: parsed.body };
+  }
+  return formTitle ? { title: formTitle, body: text } : parseText(text);
+}
+
+// --------------------------------------------------------------------------------- JSON Lines
+
+export interface JsonLine {
+  /** 1-based line number in the file. */
+  line: number;
+  text: string;
+}
+
+/** The non-blank lines of a JSON Lines file, one at a time, each decoded on its own. */
+export function* jsonLines(bytes: Uint8Array): Generator<JsonLine> {
+  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+  let start = 0;
+  let line = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    line += 1;
+    const text = decoder.decode(bytes.subarray(start, end)).replace(/\r$/, "");
+    if (text.trim() !== "") yield { line, text };
+    start = end + 1;
+  }
+}
+
+export type ParsedLine =
+  { ok: true; article: z.output<typeof articleInput> } | { ok: false; message: string };
+
+/** One line as an article, or the reason it is not one ("not valid JSON: ...", "body: ..."). */
+export function parseArticleLine(text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    return { ok: false, message: `not valid JSON: ${(error as Error).message}` };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, message: "each line must be one JSON object with title and body" };
+  }
+  const result = articleInput.safeParse(value);
+  if (result.success) return { ok: true, article: result.data };
+  return { ok: false, message: describeIssues(result.error.issues) };
+}
+
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join(" ");
+}
+
+// ---------------------------------------------------------------------------------- importing
+
+/** The form fields shared by every uploaded file; a typed title only makes sense for one file. */
+export const uploadFields = articleInput
+  .pick({ outlet: true, byline: true, publishedAt: true, language: true })
+  .extend({
+    title: z
+      .string()
+      .trim()
+      .max(500, { message: "Titles are at most 500 characters." })
+      .optional()
+      .transform((value) => value ?? ""),
+  });
+export type UploadFields = z.output<typeof uploadFields>;
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type ImportStatus = "imported" | "duplicate" | "invalid";
+
+export interface FileReport {
+  file: string;
+  status: ImportStatus;
+  articleId?: number;
+  message?: string;
+}
+
+/** Imports uploaded files one after the other; a bad file is reported and the others still go in. */
+export async function importFiles(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  projectId: number,
+  files: UploadedFile[],
+  fields: UploadFields,
+): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    const kind = fileKind(file.name);
+    if (!kind) {
+      reports.push({ file: file.name, status: "invalid", message: "only .txt and .html files can be read" });
+      continue;
+    }
+    const document = documentFromFile(kind, file.bytes, fields.title);
+    const problem = !document.body.trim()
+      ? "no article text found in the file"
+      : !document.title
+        ? "no title found: type one in the Title field, or upload the files one by one"
+        : undefined;
+    const parsed = problem ? undefined : articleInput.safeParse({ ...fields, ...document });
+    if (!parsed?.success) {
+      const message = problem ?? describeIssues(parsed!.error!.issues);
+      reports.push({ file: file.name, status: "invalid", message });
+      continue;
+    }
+    const outcome = await importArticle(prisma, user, projectId, parsed.data);
+    reports.push(
+      outcome.status === "imported"
+        ? { file: file.name, status: "imported", articleId: outcome.articleId }
+        : { file: file.name, status: "duplicate", articleId: outcome.articleId, message: outcome.reason },
+    );
+  }
+  return reports;
+}
+
+export type LineReport =
+  | { line: number; status: "imported"; articleId: number }
+  | { line: number; status: "duplicate"; articleId: number; message: string }
+  | { line: number; status: "invalid"; message: string };
+
+export interface BulkSummary {
+  done: true;
+  imported: number;
+  duplicates: number;
+  invalid: number;
+  total: number;
+}
+
+/**
+ * Imports a JSON Lines file line by line, reporting each line as it goes: first { total }, then one
+ * report per non-blank line, then the summary. Good lines go in even when others are bad; an
+ * article already there (or earlier in the file) is reported as a duplicate, never added twice.
+ */
+export async function* importJsonLines(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  projectId: number,
+  bytes: Uint8Array,
+): AsyncGenerator<{ total: number } | LineReport | BulkSummary> {
+  let total = 0;
+  for (const _line of jsonLines(bytes)) total += 1;
+  yield { total };
+  const counts = { imported: 0, duplicates: 0, invalid: 0 };
+  const lineOfArticle = new Map<number, number>();
+  for (const { line, text } of jsonLines(bytes)) {
+    const parsed = parseArticleLine(text);
+    if (!parsed.ok) {
+      counts.invalid += 1;
+      yield { line, status: "invalid", message: parsed.message };
+      continue;
+    }
+    const outcome = await importArticle(prisma, user, projectId, parsed.article);
+    if (outcome.status === "imported") {
+      counts.imported += 1;
+      lineOfArticle.set(outcome.articleId, line);
+      yield { line, status: "imported", articleId: outcome.articleId };
+    } else {
+      counts.duplicates += 1;
+      const earlier = lineOfArticle.get(outcome.articleId);
+      const message = earlier
+        ? `${outcome.reason.replace(/\.$/, "")}: the one from line ${earlier} of this file.`
+        : outcome.reason;
+      yield { line, status: "duplicate", articleId: outcome.articleId, message };
+    }
+  }
+  yield { done: true, ...counts, total };
+}
+
+/** The project an import goes into, after checking the user may import there (404, else 403). */
+export async function projectForImport(prisma: PrismaClient, user: CurrentUser, projectId: number) {
+  await assertCanImport(prisma, user, projectId);
+  return prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { id: true, name: true } });
+}

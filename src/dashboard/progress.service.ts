@@ -1,0 +1,160 @@
+import { getArticle } from "../articles/articles.service.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import type { CurrentUser } from "../http/current-user.js";
+
+/**
+ * Who has done what. "done" is an ArticleCompletion row; "in progress" is having live claims on an
+ * article without one; anything else is "not started". Everything is counted in SQL, in one query
+ * per list, so the pages stay quick with thousands of articles.
+ */
+
+export type ArticleStatus = "not_started" | "in_progress" | "done";
+
+export interface MyArticle {
+  id: number;
+  title: string;
+  outlet: string;
+  publishedAt: Date | null;
+  projectId: number;
+  projectName: string;
+  myClaims: number;
+  status: ArticleStatus;
+}
+
+/** The articles of every project the user belongs to, with the user's own status on each. */
+export async function listMyArticles(db: DbClient, userId: number): Promise<MyArticle[]> {
+  return db.$queryRaw<MyArticle[]>`
+    SELECT a.id, a.title, a.outlet, a.published_at AS "publishedAt",
+           p.id AS "projectId", p.name AS "projectName",
+           COALESCE(mine.n, 0)::int AS "myClaims",
+           CASE WHEN c.article_id IS NOT NULL THEN 'done'
+                WHEN mine.n > 0 THEN 'in_progress'
+                ELSE 'not_started' END AS status
+    FROM project_members m
+    JOIN projects p ON p.id = m.project_id
+    JOIN articles a ON a.project_id = m.project_id
+    LEFT JOIN article_completions c ON c.article_id = a.id AND c.user_id = m.user_id
+    LEFT JOIN (
+      SELECT article_id, COUNT(*)::int AS n FROM claims
+      WHERE annotator_id = ${userId} AND deleted_at IS NULL
+      GROUP BY article_id
+    ) mine ON mine.article_id = a.id
+    WHERE m.user_id = ${userId}
+    ORDER BY p.name, p.id, a.id`;
+}
+
+/** The article to work on next: the first one in the list that is not done. */
+export function nextArticle(articles: MyArticle[]): MyArticle | undefined {
+  return articles.find((article) => article.status !== "done");
+}
+
+export function countByStatus(articles: { status: ArticleStatus }[]): Record<ArticleStatus, number> {
+  const counts = { not_started: 0, in_progress: 0, done: 0 };
+  for (const article of articles) counts[article.status] += 1;
+  return counts;
+}
+
+export interface MemberProgress {
+  userId: number;
+  name: string;
+  email: string;
+  done: number;
+  inProgress: number;
+  notStarted: number;
+}
+
+export interface ProjectProgress {
+  projectId: number;
+  projectName: string;
+  articles: number;
+  members: MemberProgress[];
+}
+
+interface ProgressRow {
+  projectId: number;
+  projectName: string;
+  total: number;
+  userId: number | null;
+  userName: string | null;
+  userEmail: string | null;
+  done: number;
+  inProgress: number;
+}
+
+/** For admins: per project, each member's articles done, in progress and not started. */
+export async function listProjectProgress(db: DbClient): Promise<ProjectProgress[]> {
+  const rows = await db.$queryRaw<ProgressRow[]>`
+    WITH totals AS (
+      SELECT project_id, COUNT(*)::int AS total FROM articles GROUP BY project_id
+    ), done AS (
+      SELECT a.project_id, c.user_id, COUNT(*)::int AS n
+      FROM article_completions c JOIN articles a ON a.id = c.article_id
+      GROUP BY a.project_id, c.user_id
+    ), started AS (
+      SELECT a.project_id, cl.annotator_id AS user_id, COUNT(DISTINCT cl.article_id)::int AS n
+      FROM claims cl JOIN articles a ON a.id = cl.article_id
+      WHERE cl.deleted_at IS NULL AND NOT EXISTS (
+        SELECT 1 FROM article_completions c
+        WHERE c.article_id = cl.article_id AND c.user_id = cl.annotator_id)
+      GROUP BY a.project_id, cl.annotator_id
+    )
+    SELECT p.id AS "projectId", p.name AS "projectName", COALESCE(t.total, 0)::int AS total,
+           u.id AS "userId", u.name AS "userName", u.email AS "userEmail",
+           COALESCE(d.n, 0)::int AS done, COALESCE(s.n, 0)::int AS "inProgress"
+    FROM projects p
+    LEFT JOIN totals t ON t.project_id = p.id
+    LEFT JOIN project_members m ON m.project_id = p.id
+    LEFT JOIN users u ON u.id = m.user_id
+    LEFT JOIN done d ON d.project_id = p.id AND d.user_id = u.id
+    LEFT JOIN started s ON s.project_id = p.id AND s.user_id = u.id
+    ORDER BY p.name, p.id, u.name, u.id`;
+  const projects = new Map<number, ProjectProgress>();
+  for (const row of rows) {
+    let project = projects.get(row.projectId);
+    if (!project) {
+      project = { projectId: row.projectId, projectName: row.projectName, articles: row.total, members: [] };
+      projects.set(row.projectId, project);
+    }
+    if (row.userId === null) continue;
+    project.members.push({
+      userId: row.userId,
+      name: row.userName ?? "",
+      email: row.userEmail ?? "",
+      done: row.done,
+      inProgress: row.inProgress,
+      notStarted: Math.max(0, row.total - row.done - row.inProgress),
+    });
+  }
+  return [...projects.values()];
+}
+
+/** What the dashboard shows this user. */
+export async function getDashboard(prisma: PrismaClient, user: CurrentUser) {
+  const articles = await listMyArticles(prisma, user.id);
+  const isAdmin = user.role === "admin";
+  return {
+    articles,
+    next: nextArticle(articles),
+    counts: countByStatus(articles),
+    progress: isAdmin ? await listProjectProgress(prisma) : [],
+    offerDemo: isAdmin && (await prisma.project.count()) === 0,
+  };
+}
+
+/** Marks an article done for this user (again is fine); the article must be one they may see. */
+export async function markArticleDone(prisma: PrismaClient, user: CurrentUser, articleId: number) {
+  const article = await getArticle(prisma, user, articleId);
+  await prisma.articleCompletion.upsert({
+    where: { articleId_userId: { articleId, userId: user.id } },
+    create: { articleId, userId: user.id },
+    update: {},
+  });
+  return { id: article.id, title: article.title };
+}
+
+/** Takes the user's "done" off an article: it is in progress again (or not started). */
+export async function reopenArticle(prisma: PrismaClient, user: CurrentUser, articleId: number) {
+  const article = await getArticle(prisma, user, articleId);
+  await prisma.articleCompletion.deleteMany({ where: { articleId, userId: user.id } });
+  return { id: article.id, title: article.title };
+}
