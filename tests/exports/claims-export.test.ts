@@ -73,6 +73,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+interface WebAnnotation {
+  id: string;
+  type: string;
+  target: { source: string; selector: { type: string; exact?: string; start?: number; end?: number }[] };
+  body: { purpose: string; value: string }[];
+}
+
 function unneutralise(cell: string): string {
   return /^'[=+@\t\r-]/.test(cell) ? cell.slice(1) : cell;
 }
@@ -111,9 +118,7 @@ describe("CSV export", () => {
   });
 
   it("adds a byte order mark for Excel only when asked", async () => {
-    const plain = await researcherAgent
-      .get(`/export/claims.csv?project=${projectId}`)
-      .responseType("blob");
+    const plain = await researcherAgent.get(`/export/claims.csv?project=${projectId}`).responseType("blob");
     const excel = await researcherAgent
       .get(`/export/claims.csv?project=${projectId}&excel=1`)
       .responseType("blob");
@@ -166,7 +171,7 @@ describe("JSON Lines and Web Annotation exports", () => {
     const collection = JSON.parse(response.text);
     expect(collection["@context"]).toBe("http://www.w3.org/ns/anno.jsonld");
     expect(collection.type).toBe("AnnotationCollection");
-    const items = collection.first.items as Record<string, any>[];
+    const items = collection.first.items as WebAnnotation[];
     expect(items).toHaveLength(3);
     for (const annotation of items) {
       expect(annotation.type).toBe("Annotation");
@@ -176,8 +181,8 @@ describe("JSON Lines and Web Annotation exports", () => {
       const position = annotation.target.selector.find(
         (s: { type: string }) => s.type === "TextPositionSelector",
       );
-      expect(typeof quote.exact).toBe("string");
-      expect(position.end).toBeGreaterThan(position.start);
+      expect(typeof quote?.exact).toBe("string");
+      expect(position?.end).toBeGreaterThan(position!.start!);
       expect(annotation.body.some((b: { purpose: string }) => b.purpose === "classifying")).toBe(true);
     }
     const commas = items.find((item) => item.id.endsWith(`/claims/${created.commas!.id}`))!;
