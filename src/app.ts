@@ -14,6 +14,7 @@ import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
 import { importRoutes } from "./articles/import.routes.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
+import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { exportsRoutes } from "./exports/exports.routes.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
@@ -110,6 +111,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use("/export", exportsRoutes(db));
+  app.use("/claims", claimsRoutes(db.prisma));
   app.use(
     "/api/v1",
     projectsApiRoutes(db.prisma),

@@ -1,15 +1,37 @@
 import { Router } from "express";
 import { articleIdParam } from "../articles/articles.schema.js";
 import type { PrismaClient } from "../db/types.js";
-import { requireRole } from "../http/guards.js";
+import { requireLogin, requireRole } from "../http/guards.js";
 import { parseInput } from "../http/validate.js";
+import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
+import { countClaims, pageInput, searchClaims, type ClaimListRow } from "./claims.search.js";
 import { claimIdParam, createClaimInput, deleteClaimInput, updateClaimInput } from "./claims.schema.js";
 import { createClaim, deleteClaim, updateClaim } from "./claims.service.js";
 
-/** POST /articles/:id/claims, PATCH and DELETE /claims/:id under /api/v1. Researchers only read. */
+/**
+ * GET /claims (filters, cursor pages), POST /articles/:id/claims, PATCH and DELETE /claims/:id
+ * under /api/v1. Researchers only read.
+ */
 export function claimsApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
   const writers = requireRole("admin", "annotator");
+
+  router.get("/claims", requireLogin, async (req, res) => {
+    const filters = parseInput(claimFiltersInput, req.query);
+    const page = parseInput(pageInput, req.query);
+    const [result, total] = await Promise.all([
+      searchClaims(prisma, req.user!, filters, page),
+      countClaims(prisma, req.user!, filters),
+    ]);
+    res.json({
+      total,
+      claims: result.rows.map(presentListRow),
+      nextCursor: result.nextCursor ?? null,
+      next: result.nextCursor
+        ? `/api/v1/claims?${filtersToQuery(filters, { sort: page.sort, limit: String(page.limit), cursor: result.nextCursor })}`
+        : null,
+    });
+  });
 
   router.post("/articles/:id/claims", writers, async (req, res) => {
     const articleId = parseInput(articleIdParam, req.params.id);
@@ -30,4 +52,23 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
   });
 
   return router;
+}
+
+function presentListRow(row: ClaimListRow) {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    articleId: row.articleId,
+    articleTitle: row.articleTitle,
+    articlePublishedAt: row.publishedAt?.toISOString() ?? null,
+    start: row.start,
+    end: row.end,
+    quote: row.quote,
+    type: row.type,
+    speaker: row.speakerId === null ? null : { id: row.speakerId, name: row.speakerName },
+    stance: row.stance,
+    target: row.target,
+    annotator: { id: row.annotatorId, name: row.annotatorName },
+    createdAt: row.createdAt.toISOString(),
+  };
 }

@@ -1,0 +1,58 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { PrismaClient } from "../db/types.js";
+import { requireLogin } from "../http/guards.js";
+import { parseInput } from "../http/validate.js";
+import { speakersChart, stanceOverTimeChart } from "./charts.js";
+import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
+import { claimTypes } from "./claims.schema.js";
+import { countClaims, pageInput, searchClaims, sorts } from "./claims.search.js";
+import { claimsPerSpeaker, stanceOverTime } from "./claims.summary.js";
+import { filterChoices } from "./filter-choices.js";
+
+const chartName = z.enum(["speakers", "stance-over-time"], { message: "Unknown chart." });
+
+/** The researchers' desk: /claims with filters in the URL, keyset pages and summary charts. */
+export function claimsRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+  router.use(requireLogin);
+
+  router.get("/", async (req, res) => {
+    const filters = parseInput(claimFiltersInput, req.query);
+    const page = parseInput(pageInput, req.query);
+    const [result, total, choices] = await Promise.all([
+      searchClaims(prisma, req.user!, filters, page),
+      countClaims(prisma, req.user!, filters),
+      filterChoices(prisma, req.user!),
+    ]);
+    res.render("claims/index", {
+      title: "Claims",
+      filters,
+      page,
+      rows: result.rows,
+      total,
+      choices,
+      claimTypes,
+      sorts,
+      query: filtersToQuery(filters),
+      nextQuery: result.nextCursor
+        ? filtersToQuery(filters, { sort: page.sort, cursor: result.nextCursor })
+        : undefined,
+      canExport: req.user!.role !== "annotator",
+    });
+  });
+
+  router.get("/charts/:name.svg", async (req, res) => {
+    const filters = parseInput(claimFiltersInput, req.query);
+    const name = parseInput(chartName, req.params.name);
+    const svg =
+      name === "speakers"
+        ? await speakersChart(await claimsPerSpeaker(prisma, req.user!, filters))
+        : await stanceOverTimeChart(await stanceOverTime(prisma, req.user!, filters));
+    // Shown through <img>, where nothing in it can run; Vega writes inline styles.
+    res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.type("image/svg+xml").send(svg);
+  });
+
+  return router;
+}

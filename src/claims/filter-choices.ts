@@ -1,0 +1,35 @@
+import type { DbClient } from "../db/types.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { visibleProjectsFilter } from "../projects/access.js";
+
+/** Options for the filter form's selects: the projects, stances, targets and annotators one may see. */
+export async function filterChoices(db: DbClient, viewer: CurrentUser) {
+  const projects = await db.project.findMany({
+    where: visibleProjectsFilter(viewer),
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+  const projectIds = projects.map((project) => project.id);
+  const [stances, targets, annotators] = await Promise.all([
+    db.stanceLabel.findMany({
+      where: { projectId: { in: projectIds } },
+      distinct: ["key"],
+      orderBy: { key: "asc" },
+      select: { key: true, label: true },
+    }),
+    db.target.findMany({
+      where: { projectId: { in: projectIds } },
+      distinct: ["name"],
+      orderBy: { name: "asc" },
+      select: { name: true },
+    }),
+    viewer.role === "annotator"
+      ? Promise.resolve([])
+      : db.user.findMany({
+          where: { claims: { some: {} } },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true },
+        }),
+  ]);
+  return { projects, stances, targets, annotators };
+}
