@@ -1,0 +1,183 @@
+// npm run bench: measures against a real Postgres server, reporting ratios against baselines
+// measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
+// TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { claimsExportQuery, inlineParameters } from "../../src/exports/export-query.js";
+import { openDatabase } from "../../src/db/database.js";
+import { applyMigrations } from "../../src/db/migrations.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { RESEARCHER_PASSWORD, seedLarge } from "./seed-large.js";
+import { measureWorkspace } from "./workspace-bench.js";
+
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
+const ARTICLES = Math.max(10, Math.round(CLAIMS / 500));
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgresql://postgres@127.0.0.1:5432/postgres";
+const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
+
+function log(message: string) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function withDatabase(work: (url: string) => Promise<void>) {
+  const name = `claimant_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** Postgres's own COPY of the same SELECT, without the app: the baseline. */
+async function copyBaseline(pool: pg.Pool): Promise<{ ms: number; bytes: number }> {
+  const viewer = {
+    id: 0,
+    email: "",
+    name: "",
+    role: "admin" as const,
+    version: 0,
+    mustChangePassword: false,
+  };
+  const sql = inlineParameters(claimsExportQuery({}, viewer, { neutralise: false }));
+  const client = await pool.connect();
+  try {
+    const [bytes, ms] = await timed(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          let count = 0;
+          const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+          stream.on("data", (chunk: Buffer) => (count += chunk.length));
+          stream.on("end", () => resolve(count));
+          stream.on("error", reject);
+        }),
+    );
+    return { ms, bytes };
+  } finally {
+    client.release();
+  }
+}
+
+async function logIn(server: ServerProcess): Promise<string> {
+  const page = await fetch(`${server.url}/login`);
+  const cookie = page.headers.get("set-cookie")!.split(";")[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const response = await fetch(`${server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      email: "researcher@bench.example",
+      password: RESEARCHER_PASSWORD,
+      _csrf: token,
+    }),
+  });
+  return response.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+function residentMemoryKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+}
+
+async function appExport(server: ServerProcess, cookie: string) {
+  const pid = server.process.pid!;
+  const before = residentMemoryKb(pid, "VmRSS");
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, residentMemoryKb(pid, "VmRSS"))), 25);
+  const started = performance.now();
+  const response = await fetch(`${server.url}/export/claims.csv`, { headers: { cookie } });
+  let firstByteMs = 0;
+  let bytes = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (bytes === 0) firstByteMs = performance.now() - started;
+    bytes += chunk.length;
+  }
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  return { ms, firstByteMs, bytes, rssBeforeMb: before / 1024, rssPeakMb: peak / 1024 };
+}
+
+async function claimsPage(server: ServerProcess, cookie: string, projectId: number) {
+  const paths = {
+    firstPage: `/claims?project=${projectId}`,
+    filtered: `/claims?project=${projectId}&stance=favor&type=direct&target=Armenia`,
+    fullText: `/claims?project=${projectId}&q=ceasefire&stance=against`,
+    apiFiltered: `/api/v1/claims?project=${projectId}&stance=favor&type=direct`,
+  };
+  const figures: Record<string, { medianMs: number; p95Ms: number }> = {};
+  for (const [name, path] of Object.entries(paths)) {
+    const times: number[] = [];
+    for (let run = 0; run < 15; run += 1) {
+      const [response, ms] = await timed(() => fetch(`${server.url}${path}`, { headers: { cookie } }));
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      await response.arrayBuffer();
+      times.push(ms);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    figures[name] = {
+      medianMs: Math.round(median(times)),
+      p95Ms: Math.round(sorted[Math.floor(sorted.length * 0.95)]!),
+    };
+  }
+  return figures;
+}
+
+await withDatabase(async (url) => {
+  const db = await openDatabase({ url, poolSize: 4 });
+  await applyMigrations(db);
+  log(`seeding ${CLAIMS.toLocaleString("en")} claims over ${ARTICLES.toLocaleString("en")} articles`);
+  const client = await db.pool!.connect();
+  const [projectId, seedMs] = await timed(() => seedLarge(client, { articles: ARTICLES, claims: CLAIMS }));
+  client.release();
+  results.seedSeconds = Math.round(seedMs / 100) / 10;
+
+  const server = await startServerProcess({ DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production" });
+  try {
+    const cookie = await logIn(server);
+    log("export: Postgres COPY baseline, then the app's CSV export (each twice, best taken)");
+    const copies = [await copyBaseline(db.pool!), await copyBaseline(db.pool!)];
+    const exportsRun = [await appExport(server, cookie), await appExport(server, cookie)];
+    const copy = copies.reduce((best, run) => (run.ms < best.ms ? run : best));
+    const app = exportsRun.reduce((best, run) => (run.ms < best.ms ? run : best));
+    results.export = {
+      copySeconds: Math.round(copy.ms) / 1000,
+      appSeconds: Math.round(app.ms) / 1000,
+      ratioToCopy: Math.round((app.ms / copy.ms) * 100) / 100,
+      appFirstByteMs: Math.round(app.firstByteMs),
+      megabytes: Math.round(app.bytes / 1e5) / 10,
+      appRssBeforeMb: Math.round(app.rssBeforeMb),
+      appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
+    };
+    log("claims page and API, 15 requests each");
+    results.claimsPage = await claimsPage(server, cookie, projectId);
+    log("workspace: 10,000-word article with 1,000 claims");
+    results.workspace = await measureWorkspace(db, server, cookie, projectId);
+  } finally {
+    await server.stop();
+    await db.close();
+  }
+});
+
+console.log(JSON.stringify(results, null, 2));
