@@ -58,6 +58,7 @@ export function claimsExportQuery(
   filters: ClaimFilters,
   viewer: CurrentUser,
   options: { neutralise: boolean },
+  page?: KeysetPage,
 ): Prisma.Sql {
   const t = (expression: string) => text(expression, options.neutralise);
   return Prisma.sql`
@@ -78,15 +79,33 @@ export function claimsExportQuery(
     LEFT JOIN speakers s ON s.id = c.speaker_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     LEFT JOIN targets tg ON tg.id = c.target_id
-    WHERE ${claimsWhere(filters, viewer)}
-    ORDER BY c.id`;
+    WHERE ${claimsWhere(filters, viewer)} ${after(Prisma.raw("c.id"), page)}
+    ORDER BY c.id ${limit(page)}`;
+}
+
+/** A batch of an export read in keyset order: rows after `after` (by id), at most `limit`. */
+export interface KeysetPage {
+  after: number | null;
+  limit: number;
+}
+
+function after(column: Prisma.Sql, page: KeysetPage | undefined): Prisma.Sql {
+  return page?.after != null ? Prisma.sql`AND ${column} > ${page.after}` : Prisma.empty;
+}
+
+function limit(page: KeysetPage | undefined): Prisma.Sql {
+  return page ? Prisma.sql`LIMIT ${page.limit}` : Prisma.empty;
 }
 
 /**
  * Articles with full bodies, selected by the article-level filters (project, article, from, to),
  * so that anyone can check body[start:end] == quote for the exported claims.
  */
-export function articlesExportQuery(filters: ClaimFilters, viewer: CurrentUser): Prisma.Sql {
+export function articlesExportQuery(
+  filters: ClaimFilters,
+  viewer: CurrentUser,
+  page?: KeysetPage,
+): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (viewer.role === "annotator") {
     conditions.push(
@@ -101,8 +120,8 @@ export function articlesExportQuery(filters: ClaimFilters, viewer: CurrentUser):
     SELECT a.id AS article_id, p.name AS project, a.title, a.outlet, a.byline, a.url,
            ${iso("a.published_at")} AS published_at, a.language, a.body
     FROM articles a JOIN projects p ON p.id = a.project_id
-    WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY a.id`;
+    WHERE ${Prisma.join(conditions, " AND ")} ${after(Prisma.raw("a.id"), page)}
+    ORDER BY a.id ${limit(page)}`;
 }
 
 /**

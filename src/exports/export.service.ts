@@ -10,6 +10,7 @@ import {
   claimsExportQuery,
   inlineParameters,
   type ExportRow,
+  type KeysetPage,
 } from "./export-query.js";
 import {
   csvStringifier,
@@ -44,11 +45,8 @@ export async function exportClaims(
   options: ExportOptions,
 ): Promise<void> {
   if (format === "csv") return exportCsv(db, viewer, filters, out, options);
-  const rows = streamRows<ExportRow>(
-    db,
-    claimsExportQuery(filters, viewer, { neutralise: false }),
-    "claim_id",
-  );
+  const query = (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page);
+  const rows = streamRows<ExportRow>(db, query, "claim_id");
   if (format === "jsonl") return pipeline(Readable.from(jsonLines(rows)), out);
   return pipeline(Readable.from(webAnnotations(rows, options.baseUrl)), out);
 }
@@ -61,7 +59,7 @@ async function exportCsv(
   options: ExportOptions,
 ) {
   if (options.excel) out.write(BOM);
-  const query = claimsExportQuery(filters, viewer, { neutralise: true });
+  const query = (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page);
   if (!db.pool) {
     const rows = streamRows<ExportRow>(db, query, "claim_id");
     return pipeline(Readable.from(rows), csvStringifier(claimColumns), out);
@@ -71,7 +69,7 @@ async function exportCsv(
   let completed = false;
   try {
     const copy = client.query(
-      copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+      copyTo(`COPY (${inlineParameters(query())}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
     );
     await pipeline(copy, out);
     completed = true;
@@ -102,6 +100,7 @@ export async function exportArticles(
   filters: ClaimFilters,
   out: Writable,
 ) {
-  const rows = streamRows<Record<string, unknown>>(db, articlesExportQuery(filters, viewer), "article_id");
+  const query = (page?: KeysetPage) => articlesExportQuery(filters, viewer, page);
+  const rows = streamRows<Record<string, unknown>>(db, query, "article_id");
   return pipeline(Readable.from(jsonLines(rows as AsyncIterable<ExportRow>)), out);
 }

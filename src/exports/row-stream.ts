@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.js";
+import type { KeysetPage } from "./export-query.js";
 import QueryStream from "pg-query-stream";
 import type { Database } from "../db/database.js";
 
@@ -12,12 +13,13 @@ const BATCH = 2000;
  */
 export async function* streamRows<Row extends Record<string, unknown>>(
   db: Database,
-  query: Prisma.Sql,
+  query: (page?: KeysetPage) => Prisma.Sql,
   keyColumn: string,
 ): AsyncGenerator<Row> {
   if (db.pool) {
     const client = await db.pool.connect();
-    const stream = client.query(new QueryStream(query.text, query.values, { batchSize: BATCH }));
+    const whole = query();
+    const stream = client.query(new QueryStream(whole.text, whole.values, { batchSize: BATCH }));
     let failed: Error | undefined;
     try {
       for await (const row of stream) yield row as Row;
@@ -36,7 +38,7 @@ export async function* streamRows<Row extends Record<string, unknown>>(
 
 async function* pgliteBatches<Row extends Record<string, unknown>>(
   db: Database,
-  query: Prisma.Sql,
+  query: (page: KeysetPage) => Prisma.Sql,
   keyColumn: string,
 ): AsyncGenerator<Row> {
   const pglite = db.pglite!;
@@ -48,16 +50,14 @@ async function* pgliteBatches<Row extends Record<string, unknown>>(
   // The transaction runs ahead by at most one batch, then waits for the consumer.
   const done = pglite
     .transaction(async (tx) => {
-      let last: unknown = null;
+      let last: number | null = null;
       for (;;) {
-        const batch = await tx.query<Row>(
-          `SELECT * FROM (${query.text}) q WHERE $${query.values.length + 1}::bigint IS NULL OR q.${keyColumn} > $${query.values.length + 1}::bigint ORDER BY q.${keyColumn} LIMIT ${BATCH}`,
-          [...query.values, last],
-        );
+        const batchQuery = query({ after: last, limit: BATCH });
+        const batch = await tx.query<Row>(batchQuery.text, batchQuery.values);
         if (batch.rows.length === 0 || stopped) break;
         rows.push(batch.rows);
         wake?.();
-        last = batch.rows[batch.rows.length - 1]![keyColumn];
+        last = batch.rows[batch.rows.length - 1]![keyColumn] as number;
         while (rows.length > 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
         if (batch.rows.length < BATCH) break;
       }
