@@ -8,18 +8,18 @@ import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttl
 import { createPassport } from "./auth/passport.js";
 import type { Config } from "./config.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
+import { importRoutes } from "./articles/import.routes.js";
+import { projectsRoutes } from "./projects/projects.routes.js";
 import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
-import { importRoutes } from "./articles/import.routes.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { exportsRoutes } from "./exports/exports.routes.js";
 import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
 import { projectsApiRoutes } from "./projects/projects.api.js";
-import { projectsRoutes } from "./projects/projects.routes.js";
 import { speakersApiRoutes } from "./speakers/speakers.api.js";
 import { speakersRoutes } from "./speakers/speakers.routes.js";
 import { tokensRoutes } from "./tokens/tokens.routes.js";
@@ -29,6 +29,7 @@ import { requestLogger } from "./http/logger.js";
 import { DatabaseSessionStore } from "./http/session-store.js";
 import { profileRoutes } from "./users/profile.routes.js";
 import { usersRoutes } from "./users/users.routes.js";
+import { workspaceRoutes } from "./articles/workspace.routes.js";
 import "./http/current-user.js";
 
 export const SESSION_COOKIE = "claimant.sid";
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use("/export", exportsRoutes(db));
   app.use("/claims", claimsRoutes(db.prisma));
+  app.use("/articles", workspaceRoutes(db.prisma));
   app.use(
     "/api/v1",
     projectsApiRoutes(db.prisma),

@@ -1,0 +1,311 @@
+// The annotation workspace (GET /articles/:id): highlights, the claim list, the claim form, the
+// keyboard, and the layer switcher. Data comes from <script type="application/json" id="workspace-data">.
+import { codePointIndex, snapToSentences } from "./workspace-layout.js";
+import { callApi, errorMessage } from "./workspace/api.js";
+import { ClaimForm } from "./workspace/claim-form.js";
+import { ClaimList } from "./workspace/claim-list.js";
+import { TextView } from "./workspace/text-view.js";
+
+const scriptStarted = performance.now();
+const data = JSON.parse(document.getElementById("workspace-data").textContent);
+const main = document.getElementById("main") ?? document.body;
+const statusBox = document.getElementById("ws-status");
+const layerSelect = document.getElementById("ws-layer");
+const sentences = data.sentences;
+const view = new TextView(
+  document.getElementById("article-body"),
+  data.article.body,
+  codePointIndex(data.article.body),
+);
+
+const state = {
+  claims: [],
+  byId: new Map(),
+  classes: new Map(),
+  layer: data.layer,
+  selectedId: null,
+  /** Keyboard: the focused sentence and where a Shift selection started. */
+  focus: -1,
+  anchor: -1,
+  layerRequest: 0,
+};
+
+// ------------------------------------------------------------------ claims and their look
+const PALETTE_SIZE = 6;
+const tones = new Map(
+  data.stances.filter((stance) => !stance.retired).map((stance, i) => [stance.key, i % PALETTE_SIZE]),
+);
+const isOther = (claim) => claim.annotator.id !== data.user.id;
+const isEditable = (claim) =>
+  data.canWrite && (data.user.role === "admin" || claim.annotator.id === data.user.id);
+const classesOf = (id) => state.classes.get(id) ?? "tone-none";
+
+function claimClasses(claim) {
+  const classes = [`type-${claim.type}`, isOther(claim) ? "other" : "own"];
+  const tone = claim.stance ? tones.get(claim.stance) : undefined;
+  if (claim.stance) classes.push(`stance-${claim.stance.replace(/[^A-Za-z0-9_-]/g, "_")}`);
+  classes.push(tone === undefined ? "tone-none" : `tone-${tone}`);
+  return classes.join(" ");
+}
+
+const textOrder = (a, b) => a.start - b.start || b.end - a.end || a.id - b.id;
+
+function setClaims(claims) {
+  // The page's own data leaves the quote out: it is the body between the offsets.
+  for (const claim of claims) if (claim.quote === undefined) claim.quote = view.slice(claim.start, claim.end);
+  state.claims = claims.slice().sort(textOrder);
+  state.byId = new Map(state.claims.map((claim) => [claim.id, claim]));
+  state.classes = new Map(state.claims.map((claim) => [claim.id, claimClasses(claim)]));
+  if (state.selectedId !== null && !state.byId.has(state.selectedId)) state.selectedId = null;
+}
+
+function upsert(claim) {
+  setClaims([...state.claims.filter((other) => other.id !== claim.id), claim]);
+}
+
+function say(message) {
+  statusBox.textContent = message;
+}
+
+// ------------------------------------------------------------------ painting
+function paint() {
+  const started = performance.now();
+  view.selectedId = state.selectedId;
+  view.paint(state.claims, classesOf, form.extras());
+  main.dataset.paintMs = (performance.now() - started).toFixed(1);
+}
+
+function renderList() {
+  list.render(state.claims, { stances: data.stances, classesOf, isOther, isEditable });
+  list.select(state.selectedId);
+}
+
+/** Selects a claim in the text and in the list; `from` says where the user acted. */
+function selectClaim(id, from) {
+  state.selectedId = id;
+  view.markSelected(id);
+  list.select(id, { focus: from === "text" || from === "keys", scroll: true });
+  if (from !== "text") view.scrollToClaim(id);
+}
+
+function openClaim(id) {
+  const claim = state.byId.get(id);
+  if (!claim) return;
+  const editable = isEditable(claim);
+  const notes = [];
+  if (isOther(claim)) notes.push(`By ${claim.annotator.name}.`);
+  if (!editable) {
+    notes.push(
+      data.canWrite
+        ? "Read only: only its annotator or an admin can change it."
+        : "Read only: researchers read claims.",
+    );
+  }
+  form.openClaim(claim, editable, notes.join(" "), { claim: id });
+}
+
+// ------------------------------------------------------------------ the form and the list
+const list = new ClaimList(
+  {
+    list: document.getElementById("claim-list"),
+    count: document.getElementById("claim-count"),
+    empty: document.getElementById("claims-empty"),
+  },
+  { onSelect: (id, from) => selectClaim(id, from), onOpen: (id) => openClaim(id) },
+);
+
+const form = new ClaimForm(
+  {
+    articleId: data.article.id,
+    projectId: data.article.projectId,
+    stances: data.stances,
+    targets: data.targets,
+    slice: (start, end) => view.slice(start, end),
+    find: (words, near) => view.find(words, near),
+  },
+  {
+    onSpansChanged: () => paint(),
+    onArmed: (key) => {
+      view.container.classList.toggle("is-picking", Boolean(key));
+      if (key)
+        say(
+          `Picking the ${key === "cue" ? "cue" : "mention"}: select its words in the article. Esc cancels.`,
+        );
+    },
+    onSaved: (claim, created) => {
+      const layer = state.layer;
+      const shown = layer === "all" || layer === "mine" || Number(layer) === claim.annotator.id;
+      if (shown) upsert(claim);
+      state.selectedId = shown ? claim.id : state.selectedId;
+      renderList();
+      form.close();
+      say(
+        shown
+          ? created
+            ? "Claim saved."
+            : "Changes saved."
+          : "Claim saved. It is not in the layer shown: switch layers to see it.",
+      );
+    },
+    onDeleted: (claim) => {
+      setClaims(state.claims.filter((other) => other.id !== claim.id));
+      renderList();
+      form.close();
+      say("Claim deleted.");
+    },
+    onCurrentLoaded: (claim) => {
+      upsert(claim);
+      renderList();
+      paint();
+      say("Loaded the current version of the claim.");
+    },
+    onClosed: (focusTo) => {
+      paint();
+      if (focusTo?.claim !== undefined) list.itemOf(focusTo.claim)?.focus();
+      else if (focusTo?.sentence !== undefined) view.sentenceEls[focusTo.sentence]?.focus();
+    },
+  },
+);
+
+// ------------------------------------------------------------------ mouse
+/** A selection in the article: picks a mention or cue, or sets the quote of a claim. */
+function onTextSelection(exact) {
+  const selection = window.getSelection();
+  const span = view.selectionSpan(selection);
+  if (!span) return;
+  if (form.armed) {
+    const picked = view.trim(span);
+    selection.removeAllRanges();
+    if (picked) form.setSpan(form.armed, picked);
+    return;
+  }
+  if (!data.canWrite) return;
+  const quote = exact ? view.trim(span) : snapToSentences(sentences, span.start, span.end);
+  if (!quote) return;
+  selection.removeAllRanges();
+  view.setChosen(null);
+  if (form.mode === "new" || form.mode === "edit") form.setSpanQuote(quote);
+  else form.openNew(quote, { sentence: quote.first ?? sentenceAt(quote.start) });
+}
+
+function sentenceAt(offset) {
+  return snapToSentences(sentences, offset, offset + 1)?.first;
+}
+
+document.addEventListener("mouseup", (event) => {
+  const exact = event.altKey;
+  // After the click event, so a click on a highlight sees the selection it ended.
+  setTimeout(() => onTextSelection(exact), 0);
+});
+
+view.container.addEventListener("click", (event) => {
+  if (!window.getSelection()?.isCollapsed || form.armed) return;
+  const mark = event.target.closest("mark[data-claims]");
+  if (!mark) return;
+  const ids = mark.dataset.claims.split(" ").map(Number);
+  const at = ids.indexOf(state.selectedId);
+  // The innermost claim first; clicking again steps outwards through the claims covering the text.
+  const id = at >= 0 ? ids[(at - 1 + ids.length) % ids.length] : ids[ids.length - 1];
+  selectClaim(id, "text");
+});
+
+// ------------------------------------------------------------------ keyboard
+view.container.addEventListener("focusin", (event) => {
+  const index = event.target.classList?.contains("sentence") ? Number(event.target.dataset.index) : -1;
+  if (index >= 0 && index !== state.focus) {
+    state.focus = index;
+    state.anchor = index;
+    view.setChosen(null);
+  }
+});
+
+function moveSentence(step, extend) {
+  const count = sentences.length;
+  if (!count) return;
+  const next =
+    state.focus < 0 ? (step > 0 ? 0 : count - 1) : Math.min(count - 1, Math.max(0, state.focus + step));
+  if (!extend || state.anchor < 0) state.anchor = next;
+  state.focus = next;
+  const first = Math.min(state.anchor, next);
+  const last = Math.max(state.anchor, next);
+  view.setChosen(first, last);
+  view.sentenceEls[next]?.focus();
+  say(
+    last > first
+      ? `Sentences ${first + 1} to ${last + 1} of ${count} selected.`
+      : `Sentence ${next + 1} of ${count}.`,
+  );
+}
+
+function openFromSentences() {
+  if (state.focus < 0) return;
+  if (!data.canWrite) {
+    say("Researchers read claims; only annotators and admins add them.");
+    return;
+  }
+  const first = Math.min(state.anchor, state.focus);
+  const last = Math.max(state.anchor, state.focus);
+  const span = { start: sentences[first].start, end: sentences[last].end };
+  view.setChosen(null);
+  if (form.mode === "new" || form.mode === "edit") {
+    form.setSpanQuote(span);
+    form.type.focus();
+  } else {
+    form.openNew(span, { sentence: state.focus });
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    if (form.armed) form.disarm();
+    else if (form.isOpen) form.close();
+    else return;
+    event.preventDefault();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const inText = event.target === document.body || view.container.contains(event.target);
+  if (!inText) return;
+  const key = event.key.toLowerCase();
+  if (key === "j" || key === "k") {
+    event.preventDefault();
+    moveSentence(key === "j" ? 1 : -1, event.shiftKey);
+  } else if (event.key === "Enter" && event.target !== document.body) {
+    event.preventDefault();
+    openFromSentences();
+  }
+});
+
+// ------------------------------------------------------------------ layers
+layerSelect.addEventListener("change", async () => {
+  const layer = layerSelect.value;
+  const request = ++state.layerRequest;
+  say("Loading the layer…");
+  const url = `/api/v1/articles/${data.article.id}?layer=${encodeURIComponent(layer)}`;
+  const result = await callApi("GET", url);
+  if (request !== state.layerRequest) return;
+  if (!result.ok) {
+    layerSelect.value = state.layer;
+    say(`Could not load that layer: ${errorMessage(result)}`);
+    return;
+  }
+  state.layer = layer;
+  setClaims(result.data.claims);
+  paint();
+  renderList();
+  const params = new URLSearchParams(window.location.search);
+  params.set("layer", layer);
+  window.history.replaceState(null, "", `?${params}`);
+  const label = layerSelect.selectedOptions[0]?.textContent ?? layer;
+  say(`Showing ${label}: ${state.claims.length} ${state.claims.length === 1 ? "claim" : "claims"}.`);
+});
+
+// ------------------------------------------------------------------ first paint
+setClaims(data.claims);
+paint();
+renderList();
+main.dataset.claims = String(state.claims.length);
+main.dataset.scriptMs = (performance.now() - scriptStarted).toFixed(1);
+requestAnimationFrame(() => {
+  main.dataset.painted = String(Math.round(performance.now()));
+});

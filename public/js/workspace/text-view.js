@@ -1,0 +1,233 @@
+// The article text: paints highlights over the server-rendered paragraphs and sentences, and maps
+// points of the page's text back to code-point offsets of the body.
+import { codePointLength, layoutSegments } from "../workspace-layout.js";
+
+/** Classes of pseudo-spans painted with the claims: the form's quote, mention and cue. */
+const EXTRA_CLASSES = { pending: "is-pending", speakerMention: "is-mention", cue: "is-cue" };
+
+export class TextView {
+  /**
+   * @param {HTMLElement} container the #article-body element as the server rendered it
+   * @param {string} body
+   * @param {Uint32Array} index code point -> UTF-16 index of the body
+   */
+  constructor(container, body, index) {
+    this.container = container;
+    this.body = body;
+    this.index = index;
+    this.length = index.length - 1;
+    this.paragraphs = readStructure(container);
+    this.cuts = [];
+    for (const paragraph of this.paragraphs) {
+      this.cuts.push(paragraph.start, paragraph.end);
+      for (const piece of paragraph.pieces) this.cuts.push(piece.start, piece.end);
+    }
+    /** @type {HTMLElement[]} sentence elements by sentence number */
+    this.sentenceEls = [];
+    this.collectSentences();
+    this.chosen = null;
+    this.selectedId = null;
+  }
+
+  slice(start, end) {
+    return this.body.slice(this.index[start], this.index[end]);
+  }
+
+  collectSentences() {
+    this.sentenceEls = [];
+    for (const el of this.container.querySelectorAll(".sentence")) {
+      this.sentenceEls[Number(el.dataset.index)] = el;
+    }
+  }
+
+  /**
+   * Rebuilds the text with highlights in one DOM write.
+   * @param {ReadonlyArray<{ id: number, start: number, end: number }>} claims
+   * @param {(id: number) => string} classesOf classes of a claim's highlight (stance, type, layer)
+   * @param {ReadonlyArray<{ id: "pending" | "speakerMention" | "cue", start: number, end: number }>} extras
+   */
+  paint(claims, classesOf, extras = []) {
+    const spans = extras.length ? [...claims, ...extras] : claims;
+    const segments = layoutSegments(this.length, this.cuts, spans);
+    const focused = this.container.contains(document.activeElement)
+      ? document.activeElement.closest(".sentence")?.dataset.index
+      : undefined;
+
+    const markInfo = new Map();
+    const infoOf = (ids) => {
+      let info = markInfo.get(ids);
+      if (info) return info;
+      const real = [];
+      const classes = [];
+      for (const id of ids) {
+        if (typeof id === "number") real.push(id);
+        else classes.push(EXTRA_CLASSES[id]);
+      }
+      if (real.length) {
+        classes.push("hl", `depth-${Math.min(real.length, 3)}`, classesOf(real[real.length - 1]));
+      } else {
+        classes.push("pseudo");
+      }
+      info = { className: classes.join(" "), claims: real.join(" ") };
+      markInfo.set(ids, info);
+      return info;
+    };
+
+    const fragment = document.createDocumentFragment();
+    let s = 0;
+    for (const paragraph of this.paragraphs) {
+      if (paragraph.before) fragment.append(paragraph.before);
+      const p = document.createElement("p");
+      p.className = "para";
+      p.dataset.start = String(paragraph.start);
+      p.dataset.end = String(paragraph.end);
+      for (const piece of paragraph.pieces) {
+        const el = document.createElement("span");
+        el.dataset.start = String(piece.start);
+        el.dataset.end = String(piece.end);
+        if (piece.index >= 0) {
+          el.className = "sentence";
+          el.dataset.index = String(piece.index);
+          el.tabIndex = -1;
+        } else {
+          el.className = "gap";
+        }
+        while (s < segments.length && segments[s].end <= piece.start) s += 1;
+        while (s < segments.length && segments[s].start < piece.end) {
+          const segment = segments[s];
+          const text = this.slice(segment.start, segment.end);
+          if (segment.ids.length === 0) {
+            el.append(text);
+          } else {
+            const info = infoOf(segment.ids);
+            const mark = document.createElement("mark");
+            mark.className = info.className;
+            if (info.claims) mark.dataset.claims = info.claims;
+            mark.textContent = text;
+            el.append(mark);
+          }
+          if (segment.end > piece.end) break;
+          s += 1;
+        }
+        p.append(el);
+      }
+      fragment.append(p);
+    }
+    this.container.replaceChildren(fragment);
+    this.collectSentences();
+    if (this.chosen) this.setChosen(this.chosen.first, this.chosen.last);
+    if (this.selectedId !== null) this.markSelected(this.selectedId);
+    if (focused !== undefined) this.sentenceEls[Number(focused)]?.focus({ preventScroll: true });
+  }
+
+  /** Marks sentences first..last as chosen for a new claim (keyboard selection); null clears. */
+  setChosen(first, last) {
+    for (const el of this.container.querySelectorAll(".sentence.is-chosen")) el.classList.remove("is-chosen");
+    this.chosen = first === null || first === undefined ? null : { first, last };
+    if (!this.chosen) return;
+    for (let i = first; i <= last; i += 1) this.sentenceEls[i]?.classList.add("is-chosen");
+  }
+
+  marksOf(id) {
+    return this.container.querySelectorAll(`mark[data-claims~="${Number(id)}"]`);
+  }
+
+  markSelected(id) {
+    for (const mark of this.container.querySelectorAll("mark.is-selected"))
+      mark.classList.remove("is-selected");
+    this.selectedId = id;
+    if (id === null) return;
+    for (const mark of this.marksOf(id)) mark.classList.add("is-selected");
+  }
+
+  scrollToClaim(id) {
+    this.marksOf(id)[0]?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  /** Code-point offset of a DOM point (a selection's start or end). */
+  offsetOf(node, offset) {
+    const container = this.container;
+    if (!container.contains(node)) {
+      return container.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING ? 0 : this.length;
+    }
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    const holder = element.closest("[data-start]");
+    const base = holder && container.contains(holder) ? holder : container;
+    const range = document.createRange();
+    range.setStart(base, 0);
+    range.setEnd(node, offset);
+    const from = base === container ? 0 : Number(base.dataset.start);
+    return Math.min(this.length, from + codePointLength(range.toString()));
+  }
+
+  /** The selection's span in code points, or null when it is empty or outside the article. */
+  selectionSpan(selection) {
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!range.intersectsNode(this.container)) return null;
+    const start = this.offsetOf(range.startContainer, range.startOffset);
+    const end = this.offsetOf(range.endContainer, range.endOffset);
+    return end > start ? { start, end } : null;
+  }
+
+  /** The span without whitespace at either end (a double-clicked word may bring a space). */
+  trim(span) {
+    let { start, end } = span;
+    while (start < end && /\s/.test(this.slice(start, start + 1))) start += 1;
+    while (end > start && /\s/.test(this.slice(end - 1, end))) end -= 1;
+    return end > start ? { start, end } : null;
+  }
+
+  /**
+   * The occurrence of `words` (ignoring case) nearest to `near`: inside it first, then closest.
+   * @returns {{ start: number, end: number } | null}
+   */
+  find(words, near) {
+    const wanted = words.trim();
+    if (!wanted) return null;
+    // Lower-casing keeps UTF-16 indices unless a character changes length (rare): then match exactly.
+    const folded = this.body.toLowerCase();
+    const fold = folded.length === this.body.length;
+    const haystack = fold ? folded : this.body;
+    const needle = fold ? wanted.toLowerCase() : wanted;
+    const nearFrom = this.index[near.start];
+    const nearTo = this.index[near.end];
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+      const end = at + needle.length;
+      const inside = at >= nearFrom && end <= nearTo;
+      const distance = inside ? -1 : Math.min(Math.abs(at - nearTo), Math.abs(nearFrom - end));
+      if (distance < bestDistance) {
+        best = at;
+        bestDistance = distance;
+      }
+    }
+    if (best < 0) return null;
+    const start = codePointLength(this.body.slice(0, best));
+    return { start, end: start + codePointLength(this.body.slice(best, best + needle.length)) };
+  }
+}
+
+/** Paragraphs and their pieces, read once from the server-rendered text. */
+function readStructure(container) {
+  const paragraphs = [];
+  let before = "";
+  for (const node of container.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      before += node.data;
+    } else if (node instanceof HTMLElement && node.classList.contains("para")) {
+      const pieces = [];
+      for (const child of node.children) {
+        pieces.push({
+          start: Number(child.dataset.start),
+          end: Number(child.dataset.end),
+          index: child.classList.contains("sentence") ? Number(child.dataset.index) : -1,
+        });
+      }
+      paragraphs.push({ before, start: Number(node.dataset.start), end: Number(node.dataset.end), pieces });
+      before = "";
+    }
+  }
+  return paragraphs;
+}

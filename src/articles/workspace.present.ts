@@ -1,0 +1,157 @@
+import type { ClaimJson } from "../claims/claims.present.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { CodePointIndex } from "./text.js";
+
+/** A run of body text inside a paragraph: a sentence, or the text between sentences. */
+export interface Piece {
+  kind: "sentence" | "gap";
+  start: number;
+  end: number;
+  /** Sentence number (0-based) for sentences; -1 for gaps. */
+  index: number;
+  text: string;
+}
+
+export interface Paragraph {
+  /** The body text between the previous paragraph and this one (the blank line), verbatim. */
+  before: string;
+  start: number;
+  end: number;
+  pieces: Piece[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The body as paragraphs (split on blank lines) of sentence and gap pieces, all in code points.
+ * Concatenating every `before` and piece text gives the body back exactly, so the page can map a
+ * point in its text to a body offset. A blank line inside a sentence (the splitter never makes
+ * one) does not split the paragraph, so sentences always stay whole. Linear in the body length.
+ */
+export function layoutParagraphs(body: string, sentences: readonly Span[]): Paragraph[] {
+  const index = new CodePointIndex(body);
+  const ordered = sentences
+    .map((sentence, number) => ({ start: sentence.start, end: sentence.end, number }))
+    .sort((a, b) => a.start - b.start);
+
+  const breaks: Span[] = [];
+  let s = 0;
+  for (const match of body.matchAll(/\n(?:[^\S\n]*\n)+/g)) {
+    const start = index.toCodePoint(match.index);
+    while (s < ordered.length && ordered[s]!.end <= start) s += 1;
+    if (s < ordered.length && ordered[s]!.start < start) continue;
+    breaks.push({ start, end: index.toCodePoint(match.index + match[0].length) });
+  }
+  breaks.push({ start: index.length, end: index.length });
+
+  const paragraphs: Paragraph[] = [];
+  let cursor = 0;
+  let before = "";
+  let next = 0;
+  for (const gap of breaks) {
+    const end = gap.start;
+    const pieces: Piece[] = [];
+    let at = cursor;
+    while (next < ordered.length && ordered[next]!.start < end) {
+      const sentence = ordered[next]!;
+      const from = Math.max(sentence.start, at);
+      const to = Math.min(sentence.end, end);
+      if (from > at) pieces.push(piece(index, "gap", at, from, -1));
+      if (to > from) pieces.push(piece(index, "sentence", from, to, sentence.number));
+      at = Math.max(at, to);
+      next += 1;
+    }
+    if (end > at) pieces.push(piece(index, "gap", at, end, -1));
+    paragraphs.push({ before, start: cursor, end, pieces });
+    before = index.slice(gap.start, gap.end);
+    cursor = gap.end;
+  }
+  return paragraphs;
+}
+
+function piece(
+  index: CodePointIndex,
+  kind: Piece["kind"],
+  start: number,
+  end: number,
+  sentence: number,
+): Piece {
+  return { kind, start, end, index: sentence, text: index.slice(start, end) };
+}
+
+export interface LayerOption {
+  value: string;
+  label: string;
+}
+
+/** The layers a user may pick: annotators their own and everyone's; others each annotator and all. */
+export function layerOptions(
+  user: Pick<CurrentUser, "role">,
+  annotators: { id: number; name: string; claims: number }[],
+): LayerOption[] {
+  if (user.role === "annotator") {
+    return [
+      { value: "mine", label: "My claims" },
+      { value: "all", label: "All annotators" },
+    ];
+  }
+  return [
+    { value: "all", label: "All annotators" },
+    ...annotators.map((annotator) => ({
+      value: String(annotator.id),
+      label: `${annotator.name} (${annotator.claims} ${annotator.claims === 1 ? "claim" : "claims"})`,
+    })),
+  ];
+}
+
+/**
+ * A claim as the page needs it: the API's JSON without what the page can do without (the quote,
+ * which the page cuts from the body by its offsets, the context strings, the timestamps), so that
+ * an article with a thousand claims stays a light page.
+ */
+export function pageClaim(claim: ClaimJson) {
+  const {
+    id,
+    annotator,
+    start,
+    end,
+    type,
+    speaker,
+    speakerMention,
+    cue,
+    stance,
+    stanceLabel,
+    target,
+    note,
+    version,
+  } = claim;
+  return {
+    id,
+    annotator,
+    start,
+    end,
+    type,
+    speaker,
+    speakerMention,
+    cue,
+    stance,
+    stanceLabel,
+    target,
+    note,
+    version,
+  };
+}
+
+/**
+ * JSON for a <script type="application/json"> element: "<" is escaped so the text can never close
+ * the element or open a comment; U+2028/2029 as well, for old parsers.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}

@@ -1,0 +1,92 @@
+import { Router } from "express";
+import { claimTypes, layerInput } from "../claims/claims.schema.js";
+import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
+import type { DbClient, PrismaClient } from "../db/types.js";
+import { NotFoundError } from "../errors.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { requireLogin } from "../http/guards.js";
+import { getArticle } from "./articles.service.js";
+import { layerOptions, layoutParagraphs, pageClaim, scriptJson } from "./workspace.present.js";
+
+/** Annotators who have claims on the article, with how many, for the layer switcher. */
+async function annotatorsWithClaims(db: DbClient, articleId: number) {
+  const groups = await db.claim.groupBy({
+    by: ["annotatorId"],
+    where: { articleId, deletedAt: null },
+    _count: { _all: true },
+  });
+  const users = await db.user.findMany({
+    where: { id: { in: groups.map((group) => group.annotatorId) } },
+    select: { id: true, name: true },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
+  const counts = new Map(groups.map((group) => [group.annotatorId, group._count._all]));
+  return users.map((user) => ({ ...user, claims: counts.get(user.id) ?? 0 }));
+}
+
+/** The layer asked for in ?layer=, when it is one the user may pick; else the default one. */
+function chosenLayer(user: CurrentUser, query: unknown, allowed: string[]): Layer {
+  const parsed = layerInput.safeParse(query);
+  const layer = parsed.success ? parsed.data.layer : undefined;
+  if (layer === undefined || !allowed.includes(String(layer))) return defaultLayer(user);
+  return layer;
+}
+
+/** The annotation workspace: GET /articles/:id, for anyone who may see the article's project. */
+export function workspaceRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.get("/:id", requireLogin, async (req, res) => {
+    const user = req.user!;
+    const id = /^[1-9]\d{0,9}$/.test(req.params.id as string) ? Number(req.params.id) : NaN;
+    if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new NotFoundError("No such article.");
+    const article = await getArticle(prisma, user, id);
+    const annotators = user.role === "annotator" ? [] : await annotatorsWithClaims(prisma, article.id);
+    const layers = layerOptions(user, annotators);
+    const layer = chosenLayer(
+      user,
+      req.query,
+      layers.map((option) => option.value),
+    );
+    const claims = await listArticleClaims(prisma, user, article, layer);
+    const stances = await prisma.stanceLabel.findMany({
+      where: { projectId: article.projectId },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: { key: true, label: true, retired: true },
+    });
+    const targets = await prisma.target.findMany({
+      where: { projectId: article.projectId },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: { id: true, name: true, retired: true },
+    });
+    const project = await prisma.project.findUniqueOrThrow({
+      where: { id: article.projectId },
+      select: { id: true, name: true },
+    });
+    const canWrite = user.role === "admin" || user.role === "annotator";
+
+    res.render("articles/show", {
+      title: article.title,
+      article,
+      project,
+      paragraphs: layoutParagraphs(article.body, article.sentences),
+      layers,
+      layer: String(layer),
+      canWrite,
+      claimTypes,
+      workspaceJson: scriptJson({
+        article: { id: article.id, projectId: article.projectId, body: article.body },
+        sentences: article.sentences.map(({ start, end }) => ({ start, end })),
+        claims: claims.map(pageClaim),
+        stances,
+        targets,
+        user: { id: user.id, role: user.role, name: user.name },
+        canWrite,
+        layer: String(layer),
+        layers,
+      }),
+    });
+  });
+
+  return router;
+}
