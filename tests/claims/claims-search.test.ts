@@ -191,7 +191,9 @@ describe("the /claims page", () => {
   it("keeps filters in the URL, links rows to their highlight, and offers exports of the same set", async () => {
     const page = await researcherAgent.get(`/claims?project=${projectId}&stance=favor`);
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/<strong>2<\/strong> claims match/);
+    expect(page.text).toContain(`data-count-url="/claims/count?project=${projectId}&amp;stance=favor"`);
+    const count = await researcherAgent.get(`/claims/count?project=${projectId}&stance=favor`);
+    expect(count.body).toEqual({ total: 2 });
     expect(page.text).toMatch(/href="\/articles\/\d+#claim-\d+"/);
     expect(page.text).toContain(`/export/claims.csv?project=${projectId}&amp;stance=favor`);
     expect(page.text).toContain(`<option value="favor" selected>`);
