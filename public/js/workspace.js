@@ -305,6 +305,9 @@ setClaims(data.claims);
 paint();
 renderList();
 main.dataset.claims = String(state.claims.length);
+// Links from the Claims page (#claim-42) open the article on that claim's highlight.
+const linked = /^#claim-(\d+)$/.exec(window.location.hash);
+if (linked && state.byId.has(Number(linked[1]))) selectClaim(Number(linked[1]), "link");
 main.dataset.scriptMs = (performance.now() - scriptStarted).toFixed(1);
 requestAnimationFrame(() => {
   main.dataset.painted = String(Math.round(performance.now()));

@@ -100,19 +100,3 @@ export async function getArticle(db: DbClient, user: CurrentUser, articleId: num
   if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");
   return article;
 }
-
-export async function listProjectArticles(db: DbClient, user: CurrentUser, projectId: number) {
-  await assertProjectAccess(db, user, projectId);
-  return db.article.findMany({
-    where: { projectId },
-    orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-    select: {
-      id: true,
-      title: true,
-      outlet: true,
-      publishedAt: true,
-      url: true,
-      _count: { select: { claims: true } },
-    },
-  });
-}

@@ -13,6 +13,7 @@ import {
   type KeysetPage,
 } from "./export-query.js";
 import {
+  CrlfRecords,
   csvStringifier,
   toWebAnnotation,
   webAnnotationCollectionHead,
@@ -71,7 +72,7 @@ async function exportCsv(
     const copy = client.query(
       copyTo(`COPY (${inlineParameters(query())}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
     );
-    await pipeline(copy, out);
+    await pipeline(copy, new CrlfRecords(), out);
     completed = true;
   } finally {
     // A COPY cut short leaves the connection mid-protocol: discard it instead of reusing it.

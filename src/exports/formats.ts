@@ -1,15 +1,43 @@
+import { Transform, type TransformCallback } from "node:stream";
 import { stringify } from "csv-stringify";
-import type { Transform } from "node:stream";
 import { claimColumns, type ExportRow } from "./export-query.js";
 
-/** RFC 4180 CSV with a header row; fields with quotes, commas or line breaks are quoted. */
+/** RFC 4180 CSV with a header row and CRLF between records; quotes, commas and line breaks are quoted. */
 export function csvStringifier(columns: readonly string[] = claimColumns): Transform {
   return stringify({
     header: true,
     columns: [...columns],
-    record_delimiter: "unix",
+    record_delimiter: "windows",
     cast: { number: String },
   });
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CRLF = Buffer.from("\r\n");
+
+/**
+ * Postgres COPY ends CSV records with LF; RFC 4180 wants CRLF. Line breaks inside quoted fields
+ * are data and stay as they are. UTF-8 never uses these two byte values inside a character, and a
+ * doubled quote toggles twice, so a byte scan with one bit of state is exact.
+ */
+export class CrlfRecords extends Transform {
+  private inQuotes = false;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let i = 0; i < chunk.length; i += 1) {
+      const byte = chunk[i];
+      if (byte === QUOTE) this.inQuotes = !this.inQuotes;
+      else if (byte === LF && !this.inQuotes) {
+        parts.push(chunk.subarray(from, i), CRLF);
+        from = i + 1;
+      }
+    }
+    parts.push(chunk.subarray(from));
+    callback(null, parts.length === 1 ? chunk : Buffer.concat(parts));
+  }
 }
 
 export const ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld";

@@ -99,6 +99,12 @@ describe.runIf(runBrowserTests)("the researchers' desk in a real browser", () =>
       "Shelling continued overnight.",
       "The army held the line, he said.",
     ]);
+
+    // Each row links to its highlight: the workspace opens with that claim selected.
+    await page.getByRole("link", { name: "Shelling continued overnight." }).click();
+    await page.waitForURL(/\/articles\/\d+#claim-\d+$/);
+    const claimId = /#claim-(\d+)$/.exec(page.url())![1]!;
+    await page.locator(`#claim-item-${claimId}[aria-selected="true"]`).waitFor();
     await context.close();
   });
 });

@@ -94,6 +94,10 @@ describe("CSV export", () => {
     );
     const records = parse(response.text, { columns: true }) as Record<string, string>[];
     expect(Object.keys(records[0]!)).toEqual([...claimColumns]);
+    // RFC 4180: CRLF between records; the line break inside the quote stays as it was.
+    expect(response.text.startsWith(`${claimColumns.join(",")}\r\n`)).toBe(true);
+    expect(response.text.endsWith("\r\n")).toBe(true);
+    expect(response.text).toContain("reported,\nthen");
     expect(records).toHaveLength(3);
     const byId = new Map(records.map((record) => [Number(record.claim_id), record]));
     for (const claim of Object.values(created)) {
