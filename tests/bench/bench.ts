@@ -125,6 +125,8 @@ async function claimsPage(server: ServerProcess, cookie: string, projectId: numb
     filtered: `/claims?project=${projectId}&stance=favor&type=direct&target=Armenia`,
     fullText: `/claims?project=${projectId}&q=ceasefire&stance=against`,
     apiFiltered: `/api/v1/claims?project=${projectId}&stance=favor&type=direct`,
+    countFiltered: `/claims/count?project=${projectId}&stance=favor&type=direct`,
+    countAll: `/claims/count?project=${projectId}`,
   };
   const figures: Record<string, { medianMs: number; p95Ms: number }> = {};
   for (const [name, path] of Object.entries(paths)) {

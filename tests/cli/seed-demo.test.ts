@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { parse } from "csv-parse/sync";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -118,6 +119,7 @@ describe("seedDemo", () => {
 describe("npm run seed:demo", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "claimant-seed-"));
   let serverDatabase: string | undefined;
+  let env: Record<string, string> = {};
   afterAll(async () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (serverDatabase) await dropServerDatabase(serverDatabase);
@@ -125,7 +127,7 @@ describe("npm run seed:demo", () => {
 
   it("prints what it created, and creates nothing the second time", async () => {
     serverDatabase = onPostgresServer ? await createEmptyServerDatabase() : undefined;
-    const env = serverDatabase ? { DATABASE_URL: serverDatabase } : { DATA_DIR: dataDir, DATABASE_URL: "" };
+    env = serverDatabase ? { DATABASE_URL: serverDatabase } : { DATA_DIR: dataDir, DATABASE_URL: "" };
     const run = () =>
       spawnSync(process.execPath, ["--import", "tsx", "src/cli/seed-demo.ts"], {
         encoding: "utf8",
@@ -149,4 +151,27 @@ describe("npm run seed:demo", () => {
       await db.close();
     }
   }, 120_000);
+
+  it("npm run export writes the demo claims as CSV and the article as JSON Lines to standard output", () => {
+    const exportWith = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli/export.ts", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, LOG_LEVEL: "silent", ...env },
+      });
+    const csv = exportWith("--format", "csv", "--type", "indirect");
+    expect(csv.status).toBe(0);
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.cue)).toEqual(["stressed", "According to"]);
+    const articles = exportWith("--what", "articles");
+    const [article] = articles.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { body: string });
+    for (const row of rows) {
+      expect(Array.from(article!.body).slice(Number(row.start), Number(row.end)).join("")).toBe(row.quote);
+    }
+    const bad = exportWith("--format", "xlsx");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--format must be csv, jsonl or jsonld");
+  }, 60_000);
 });
