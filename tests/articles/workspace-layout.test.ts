@@ -265,17 +265,12 @@ describe("GET /articles/:id, the workspace page", () => {
   let researcher: CurrentUser;
   let article: Awaited<ReturnType<typeof makeArticle>>;
 
-  const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-    ...user,
-    mustChangePassword: false,
-  });
-
   beforeAll(async () => {
     app = await startTestApp();
-    admin = asCurrent(await makeUser(app.db, "admin"));
-    annotator = asCurrent(await makeUser(app.db, "annotator", { name: "Ann Notator" }));
-    outsider = asCurrent(await makeUser(app.db, "annotator"));
-    researcher = asCurrent(await makeUser(app.db, "researcher"));
+    admin = await makeUser(app.db, "admin");
+    annotator = await makeUser(app.db, "annotator", { name: "Ann Notator" });
+    outsider = await makeUser(app.db, "annotator");
+    researcher = await makeUser(app.db, "researcher");
     const project = await makeProject(app.db, admin, [annotator]);
     article = await makeArticle(
       app.db,

@@ -21,13 +21,9 @@ describe.runIf(runBrowserTests)("the researchers' desk in a real browser", () =>
 
   beforeAll(async () => {
     app = await startTestApp();
-    const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-      ...user,
-      mustChangePassword: false,
-    });
-    const admin = asCurrent(await makeUser(app.db, "admin"));
-    const annotator = asCurrent(await makeUser(app.db, "annotator"));
-    researcher = asCurrent(await makeUser(app.db, "researcher"));
+    const admin = await makeUser(app.db, "admin");
+    const annotator = await makeUser(app.db, "annotator");
+    researcher = await makeUser(app.db, "researcher");
     const project = await makeProject(app.db, admin, [annotator]);
     const article = await makeArticle(app.db, admin, project.id, BODY);
     const stances = ["favor", "against", "favor"];

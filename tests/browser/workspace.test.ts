@@ -51,15 +51,10 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
   let projectId: number;
   const scriptErrors: string[] = [];
 
-  const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-    ...user,
-    mustChangePassword: false,
-  });
-
   beforeAll(async () => {
     app = await startTestApp();
-    admin = asCurrent(await makeUser(app.db, "admin"));
-    annotator = asCurrent(await makeUser(app.db, "annotator", { name: "Ann Browser" }));
+    admin = await makeUser(app.db, "admin");
+    annotator = await makeUser(app.db, "annotator", { name: "Ann Browser" });
     projectId = (await makeProject(app.db, admin, [annotator])).id;
     await app.db.prisma.speaker.create({
       data: { projectId, name: "Ilham Aliyev", role: "President", aliases: ["Aliyev", "the president"] },

@@ -21,15 +21,11 @@ const agents: Record<string, Agent> = {};
 
 beforeAll(async () => {
   app = await startTestApp();
-  const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-    ...user,
-    mustChangePassword: false,
-  });
-  admin = asCurrent(await makeUser(app.db, "admin"));
-  annotator = asCurrent(await makeUser(app.db, "annotator"));
-  otherAnnotator = asCurrent(await makeUser(app.db, "annotator"));
-  outsider = asCurrent(await makeUser(app.db, "annotator"));
-  researcher = asCurrent(await makeUser(app.db, "researcher"));
+  admin = await makeUser(app.db, "admin");
+  annotator = await makeUser(app.db, "annotator");
+  otherAnnotator = await makeUser(app.db, "annotator");
+  outsider = await makeUser(app.db, "annotator");
+  researcher = await makeUser(app.db, "researcher");
   const project = await makeProject(app.db, admin, [annotator, otherAnnotator]);
   article = await makeArticle(app.db, admin, project.id);
   for (const [name, user] of Object.entries({ admin, annotator, otherAnnotator, outsider, researcher })) {

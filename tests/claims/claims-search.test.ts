@@ -54,14 +54,10 @@ const seeds: Seed[] = [
 
 beforeAll(async () => {
   app = await startTestApp();
-  const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-    ...user,
-    mustChangePassword: false,
-  });
-  const admin = asCurrent(await makeUser(app.db, "admin"));
-  anna = asCurrent(await makeUser(app.db, "annotator", { name: "Anna" }));
-  ben = asCurrent(await makeUser(app.db, "annotator", { name: "Ben" }));
-  const researcher = asCurrent(await makeUser(app.db, "researcher"));
+  const admin = await makeUser(app.db, "admin");
+  anna = await makeUser(app.db, "annotator", { name: "Anna" });
+  ben = await makeUser(app.db, "annotator", { name: "Ben" });
+  const researcher = await makeUser(app.db, "researcher");
   const project = await makeProject(app.db, admin, [anna, ben]);
   const other = await makeProject(app.db, admin, [anna]);
   projectId = project.id;

@@ -30,13 +30,9 @@ const BODY = [
 
 beforeAll(async () => {
   app = await startTestApp();
-  const asCurrent = (user: Awaited<ReturnType<typeof makeUser>>): CurrentUser => ({
-    ...user,
-    mustChangePassword: false,
-  });
-  admin = asCurrent(await makeUser(app.db, "admin"));
-  annotator = asCurrent(await makeUser(app.db, "annotator", { name: "Ann Otator" }));
-  const researcher = asCurrent(await makeUser(app.db, "researcher"));
+  admin = await makeUser(app.db, "admin");
+  annotator = await makeUser(app.db, "annotator", { name: "Ann Otator" });
+  const researcher = await makeUser(app.db, "researcher");
   const project = await makeProject(app.db, admin, [annotator]);
   projectId = project.id;
   const article = await makeArticle(app.db, admin, project.id, BODY);

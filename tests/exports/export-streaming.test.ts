@@ -10,7 +10,7 @@ let token: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  const admin: CurrentUser = { ...(await makeUser(app.db, "admin")), mustChangePassword: false };
+  const admin: CurrentUser = await makeUser(app.db, "admin");
   const annotator = await makeUser(app.db, "annotator");
   const project = await makeProject(app.db, admin, [annotator]);
   const article = await makeArticle(app.db, admin, project.id);

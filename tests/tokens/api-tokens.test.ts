@@ -18,8 +18,8 @@ let article: Awaited<ReturnType<typeof makeArticle>>;
 
 beforeAll(async () => {
   app = await startTestApp();
-  const admin = { ...(await makeUser(app.db, "admin")), mustChangePassword: false };
-  annotator = { ...(await makeUser(app.db, "annotator")), mustChangePassword: false };
+  const admin = await makeUser(app.db, "admin");
+  annotator = await makeUser(app.db, "annotator");
   const project = await makeProject(app.db, admin, [annotator]);
   article = await makeArticle(app.db, admin, project.id);
   agent = await loginAgent(app, annotator.email);
