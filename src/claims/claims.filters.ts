@@ -66,13 +66,13 @@ function endOf(day: string): Prisma.Sql {
 }
 
 /**
- * SQL conditions over `claims c JOIN articles a ON a.id = c.article_id`. Annotators only ever see
- * their own claims here; researchers and admins see every annotator's.
+ * SQL conditions over `claims c`, joined with `articles a` when needsArticles says so.
+ * Annotators only ever see their own claims here; researchers and admins every annotator's.
  */
 export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
   if (viewer.role === "annotator") conditions.push(Prisma.sql`c.annotator_id = ${viewer.id}`);
-  if (filters.project) conditions.push(Prisma.sql`a.project_id = ${filters.project}`);
+  if (filters.project) conditions.push(Prisma.sql`c.project_id = ${filters.project}`);
   if (filters.article) conditions.push(Prisma.sql`c.article_id = ${filters.article}`);
   if (filters.speaker) {
     conditions.push(
@@ -102,6 +102,11 @@ export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id
     );
   }
   return Prisma.join(conditions, " AND ");
+}
+
+/** Only the article date filters need the articles table; the rest are columns of claims. */
+export function needsArticles(filters: ClaimFilters): boolean {
+  return Boolean(filters.from || filters.to);
 }
 
 /** The filters as a query string, for links, bookmarks and export URLs. */

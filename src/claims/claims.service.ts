@@ -152,6 +152,7 @@ export async function createClaim(
     const created = await tx.claim.create({
       data: {
         articleId,
+        projectId: article.projectId,
         annotatorId: user.id,
         start: input.start,
         end: input.end,

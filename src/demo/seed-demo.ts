@@ -118,6 +118,7 @@ async function addDemoClaims(
     await prisma.claim.create({
       data: {
         articleId,
+        projectId,
         annotatorId,
         ...spans,
         ...quoteContext(index, spans.start, spans.end),

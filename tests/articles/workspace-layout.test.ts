@@ -282,6 +282,7 @@ describe("GET /articles/:id, the workspace page", () => {
     await app.db.prisma.claim.create({
       data: {
         articleId: article.id,
+        projectId: article.projectId,
         annotatorId: annotator.id,
         ...spanOf(article.body, quote),
         quote,

@@ -38,8 +38,8 @@ export async function measureWorkspace(
   const articleId = outcome.articleId;
   // Claims over sentence spans, overlapping in pairs: every fifth claim spans two sentences.
   await db.prisma.$executeRaw`
-    INSERT INTO claims (article_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at)
-    SELECT ${articleId}, ${annotator.id}, s.start, e."end", substr(a.body, s.start + 1, e."end" - s.start), '', '',
+    INSERT INTO claims (article_id, project_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at)
+    SELECT ${articleId}, ${projectId}, ${annotator.id}, s.start, e."end", substr(a.body, s.start + 1, e."end" - s.start), '', '',
            'indirect', '', now()
     FROM generate_series(0, ${CLAIMS - 1}) g
     JOIN sentences s ON s.article_id = ${articleId} AND s.index = g % (SELECT count(*) FROM sentences WHERE article_id = ${articleId})

@@ -308,6 +308,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
       await app.db.prisma.claim.create({
         data: {
           articleId: article.id,
+          projectId: article.projectId,
           annotatorId,
           ...spanOf(article.body, quote),
           quote,
@@ -409,6 +410,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
         const end = random(2) === 0 ? last.end : Math.max(start + 1, last.end - random(last.end - start));
         return {
           articleId: article.id,
+          projectId: article.projectId,
           annotatorId: annotator.id,
           start,
           end,

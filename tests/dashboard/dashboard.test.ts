@@ -25,9 +25,11 @@ async function addArticle(title: string, publishedAt?: Date) {
 }
 
 async function addClaim(articleId: number, annotatorId: number, deleted = false) {
+  const { projectId } = await app.db.prisma.article.findUniqueOrThrow({ where: { id: articleId } });
   await app.db.prisma.claim.create({
     data: {
       articleId,
+      projectId,
       annotatorId,
       start: 0,
       end: 4,

@@ -15,8 +15,8 @@ beforeAll(async () => {
   const project = await makeProject(app.db, admin, [annotator]);
   const article = await makeArticle(app.db, admin, project.id);
   await app.db.prisma.$executeRaw`
-    INSERT INTO claims (article_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at)
-    SELECT ${article.id}, ${annotator.id}, 0, 4, 'BAKU', '', ', Azerbaijan', 'outlet', 'note ' || g, now()
+    INSERT INTO claims (article_id, project_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at)
+    SELECT ${article.id}, ${project.id}, ${annotator.id}, 0, 4, 'BAKU', '', ', Azerbaijan', 'outlet', 'note ' || g, now()
     FROM generate_series(1, ${CLAIMS}) g`;
   token = (await createApiToken(app.db.prisma, admin.id, "export", "read")).token;
 }, 120_000);

@@ -53,6 +53,7 @@ async function claimsFor(speakerId: number, count: number) {
     await prisma().claim.create({
       data: {
         articleId: article.id,
+        projectId: article.projectId,
         annotatorId: member.id,
         start: 0,
         end: 4,

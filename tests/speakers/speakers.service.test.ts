@@ -53,6 +53,7 @@ async function claimsFor(projectId: number, speakerId: number, count: number, de
     await prisma().claim.create({
       data: {
         articleId: article.id,
+        projectId: article.projectId,
         annotatorId: annotator.id,
         start: 0,
         end: 4,
