@@ -170,6 +170,18 @@ describe("npm run seed:demo", () => {
     for (const row of rows) {
       expect(Array.from(article!.body).slice(Number(row.start), Number(row.end)).join("")).toBe(row.quote);
     }
+    // Exactly as documented: `npm run export -- ... > file` writes nothing but the export.
+    const viaNpm = spawnSync("npm", ["run", "export", "--", "--format", "jsonl", "--type", "direct"], {
+      encoding: "utf8",
+      env: { ...process.env, LOG_LEVEL: "silent", ...env },
+    });
+    expect(viaNpm.status).toBe(0);
+    expect(
+      viaNpm.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).cue),
+    ).toEqual(["added"]);
     const bad = exportWith("--format", "xlsx");
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--format must be csv, jsonl or jsonld");
