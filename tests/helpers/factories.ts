@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { importArticle } from "../../src/articles/articles.service.js";
 import type { Database } from "../../src/db/database.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
@@ -47,4 +48,31 @@ export function spanOf(body: string, text: string) {
   if (utf16 < 0) throw new Error(`"${text}" is not in the body`);
   const start = Array.from(body.slice(0, utf16)).length;
   return { start, end: start + Array.from(text).length };
+}
+
+/** `count` claims by one speaker in a fresh one-line article; the first `deleted` are soft-deleted. */
+export async function addSpeakerClaims(
+  db: Database,
+  options: { projectId: number; speakerId: number; annotatorId: number; count: number; deleted?: number },
+) {
+  const article = await db.prisma.article.create({
+    data: { projectId: options.projectId, title: "A", body: "Some text.", bodyHash: randomUUID() },
+  });
+  for (let index = 0; index < options.count; index += 1) {
+    await db.prisma.claim.create({
+      data: {
+        articleId: article.id,
+        projectId: options.projectId,
+        annotatorId: options.annotatorId,
+        start: 0,
+        end: 4,
+        quote: "Some",
+        prefix: "",
+        suffix: " text.",
+        type: "direct",
+        speakerId: options.speakerId,
+        deletedAt: index < (options.deleted ?? 0) ? new Date() : null,
+      },
+    });
+  }
 }

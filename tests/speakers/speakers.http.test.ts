@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { addSpeakerClaims } from "../helpers/factories.js";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
@@ -45,26 +45,8 @@ function speaker(name: string, extra: { aliases?: string[]; role?: string } = {}
   return prisma().speaker.create({ data: { projectId, name, ...extra } });
 }
 
-async function claimsFor(speakerId: number, count: number) {
-  const article = await prisma().article.create({
-    data: { projectId, title: "A", body: "Some text.", bodyHash: randomUUID(), createdById: admin.id },
-  });
-  for (let index = 0; index < count; index += 1) {
-    await prisma().claim.create({
-      data: {
-        articleId: article.id,
-        projectId: article.projectId,
-        annotatorId: member.id,
-        start: 0,
-        end: 4,
-        quote: "Some",
-        prefix: "",
-        suffix: " text.",
-        type: "direct",
-        speakerId,
-      },
-    });
-  }
+function claimsFor(speakerId: number, count: number) {
+  return addSpeakerClaims(app.db, { projectId, speakerId, annotatorId: member.id, count });
 }
 
 async function postForm(agent: Agent, path: string, fields: Record<string, string | number>) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { addSpeakerClaims } from "../helpers/factories.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../../src/errors.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
@@ -45,27 +46,8 @@ function speaker(projectId: number, name: string, extra: { aliases?: string[]; r
 }
 
 /** Claims by the speaker in a fresh article; `deleted` of them soft-deleted. */
-async function claimsFor(projectId: number, speakerId: number, count: number, deleted = 0) {
-  const article = await prisma().article.create({
-    data: { projectId, title: "A", body: "Some text.", bodyHash: randomUUID(), createdById: admin.id },
-  });
-  for (let index = 0; index < count; index += 1) {
-    await prisma().claim.create({
-      data: {
-        articleId: article.id,
-        projectId: article.projectId,
-        annotatorId: annotator.id,
-        start: 0,
-        end: 4,
-        quote: "Some",
-        prefix: "",
-        suffix: " text.",
-        type: "direct",
-        speakerId,
-        deletedAt: index < deleted ? new Date() : null,
-      },
-    });
-  }
+function claimsFor(projectId: number, speakerId: number, count: number, deleted = 0) {
+  return addSpeakerClaims(database.db, { projectId, speakerId, annotatorId: annotator.id, count, deleted });
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
