@@ -114,35 +114,14 @@ export function layerOptions(
  */
 export function pageClaim(claim: ClaimJson) {
   const {
-    id,
-    annotator,
-    start,
-    end,
-    type,
-    speaker,
-    speakerMention,
-    cue,
-    stance,
-    stanceLabel,
-    target,
-    note,
-    version,
+    quote: _quote,
+    prefix: _prefix,
+    suffix: _suffix,
+    createdAt: _created,
+    updatedAt: _updated,
+    ...rest
   } = claim;
-  return {
-    id,
-    annotator,
-    start,
-    end,
-    type,
-    speaker,
-    speakerMention,
-    cue,
-    stance,
-    stanceLabel,
-    target,
-    note,
-    version,
-  };
+  return rest;
 }
 
 /**
