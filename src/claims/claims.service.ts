@@ -67,6 +67,34 @@ function truncate(text: string): string {
   return points.length > 60 ? `${points.slice(0, 60).join("")}…` : text;
 }
 
+interface Choice {
+  id: number;
+  name: string;
+  retired: boolean;
+}
+
+/**
+ * The id of a project's stance label or target named in a claim. Retired ones are refused on new
+ * values and kept where a claim already uses them; the message lists what may be chosen.
+ */
+function chooseLabel(
+  field: "stance" | "target",
+  choices: Choice[],
+  wanted: string,
+  currentId: number | null,
+  same: (a: string, b: string) => boolean,
+) {
+  const chosen = choices.find((choice) => same(choice.name, wanted));
+  const open = choices.filter((choice) => !choice.retired).map((choice) => choice.name);
+  const list = open.join(", ") || "none yet";
+  if (!chosen)
+    throw new InvalidError(`${field} "${wanted}" is not one of this project's ${field}s: ${list}.`, field);
+  if (chosen.retired && chosen.id !== currentId) {
+    throw new InvalidError(`${field} "${wanted}" is retired in this project; choose one of ${list}.`, field);
+  }
+  return chosen.id;
+}
+
 async function resolveStanceId(
   tx: DbClient,
   projectId: number,
@@ -75,17 +103,9 @@ async function resolveStanceId(
 ) {
   if (!key) return null;
   const labels = await tx.stanceLabel.findMany({ where: { projectId }, orderBy: { position: "asc" } });
-  const label = labels.find((candidate) => candidate.key === key);
-  const choices = labels
-    .filter((candidate) => !candidate.retired)
-    .map((candidate) => candidate.key)
-    .join(", ");
-  if (!label)
-    throw new InvalidError(`stance "${key}" is not one of this project's stances: ${choices}.`, "stance");
-  if (label.retired && label.id !== currentId) {
-    throw new InvalidError(`stance "${key}" is retired in this project; choose one of ${choices}.`, "stance");
-  }
-  return label.id;
+  const choices = labels.map((label) => ({ id: label.id, name: label.key, retired: label.retired }));
+  // Stance keys are matched exactly: they are the values exports and scripts rely on.
+  return chooseLabel("stance", choices, key, currentId, (a, b) => a === b);
 }
 
 async function resolveTargetId(
@@ -96,23 +116,7 @@ async function resolveTargetId(
 ) {
   if (!name) return null;
   const targets = await tx.target.findMany({ where: { projectId }, orderBy: { position: "asc" } });
-  const target = targets.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-  const choices = targets
-    .filter((candidate) => !candidate.retired)
-    .map((candidate) => candidate.name)
-    .join(", ");
-  if (!target)
-    throw new InvalidError(
-      `target "${name}" is not one of this project's targets: ${choices || "none yet"}.`,
-      "target",
-    );
-  if (target.retired && target.id !== currentId) {
-    throw new InvalidError(
-      `target "${name}" is retired in this project; choose one of ${choices}.`,
-      "target",
-    );
-  }
-  return target.id;
+  return chooseLabel("target", targets, name, currentId, (a, b) => a.toLowerCase() === b.toLowerCase());
 }
 
 async function loadArticle(tx: DbClient, user: CurrentUser, articleId: number) {

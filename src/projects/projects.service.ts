@@ -4,6 +4,7 @@ import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "./access.js";
 import type { CreateProjectInput } from "./projects.schema.js";
+import { uniqueIgnoringCase } from "../unique.js";
 
 export const DEFAULT_STANCES = ["favor", "against", "neutral", "unclear"];
 
@@ -34,9 +35,15 @@ export async function createProject(prisma: PrismaClient, actorId: number | null
         name: input.name,
         description: input.description,
         stances: {
-          create: dedupe(stances).map((label, position) => ({ key: stanceKey(label), label, position })),
+          create: uniqueIgnoringCase(stances).map((label, position) => ({
+            key: stanceKey(label),
+            label,
+            position,
+          })),
         },
-        targets: { create: dedupe(input.targets ?? []).map((name, position) => ({ name, position })) },
+        targets: {
+          create: uniqueIgnoringCase(input.targets ?? []).map((name, position) => ({ name, position })),
+        },
       },
     });
     await recordAudit(tx, {
@@ -47,16 +54,6 @@ export async function createProject(prisma: PrismaClient, actorId: number | null
       after: project,
     });
     return project;
-  });
-}
-
-function dedupe(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
   });
 }
 

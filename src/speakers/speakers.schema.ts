@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uniqueIgnoringCase } from "../unique.js";
 
 export const NAME_MAX_LENGTH = 200;
 export const ALIASES_MAX = 50;
@@ -49,16 +50,6 @@ const aliasesField = z
       )
       .max(ALIASES_MAX, { message: `A speaker has at most ${ALIASES_MAX} aliases; remove some.` }),
   );
-
-export function uniqueIgnoringCase(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 const versionField = z.coerce
   .number({ message: "The form is missing its version; reload the page." })

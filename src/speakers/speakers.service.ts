@@ -4,12 +4,8 @@ import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../e
 import type { Speaker } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess } from "../projects/access.js";
-import {
-  cleanName,
-  uniqueIgnoringCase,
-  type CreateSpeakerInput,
-  type UpdateSpeakerInput,
-} from "./speakers.schema.js";
+import { cleanName, type CreateSpeakerInput, type UpdateSpeakerInput } from "./speakers.schema.js";
+import { uniqueIgnoringCase } from "../unique.js";
 
 export const messages = {
   noSpeaker: "No such speaker in this project. It may have been merged into another one.",
