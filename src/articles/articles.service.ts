@@ -4,8 +4,9 @@ import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "../projects/access.js";
 import type { ArticleInput } from "./articles.schema.js";
-import { sentenceSpansInCodePoints } from "./sentences.js";
-import { bodyHash, CodePointIndex, normaliseBody } from "./text.js";
+import { sentenceSpansInCodePoints } from "../text/sentences.js";
+import { CodePointIndex } from "../text/code-points.js";
+import { bodyHash, normaliseBody } from "../text/normalise.js";
 
 export const messages = {
   duplicateUrl: "An article with this URL is already in the project.",

@@ -1,6 +1,6 @@
 import type { ClaimJson } from "../claims/claims.present.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { CodePointIndex } from "./text.js";
+import { CodePointIndex } from "../text/code-points.js";
 
 /** A run of body text inside a paragraph: a sentence, or the text between sentences. */
 export interface Piece {

@@ -1,4 +1,4 @@
-import type { CodePointIndex } from "../articles/text.js";
+import type { CodePointIndex } from "../text/code-points.js";
 
 /** A claim row with what the API, the workspace and exports show about it. */
 export interface ClaimRow {

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit/audit.service.js";
-import { CodePointIndex, quoteContext } from "../articles/text.js";
+import { CodePointIndex, quoteContext } from "../text/code-points.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { importArticle } from "../articles/articles.service.js";
-import { CodePointIndex, quoteContext } from "../articles/text.js";
+import { CodePointIndex, quoteContext } from "../text/code-points.js";
 import type { PrismaClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { projectRoot } from "../paths.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodePointIndex } from "../../src/articles/text.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 import {
   csrfFrom,
   loginAgent,

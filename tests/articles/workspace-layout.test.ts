@@ -6,8 +6,8 @@ import {
   snapToSentences,
   type LayoutSpan,
 } from "../../public/js/workspace-layout.js";
-import { sentenceSpansInCodePoints } from "../../src/articles/sentences.js";
-import { CodePointIndex } from "../../src/articles/text.js";
+import { sentenceSpansInCodePoints } from "../../src/text/sentences.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 import { layerOptions, layoutParagraphs, scriptJson } from "../../src/articles/workspace.present.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { makeArticle, makeProject, SAMPLE_BODY, spanOf } from "../helpers/factories.js";

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodePointIndex } from "../../src/articles/text.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodePointIndex } from "../../src/articles/text.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 import { openDatabase } from "../../src/db/database.js";
 import { DEMO_ANNOTATOR_EMAIL, DEMO_PROJECT, seedDemo } from "../../src/demo/seed-demo.js";
 import {

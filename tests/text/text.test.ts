@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CodePointIndex, normaliseBody, quoteContext } from "../../src/articles/text.js";
+import { CodePointIndex, quoteContext } from "../../src/text/code-points.js";
+import { normaliseBody } from "../../src/text/normalise.js";
 
 describe("article text", () => {
   it("normalises to NFC with \\n line endings and single blank lines between paragraphs", () => {

@@ -5,7 +5,7 @@
 //
 //   splitSentences(text) -> [{ start, end }]    text.slice(start, end) is the sentence
 
-import type { CodePointIndex } from "./text.js";
+import type { CodePointIndex } from "./code-points.js";
 
 export interface SentenceSpan {
   start: number;

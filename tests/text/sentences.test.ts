@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sentenceSpansInCodePoints, splitSentences } from "../../src/articles/sentences.js";
-import { CodePointIndex } from "../../src/articles/text.js";
+import { sentenceSpansInCodePoints, splitSentences } from "../../src/text/sentences.js";
+import { CodePointIndex } from "../../src/text/code-points.js";
 
 interface GoldCase {
   id: string;

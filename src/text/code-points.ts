@@ -1,23 +1,7 @@
-import { createHash } from "node:crypto";
-
 /**
- * Text rules of an article body. Offsets everywhere in Claimant count Unicode code points, so that
- * Python's body[start:end] (and R's substr on a UTF-8 string) gives the quote, emoji included.
+ * Offsets everywhere in Claimant count Unicode code points, so that Python's body[start:end] (and
+ * R's substr on a UTF-8 string) gives the quote, emoji included.
  */
-
-/** NFC, "\n" line endings, no trailing spaces on lines, at most one blank line between paragraphs. */
-export function normaliseBody(raw: string): string {
-  return raw
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[ \t\u00a0]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-}
-
-export function bodyHash(normalisedBody: string): string {
-  return createHash("sha256").update(normalisedBody, "utf8").digest("hex");
-}
 
 /** Converts between code-point offsets and JavaScript (UTF-16) string indices for one text. */
 export class CodePointIndex {
@@ -29,7 +13,7 @@ export class CodePointIndex {
     for (let i = 0; i < text.length; i += 1) {
       offsets.push(i);
       const unit = text.charCodeAt(i);
-      if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) i += 1;
+      if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) i += 1;
     }
     offsets.push(text.length);
     this.utf16Of = offsets;
@@ -72,4 +56,8 @@ export function quoteContext(index: CodePointIndex, start: number, end: number) 
     prefix: index.slice(Math.max(0, start - CONTEXT_LENGTH), start),
     suffix: index.slice(end, Math.min(index.length, end + CONTEXT_LENGTH)),
   };
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
