@@ -12,7 +12,8 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, { message: "must start with postgresql:// (or postgres://)" });
 
 const environmentSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // `npm start` is production-safe by default; `npm run dev` (src/dev.ts) sets development.
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -26,6 +27,12 @@ const environmentSchema = z.object({
   ADMIN_EMAIL: z.email({ message: "must be an email address" }).optional(),
   ADMIN_PASSWORD: z.string().min(10, { message: "must be at least 10 characters" }).optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
+  EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  EXPORT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
 export type Config = {
@@ -43,6 +50,10 @@ export type Config = {
   logLevel: string;
   firstAdmin?: { email: string; password: string };
   shutdownGraceMs: number;
+  /** Embedded database only: where scheduled and on-demand backups go, how often, how many kept. */
+  backups: { dir: string; intervalMs: number; keep: number };
+  /** Long reads (exports) get their own connections, so they never starve the rest of the app. */
+  exports: { connections: number; perUser: number; idleTimeoutMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -74,6 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstAdmin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    backups: {
+      dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, "backups")),
+      intervalMs: e.BACKUP_INTERVAL_HOURS * 3600_000,
+      keep: e.BACKUP_KEEP,
+    },
+    exports: {
+      connections: e.EXPORT_CONNECTIONS,
+      perUser: e.EXPORTS_PER_USER,
+      idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
+    },
   };
 }
 
