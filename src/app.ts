@@ -25,6 +25,7 @@ import { speakersRoutes } from "./speakers/speakers.routes.js";
 import { tokensRoutes } from "./tokens/tokens.routes.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
+import { guardInput } from "./http/input-guard.js";
 import { requestLogger } from "./http/logger.js";
 import { DatabaseSessionStore } from "./http/session-store.js";
 import { profileRoutes } from "./users/profile.routes.js";
@@ -52,7 +53,8 @@ export function createApp(options: AppOptions): App {
   const { db, config } = options;
   const app = express();
   const sessionStore = new DatabaseSessionStore(db.prisma, config.sessionMaxAgeMs);
-  const auth = createPassport(db.prisma, options.throttleLimits ?? defaultThrottleLimits);
+  const throttleLimits = options.throttleLimits ?? defaultThrottleLimits;
+  const auth = createPassport(db.prisma, throttleLimits);
 
   app.set("trust proxy", config.trustProxy);
   app.set("view engine", "ejs");
@@ -71,6 +73,7 @@ export function createApp(options: AppOptions): App {
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 }));
   // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
   app.use(express.json({ limit: "5mb" }));
+  app.use(guardInput);
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -105,7 +108,7 @@ export function createApp(options: AppOptions): App {
 
   app.use(authRoutes(db.prisma, auth));
   app.use(dashboardRoutes(db.prisma));
-  app.use("/profile", profileRoutes(db.prisma));
+  app.use("/profile", profileRoutes(db.prisma, throttleLimits));
   app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
   app.use("/projects", projectsRoutes(db.prisma));

@@ -3,6 +3,7 @@ import { layerInput } from "../claims/claims.schema.js";
 import { listArticleClaims } from "../claims/claims.service.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { presentArticle } from "./articles.present.js";
@@ -14,7 +15,7 @@ export function articlesApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/articles/:id", requireLogin, async (req, res) => {
-    const article = await getArticle(prisma, req.user!, parseInput(articleIdParam, req.params.id));
+    const article = await getArticle(prisma, req.user!, parseId(articleIdParam, req.params.id));
     const { layer } = parseInput(layerInput, req.query);
     res.json({
       ...presentArticle(article),
@@ -23,7 +24,7 @@ export function articlesApiRoutes(prisma: PrismaClient): Router {
   });
 
   router.post("/projects/:id/articles", requireRole("admin", "annotator"), async (req, res) => {
-    const projectId = parseInput(projectIdParam, req.params.id);
+    const projectId = parseId(projectIdParam, req.params.id);
     await assertCanImport(prisma, req.user!, projectId);
     const outcome = await importArticle(prisma, req.user!, projectId, parseInput(articleInput, req.body));
     if (outcome.status === "duplicate") {

@@ -1,59 +1,71 @@
 import { z } from "zod";
+import {
+  hasVisibleCharacter,
+  httpUrlField,
+  MAX_YEAR,
+  MIN_YEAR,
+  parseDateOrDateTime,
+  pathId,
+  storableText,
+  visibleText,
+} from "../http/fields.js";
 
-export const articleIdParam = z.coerce.number({ message: "Unknown article." }).int().positive();
+export const articleIdParam = pathId("No such article, or it is in a project you are not a member of.");
+
+export const BODY_MAX_LENGTH = 2_000_000;
 
 const optionalText = (max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `${what} is at most ${max} characters.` })
+  storableText(what)
     .optional()
-    .transform((value) => value ?? "");
+    .transform((value) => (value ?? "").normalize("NFC").trim())
+    .refine((value) => value.length <= max, { message: `${what} is at most ${max} characters.` });
+
+const publishedAtMessage = `Enter the date as YYYY-MM-DD (or an ISO 8601 time such as 2020-11-03T14:05:00Z), a real day in the years ${MIN_YEAR}-${MAX_YEAR}.`;
+
+/** An optional publication date; Feb 30, year 0 or hour 25 are refused, never moved to another day. */
+const publishedAtField = z
+  .union([z.string(), z.date(), z.null()], { message: publishedAtMessage })
+  .optional()
+  .transform((value, context) => {
+    if (value === null || value === undefined || value === "") return undefined;
+    const date = value instanceof Date ? validDate(value) : parseDateOrDateTime(value.trim());
+    if (!date) {
+      context.addIssue({ code: "custom", message: publishedAtMessage });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+function validDate(date: Date): Date | undefined {
+  const year = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || year < MIN_YEAR || year > MAX_YEAR ? undefined : date;
+}
 
 /** One article as pasted in the form, sent to the API, or read from a JSON Lines import. */
 export const articleInput = z.object({
-  title: z
-    .string({ message: "Give the article a title." })
-    .trim()
-    .min(1, { message: "Give the article a title." })
-    .max(500, { message: "Titles are at most 500 characters." }),
+  title: visibleText("Title", 500, "Give the article a title."),
+  // The body's own rules (NFC, line ends, control characters removed) are applied at import by
+  // normaliseBody, so a NUL in an uploaded file is dropped rather than refused.
   body: z
     .string({ message: "Paste the article text." })
-    .refine((body) => body.trim().length > 0, { message: "Paste the article text." })
-    .refine((body) => body.length <= 2_000_000, {
+    .refine((body) => hasVisibleCharacter(body), { message: "Paste the article text." })
+    .refine((body) => body.length <= BODY_MAX_LENGTH, {
       message: "Article bodies are at most 2,000,000 characters.",
     }),
   outlet: optionalText(200, "Outlet"),
   byline: optionalText(300, "Byline"),
-  url: z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => (value ? value : undefined))
-    .pipe(
-      z.url({ message: "Enter a full URL starting with http:// or https://, or leave it empty." }).optional(),
-    ),
-  publishedAt: z
-    .union([z.string(), z.date(), z.null()])
-    .optional()
-    .transform((value, context) => {
-      if (value === null || value === undefined || value === "") return undefined;
-      const date = value instanceof Date ? value : new Date(value);
-      if (Number.isNaN(date.getTime())) {
-        context.addIssue({ code: "custom", message: "Enter the date as YYYY-MM-DD (or an ISO 8601 time)." });
-        return z.NEVER;
-      }
-      return date;
-    }),
+  url: httpUrlField,
+  publishedAt: publishedAtField,
   language: z
-    .string()
+    .string({ message: "Use a language code such as en or de." })
     .trim()
     .optional()
     .transform((value) => (value ? value : "en"))
     .pipe(
       z
         .string()
-        .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: "Use a language code such as en or de." }),
+        .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: "Use a language code such as en or de." })
+        .max(35, { message: "Use a language code such as en or de." }),
     ),
 });
 export type ArticleInput = z.output<typeof articleInput>;

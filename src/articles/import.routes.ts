@@ -5,6 +5,7 @@ import { InvalidError } from "../errors.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireLogin } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { articleInput } from "./articles.schema.js";
@@ -40,7 +41,7 @@ export function importRoutes(prisma: PrismaClient): Router {
   router.use(requireLogin);
 
   const target = (req: Request) =>
-    projectForImport(prisma, req.user!, parseInput(projectIdParam, req.params.projectId));
+    projectForImport(prisma, req.user!, parseId(projectIdParam, req.params.projectId));
 
   router.get("/new", async (req, res) => {
     const project = await target(req);
@@ -82,7 +83,9 @@ export function importRoutes(prisma: PrismaClient): Router {
       throw new InvalidError("A typed title is for one file. Leave Title empty to upload several.", "title");
     }
     const uploads = files.map((file) => ({ name: file.originalname, bytes: file.buffer }));
-    res.json({ results: await importFiles(prisma, req.user!, project.id, uploads, fields) });
+    const logFailure = (error: unknown, file: string | number) =>
+      req.log.error({ err: error, file }, "upload: a file could not be imported");
+    res.json({ results: await importFiles(prisma, req.user!, project.id, uploads, fields, logFailure) });
   });
 
   /** A JSON Lines file; the answer streams one NDJSON report per line, then a summary. */
@@ -90,7 +93,9 @@ export function importRoutes(prisma: PrismaClient): Router {
     const project = await target(req);
     await receive(receiveBulk, req, res);
     if (!req.file) throw new InvalidError("Choose a JSON Lines file (.jsonl), one article per line.", "file");
-    await streamLines(res, importJsonLines(prisma, req.user!, project.id, req.file.buffer));
+    const logFailure = (error: unknown, line: string | number) =>
+      req.log.error({ err: error, line }, "bulk import: a line could not be imported");
+    await streamLines(res, importJsonLines(prisma, req.user!, project.id, req.file.buffer, logFailure));
   });
 
   return router;

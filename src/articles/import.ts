@@ -2,8 +2,10 @@ import { compile } from "html-to-text";
 import { z } from "zod";
 import type { PrismaClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { articleInput } from "./articles.schema.js";
-import { assertCanImport, importArticle } from "./articles.service.js";
+import { storableText } from "../http/fields.js";
+import { AppError } from "../errors.js";
+import { articleInput, type ArticleInput } from "./articles.schema.js";
+import { assertCanImport, importArticle, type ImportOutcome } from "./articles.service.js";
 
 /**
  * Turning uploads into articles: text and HTML files, and JSON Lines bulk files. Parsing is pure;
@@ -20,8 +22,13 @@ export const MAX_BULK_BYTES = 50 * 1024 * 1024;
 const CP1252_HIGH =
   "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
-/** UTF-8 (a byte-order mark dropped); bytes that are not UTF-8 are read as Windows-1252. */
+/**
+ * UTF-8 (a byte-order mark dropped), or UTF-16 when the file starts with its byte-order mark (as
+ * Windows Notepad saves "Unicode"); bytes that are not UTF-8 are read as Windows-1252.
+ */
 export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -169,12 +176,10 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string {
 export const uploadFields = articleInput
   .pick({ outlet: true, byline: true, publishedAt: true, language: true })
   .extend({
-    title: z
-      .string()
-      .trim()
-      .max(500, { message: "Titles are at most 500 characters." })
+    title: storableText("Title")
       .optional()
-      .transform((value) => value ?? ""),
+      .transform((value) => (value ?? "").normalize("NFC").trim())
+      .refine((value) => value.length <= 500, { message: "Titles are at most 500 characters." }),
   });
 export type UploadFields = z.output<typeof uploadFields>;
 
@@ -199,6 +204,7 @@ export async function importFiles(
   projectId: number,
   files: UploadedFile[],
   fields: UploadFields,
+  onUnexpected?: UnexpectedFailure,
 ): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   for (const file of files) {
@@ -219,14 +225,44 @@ export async function importFiles(
       reports.push({ file: file.name, status: "invalid", message });
       continue;
     }
-    const outcome = await importArticle(prisma, user, projectId, parsed.data);
+    const outcome = await importOne(prisma, user, projectId, parsed.data, (error) =>
+      onUnexpected?.(error, file.name),
+    );
     reports.push(
       outcome.status === "imported"
         ? { file: file.name, status: "imported", articleId: outcome.articleId }
-        : { file: file.name, status: "duplicate", articleId: outcome.articleId, message: outcome.reason },
+        : outcome.status === "duplicate"
+          ? { file: file.name, status: "duplicate", articleId: outcome.articleId, message: outcome.reason }
+          : { file: file.name, status: "invalid", message: outcome.message },
     );
   }
   return reports;
+}
+
+/** Called with an unexpected failure of one file or line, so the route can log it; the import goes on. */
+export type UnexpectedFailure = (error: unknown, where: string | number) => void;
+
+const FAILED_MESSAGE =
+  "could not be stored because of a server problem (it has been logged); import it again to retry";
+
+/**
+ * One article of a file or line. A refusal (bad input) or an unexpected failure becomes that item's
+ * report, so one bad item never stops the others.
+ */
+async function importOne(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  projectId: number,
+  article: ArticleInput,
+  onUnexpected: (error: unknown) => void,
+): Promise<ImportOutcome | { status: "failed"; message: string }> {
+  try {
+    return await importArticle(prisma, user, projectId, article);
+  } catch (error) {
+    if (error instanceof AppError) return { status: "failed", message: error.message };
+    onUnexpected(error);
+    return { status: "failed", message: FAILED_MESSAGE };
+  }
 }
 
 export type LineReport =
@@ -252,6 +288,7 @@ export async function* importJsonLines(
   user: CurrentUser,
   projectId: number,
   bytes: Uint8Array,
+  onUnexpected?: UnexpectedFailure,
 ): AsyncGenerator<{ total: number } | LineReport | BulkSummary> {
   let total = 0;
   for (const _line of jsonLines(bytes)) total += 1;
@@ -265,8 +302,13 @@ export async function* importJsonLines(
       yield { line, status: "invalid", message: parsed.message };
       continue;
     }
-    const outcome = await importArticle(prisma, user, projectId, parsed.article);
-    if (outcome.status === "imported") {
+    const outcome = await importOne(prisma, user, projectId, parsed.article, (error) =>
+      onUnexpected?.(error, line),
+    );
+    if (outcome.status === "failed") {
+      counts.invalid += 1;
+      yield { line, status: "invalid", message: outcome.message };
+    } else if (outcome.status === "imported") {
       counts.imported += 1;
       lineOfArticle.set(outcome.articleId, line);
       yield { line, status: "imported", articleId: outcome.articleId };

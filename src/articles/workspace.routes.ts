@@ -2,9 +2,10 @@ import { Router } from "express";
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
 import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
-import { NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { isHttpUrl, parseId } from "../http/fields.js";
 import { requireLogin } from "../http/guards.js";
+import { articleIdParam } from "./articles.schema.js";
 import { getArticle } from "./articles.service.js";
 import { layerOptions, layoutParagraphs, pageClaim, scriptJson } from "./workspace.present.js";
 
@@ -38,9 +39,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
 
   router.get("/:id", requireLogin, async (req, res) => {
     const user = req.user!;
-    const id = /^[1-9]\d{0,9}$/.test(req.params.id as string) ? Number(req.params.id) : NaN;
-    if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new NotFoundError("No such article.");
-    const article = await getArticle(prisma, user, id);
+    const article = await getArticle(prisma, user, parseId(articleIdParam, req.params.id));
     const annotators = user.role === "annotator" ? [] : await annotatorsWithClaims(prisma, article.id);
     const layers = layerOptions(user, annotators);
     const layer = chosenLayer(
@@ -68,6 +67,8 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
     res.render("articles/show", {
       title: article.title,
       article,
+      // Shown as a link only when it is a web address, whatever an older version let in.
+      sourceUrl: article.url && isHttpUrl(article.url) ? article.url : undefined,
       project,
       paragraphs: layoutParagraphs(article.body, article.sentences),
       layers,

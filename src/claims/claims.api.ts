@@ -2,6 +2,7 @@ import { Router } from "express";
 import { articleIdParam } from "../articles/articles.schema.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
 import { countClaims, pageInput, searchClaims, type ClaimListRow } from "./claims.search.js";
@@ -34,18 +35,18 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
   });
 
   router.post("/articles/:id/claims", writers, async (req, res) => {
-    const articleId = parseInput(articleIdParam, req.params.id);
+    const articleId = parseId(articleIdParam, req.params.id);
     const claim = await createClaim(prisma, req.user!, articleId, parseInput(createClaimInput, req.body));
     res.status(201).location(`/api/v1/claims/${claim.id}`).json(claim);
   });
 
   router.patch("/claims/:id", writers, async (req, res) => {
-    const claimId = parseInput(claimIdParam, req.params.id);
+    const claimId = parseId(claimIdParam, req.params.id);
     res.json(await updateClaim(prisma, req.user!, claimId, parseInput(updateClaimInput, req.body)));
   });
 
   router.delete("/claims/:id", writers, async (req, res) => {
-    const claimId = parseInput(claimIdParam, req.params.id);
+    const claimId = parseId(claimIdParam, req.params.id);
     const { version } = parseInput(deleteClaimInput, { ...req.query, ...(req.body as object) });
     await deleteClaim(prisma, req.user!, claimId, version);
     res.status(204).end();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { dayFilter, idField, INT4_MAX } from "../http/fields.js";
 import { claimTypes } from "./claims.schema.js";
 
 /**
@@ -11,27 +12,9 @@ import { claimTypes } from "./claims.schema.js";
  */
 
 const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
-const id = (what: string) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ message: `${what} must be a number (an id).` })
-      .int()
-      .positive()
-      .optional(),
-  );
+const id = (what: string) => z.preprocess(blankToUndefined, idField(what).optional());
 const text = (max = 200) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
-const day = (what: string) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${what} must be a date written YYYY-MM-DD.` })
-      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
-        message: `${what} is not a real date.`,
-      })
-      .optional(),
-  );
+const day = dayFilter;
 
 export const claimFiltersInput = z.object({
   project: id("project"),
@@ -71,12 +54,18 @@ function endOf(day: string): Prisma.Sql {
  */
 export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
-  if (viewer.role === "annotator") conditions.push(Prisma.sql`c.annotator_id = ${viewer.id}`);
+  if (viewer.role === "annotator") {
+    // Their own claims, and only in projects they still belong to: a removed member sees none.
+    conditions.push(Prisma.sql`c.annotator_id = ${viewer.id}`);
+    conditions.push(
+      Prisma.sql`c.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${viewer.id})`,
+    );
+  }
   if (filters.project) conditions.push(Prisma.sql`c.project_id = ${filters.project}`);
   if (filters.article) conditions.push(Prisma.sql`c.article_id = ${filters.article}`);
   if (filters.speaker) {
     conditions.push(
-      /^\d+$/.test(filters.speaker)
+      isSpeakerId(filters.speaker)
         ? Prisma.sql`c.speaker_id = ${Number(filters.speaker)}`
         : Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE lower(s.name) = lower(${filters.speaker})
             OR EXISTS (SELECT 1 FROM unnest(s.aliases) AS alias WHERE lower(alias) = lower(${filters.speaker})))`,
@@ -102,6 +91,11 @@ export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id
     );
   }
   return Prisma.join(conditions, " AND ");
+}
+
+/** A speaker filter of digits is an id when it can be one; otherwise it is matched as a name. */
+function isSpeakerId(value: string): boolean {
+  return /^[0-9]{1,10}$/.test(value) && Number(value) <= INT4_MAX;
 }
 
 /** Only the article date filters need the articles table; the rest are columns of claims. */

@@ -1,16 +1,18 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { DbClient } from "../db/types.js";
 import { InvalidError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { claimsWhere, needsArticles, type ClaimFilters } from "./claims.filters.js";
+import { INT4_MAX } from "../http/fields.js";
+import { claimsWhere, filtersToQuery, needsArticles, type ClaimFilters } from "./claims.filters.js";
 
 export const sorts = ["newest", "oldest", "published_desc", "published_asc"] as const;
 export type Sort = (typeof sorts)[number];
 
 export const pageInput = z.object({
   sort: z.preprocess((v) => (v === "" ? undefined : v), z.enum(sorts).default("newest")),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -43,35 +45,61 @@ const orderings: Record<Sort, { key: Prisma.Sql; direction: "ASC" | "DESC" }> = 
   published_asc: { key: Prisma.sql`COALESCE(a.published_at, '-infinity'::timestamp)`, direction: "ASC" },
 };
 
-interface Cursor {
-  key: string | null;
-  id: number;
+/**
+ * Where a page ends, for the next page link: the sort, a fingerprint of the filters, the last
+ * row's sort key and id. A cursor altered by hand, or carried over to another sort or other filters,
+ * is refused (422) instead of giving a wrong page or reaching the database as a bad value.
+ */
+const cursorShape = z
+  .object({
+    s: z.enum(sorts),
+    f: z.string().max(20),
+    k: z.iso.datetime().nullable(),
+    i: z.number().int().min(1).max(INT4_MAX),
+  })
+  .strict();
+type Cursor = z.output<typeof cursorShape>;
+
+const brokenCursor = "The page link is broken or belongs to other filters (bad cursor). Go back to the first page.";
+
+function filtersFingerprint(filters: ClaimFilters): string {
+  return createHash("sha256").update(filtersToQuery(filters)).digest("base64url").slice(0, 12);
 }
 
-function encodeCursor(row: ClaimListRow): string {
-  const cursor: Cursor = { key: row.sortKey ? row.sortKey.toISOString() : null, id: row.id };
+function encodeCursor(row: ClaimListRow, sort: Sort, filters: ClaimFilters): string {
+  const cursor: Cursor = {
+    s: sort,
+    f: filtersFingerprint(filters),
+    // Articles without a date sort as -infinity, which reaches JavaScript as no (or an invalid) date.
+    k: row.sortKey instanceof Date && !Number.isNaN(row.sortKey.getTime()) ? row.sortKey.toISOString() : null,
+    i: row.id,
+  };
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string, sort: Sort, filters: ClaimFilters): Cursor {
+  let parsed: unknown;
   try {
-    const cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Cursor;
-    if (typeof cursor.id !== "number") throw new Error("no id");
-    return cursor;
+    parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    throw new InvalidError("The page link is broken (bad cursor). Go back to the first page.", "cursor");
+    throw new InvalidError(brokenCursor, "cursor");
   }
+  const result = cursorShape.safeParse(parsed);
+  if (!result.success || result.data.s !== sort || result.data.f !== filtersFingerprint(filters)) {
+    throw new InvalidError(brokenCursor, "cursor");
+  }
+  const year = result.data.k === null ? 1 : new Date(result.data.k).getUTCFullYear();
+  if (year < 1 || year > 9999) throw new InvalidError(brokenCursor, "cursor");
+  return result.data;
 }
 
 function keysetCondition(sort: Sort, cursor: Cursor | undefined): Prisma.Sql {
   if (!cursor) return Prisma.sql`TRUE`;
   const { direction } = orderings[sort];
   const comparison = direction === "DESC" ? Prisma.sql`<` : Prisma.sql`>`;
-  if (sort === "newest" || sort === "oldest") return Prisma.sql`c.id ${comparison} ${cursor.id}`;
-  const key = cursor.key
-    ? Prisma.sql`${cursor.key.replace("Z", "")}::timestamp`
-    : Prisma.sql`'-infinity'::timestamp`;
-  return Prisma.sql`(${orderings[sort].key}, c.id) ${comparison} (${key}, ${cursor.id})`;
+  if (sort === "newest" || sort === "oldest") return Prisma.sql`c.id ${comparison} ${cursor.i}`;
+  const key = cursor.k ? Prisma.sql`${cursor.k.replace("Z", "")}::timestamp` : Prisma.sql`'-infinity'::timestamp`;
+  return Prisma.sql`(${orderings[sort].key}, c.id) ${comparison} (${key}, ${cursor.i})`;
 }
 
 /** One page of matching claims, newest first by default, with the cursor of the next page. */
@@ -95,12 +123,13 @@ export async function searchClaims(
     LEFT JOIN speakers s ON s.id = c.speaker_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     LEFT JOIN targets t ON t.id = c.target_id
-    WHERE ${claimsWhere(filters, viewer)} AND ${keysetCondition(page.sort, page.cursor ? decodeCursor(page.cursor) : undefined)}
+    WHERE ${claimsWhere(filters, viewer)} AND ${keysetCondition(page.sort, page.cursor ? decodeCursor(page.cursor, page.sort, filters) : undefined)}
     ORDER BY ${key} ${order}, c.id ${order}
     LIMIT ${page.limit + 1}`;
   const hasMore = rows.length > page.limit;
   const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
-  return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]!) : undefined };
+  const last = pageRows[pageRows.length - 1];
+  return { rows: pageRows, nextCursor: hasMore && last ? encodeCursor(last, page.sort, filters) : undefined };
 }
 
 export async function countClaims(db: DbClient, viewer: CurrentUser, filters: ClaimFilters): Promise<number> {

@@ -272,13 +272,13 @@ export async function deleteClaim(
   prisma: PrismaClient,
   user: CurrentUser,
   claimId: number,
-  version?: number,
+  version: number,
 ): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const claim = await loadOwnClaim(tx, user, claimId);
     const body = new CodePointIndex(claim.article.body);
     const before = await fetchClaim(tx, claimId, body);
-    if (version !== undefined && version !== claim.version) throw new ConflictError(messages.stale, before);
+    if (version !== claim.version) throw new ConflictError(messages.stale, before);
     const { count } = await tx.claim.updateMany({
       where: { id: claimId, version: claim.version, deletedAt: null },
       data: { deletedAt: new Date(), version: { increment: 1 } },

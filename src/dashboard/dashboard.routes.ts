@@ -6,7 +6,7 @@ import { flash } from "../http/flash.js";
 import { requireLogin, requireRole } from "../http/guards.js";
 import { wantsJson } from "../http/negotiation.js";
 import { safeLocalPath } from "../http/safe-redirect.js";
-import { parseInput } from "../http/validate.js";
+import { parseId } from "../http/fields.js";
 import { getDashboard, markArticleDone, reopenArticle } from "./progress.service.js";
 
 /** The home page ("My articles", and progress for admins), marking articles done, the demo project. */
@@ -21,13 +21,13 @@ export function dashboardRoutes(prisma: PrismaClient): Router {
     const article = await markArticleDone(
       prisma,
       req.user!,
-      parseInput(articleIdParam, req.params.articleId),
+      parseId(articleIdParam, req.params.articleId),
     );
     answer(req, res, { articleId: article.id, done: true }, `Marked “${article.title}” done.`);
   });
 
   router.post("/articles/:articleId/reopen", requireLogin, async (req, res) => {
-    const article = await reopenArticle(prisma, req.user!, parseInput(articleIdParam, req.params.articleId));
+    const article = await reopenArticle(prisma, req.user!, parseId(articleIdParam, req.params.articleId));
     answer(req, res, { articleId: article.id, done: false }, `Reopened “${article.title}”.`);
   });
 

@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { SerialClient } from "./serial-client.js";
 
 /**
  * A plain SQL connection, for what Prisma cannot do: migrations under an advisory lock,
@@ -47,6 +48,7 @@ function openPostgres(url: string, poolSize: number, applicationName = "claimant
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: applicationName,
+    Client: SerialClient,
   });
   pool.on("error", () => {
     // An idle client lost its server; the pool replaces it. Requests surface real failures.

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { createProjectInput, projectIdParam } from "./projects.schema.js";
 import { createProject, getProject } from "./projects.service.js";
@@ -34,7 +35,7 @@ export function projectsApiRoutes(prisma: PrismaClient): Router {
   });
 
   router.get("/projects/:id", requireLogin, async (req, res) => {
-    res.json(presentProject(await getProject(prisma, req.user!, parseInput(projectIdParam, req.params.id))));
+    res.json(presentProject(await getProject(prisma, req.user!, parseId(projectIdParam, req.params.id))));
   });
 
   return router;

@@ -4,6 +4,7 @@ import { ConflictError, InvalidError } from "../errors.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { assertProjectAccess } from "./access.js";
 import {
@@ -81,7 +82,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
     anchor: string,
   ) {
     router.post(`/:projectId/${path}`, admin, async (req, res) => {
-      const projectId = parseInput(projectIdParam, req.params.projectId);
+      const projectId = parseId(projectIdParam, req.params.projectId);
       await assertProjectAccess(prisma, req.user!, projectId);
       try {
         flash(req, "success", await run(req, projectId));
@@ -110,7 +111,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
     "members/:userId/remove",
     () => undefined,
     async (req, projectId) => {
-      await removeMember(prisma, req.user!.id, projectId, parseInput(memberIdParam, req.params.userId));
+      await removeMember(prisma, req.user!.id, projectId, parseId(memberIdParam, req.params.userId));
       return "Removed the member. Their claims stay.";
     },
     "members",
@@ -132,7 +133,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
       (req) => `${kind}-${String(req.params.labelId)}`,
       async (req, projectId) => {
         const { name } = parseInput(labelInput, req.body);
-        const id = parseInput(labelIdParam, req.params.labelId);
+        const id = parseId(labelIdParam, req.params.labelId);
         await updateLabel(prisma, req.user!.id, projectId, kind, id, { name });
         return `${noun} renamed to “${name}”.`;
       },
@@ -146,7 +147,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
         `${segment}/:labelId/${verb}`,
         () => undefined,
         async (req, projectId) => {
-          const id = parseInput(labelIdParam, req.params.labelId);
+          const id = parseId(labelIdParam, req.params.labelId);
           await updateLabel(prisma, req.user!.id, projectId, kind, id, { retired });
           return retired
             ? `${noun} retired: it stays on existing claims but is no longer offered.`
@@ -163,7 +164,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
         `${segment}/:labelId/${verb}`,
         () => undefined,
         async (req, projectId) => {
-          await moveLabel(prisma, projectId, kind, parseInput(labelIdParam, req.params.labelId), direction);
+          await moveLabel(prisma, projectId, kind, parseId(labelIdParam, req.params.labelId), direction);
           return `${noun} moved ${verb}.`;
         },
         segment,
@@ -172,7 +173,7 @@ export function projectsRoutes(prisma: PrismaClient): Router {
   }
 
   async function renderProject(req: Request, res: Response, status: number, failure?: Failure) {
-    const projectId = parseInput(projectIdParam, req.params.projectId);
+    const projectId = parseId(projectIdParam, req.params.projectId);
     const page = await getProjectPage(prisma, req.user!, projectId);
     const errors: Record<string, string> = {};
     if (failure?.field) errors[failure.field] = failure.error.message;

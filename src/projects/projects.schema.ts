@@ -1,66 +1,70 @@
 import { z } from "zod";
+import { hasVisibleCharacter, idField, pathId, storableText, visibleText } from "../http/fields.js";
 
-export const projectIdParam = z.coerce.number({ message: "Unknown project." }).int().positive();
+export const projectIdParam = pathId("No such project, or you are not a member of it.");
+export const labelIdParam = pathId("No such label in this project.");
+export const memberIdParam = pathId("That user is not a member of this project.");
+
+export const LABEL_MAX_LENGTH = 80;
+export const LABELS_MAX = 100;
+
+const labelName = visibleText("A label or target", LABEL_MAX_LENGTH, "Enter a name.");
 
 const labelList = z
-  .array(z.string().trim().min(1).max(80, { message: "Labels and targets are at most 80 characters." }))
-  .max(100);
+  .array(labelName)
+  .max(LABELS_MAX, { message: `A project has at most ${LABELS_MAX} labels and ${LABELS_MAX} targets.` });
+
+const projectName = visibleText("A project name", 120, "Enter a project name.");
+const description = storableText("The description")
+  .optional()
+  .transform((value) => (value ?? "").trim())
+  .refine((value) => value.length <= 2000, { message: "Descriptions are at most 2,000 characters." });
 
 export const createProjectInput = z.object({
-  name: z
-    .string({ message: "Enter a project name." })
-    .trim()
-    .min(1, { message: "Enter a project name." })
-    .max(120, { message: "Project names are at most 120 characters." }),
-  description: z.string().trim().max(2000).default(""),
+  name: projectName,
+  description,
   stances: labelList.optional(),
   targets: labelList.optional(),
 });
 export type CreateProjectInput = z.output<typeof createProjectInput>;
 
 /** "favor, against" or one per line, as typed in a form textarea. */
-export const listFromText = z
-  .string()
+export const listFromText = storableText("The list")
   .optional()
   .transform((text) =>
     (text ?? "")
       .split(/[\n,]/)
-      .map((item) => item.trim())
+      .map((item) => item.normalize("NFC").trim())
       .filter(Boolean),
   );
 
 export const memberInput = z.object({
-  userId: z.coerce.number({ message: "Choose a user." }).int().positive(),
+  userId: idField("userId"),
   canImport: z
     .union([z.literal("on"), z.literal("true"), z.boolean()])
     .optional()
     .transform((value) => value === true || value === "on" || value === "true"),
 });
 
-export const labelInput = z.object({
-  name: z.string().trim().min(1, { message: "Enter a name." }).max(80, { message: "At most 80 characters." }),
-});
+export const labelInput = z.object({ name: labelName });
 
 /** A textarea of labels, one per line (or comma-separated), checked as one field. */
 const labelsFromText = (what: string) =>
   listFromText
-    .refine((items) => items.every((item) => item.length <= 80), {
-      message: `${what} are at most 80 characters each.`,
+    .refine((items) => items.every((item) => item.length <= LABEL_MAX_LENGTH), {
+      message: `${what} are at most ${LABEL_MAX_LENGTH} characters each.`,
     })
-    .refine((items) => items.length <= 100, { message: `A project has at most 100 ${what.toLowerCase()}.` });
+    .refine((items) => items.length <= LABELS_MAX, {
+      message: `A project has at most ${LABELS_MAX} ${what.toLowerCase()}.`,
+    })
+    .refine((items) => items.every(hasVisibleCharacter), {
+      message: `${what} need at least one visible character each.`,
+    });
 
 /** The "New project" form: stances and targets typed one per line. */
 export const createProjectForm = z.object({
-  name: createProjectInput.shape.name,
-  description: z
-    .string()
-    .trim()
-    .max(2000, { message: "Descriptions are at most 2,000 characters." })
-    .optional()
-    .transform((value) => value ?? ""),
+  name: projectName,
+  description,
   stances: labelsFromText("Stance labels"),
   targets: labelsFromText("Targets"),
 });
-
-export const labelIdParam = z.coerce.number({ message: "Unknown label." }).int().positive();
-export const memberIdParam = z.coerce.number({ message: "Unknown member." }).int().positive();

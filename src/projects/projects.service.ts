@@ -11,16 +11,37 @@ export const DEFAULT_STANCES = ["favor", "against", "neutral", "unclear"];
 export const messages = {
   nameTaken: "A project with this name exists already. Choose another name.",
   labelTaken: "This project has that one already.",
+  keyless: (label: string) =>
+    `The stance label "${label}" has no letter or digit to make its key from. Use a word such as "favor".`,
+  sameKey: (first: string, second: string, key: string) =>
+    `The stance labels "${first}" and "${second}" would both be stored as the key "${key}". Rename one.`,
 };
 
-/** A stance key is the label in lower case with underscores: "Strongly favor" -> "strongly_favor". */
+/**
+ * A stance key is the label in lower case, accents dropped, with underscores:
+ * "Strongly favor" -> "strongly_favor", "Neutrál" -> "neutral".
+ */
 export function stanceKey(label: string): string {
   return label
     .trim()
     .toLowerCase()
     .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .replace(/[^\p{L}\p{N}]+/gu, "_")
     .replace(/^_|_$/g, "");
+}
+
+/** The stance labels with their keys; refuses a label without a key and two labels with one key. */
+export function stanceLabelsWithKeys(labels: string[]): { label: string; key: string }[] {
+  const byKey = new Map<string, string>();
+  return uniqueIgnoringCase(labels).map((label) => {
+    const key = stanceKey(label);
+    if (!key) throw new InvalidError(messages.keyless(label), "stances");
+    const earlier = byKey.get(key);
+    if (earlier !== undefined) throw new InvalidError(messages.sameKey(earlier, label, key), "stances");
+    byKey.set(key, label);
+    return { label, key };
+  });
 }
 
 /** actorId is null when an operator command creates the project (no user acts). */
@@ -29,23 +50,23 @@ export async function createProject(prisma: PrismaClient, actorId: number | null
     if (await tx.project.findUnique({ where: { name: input.name } })) {
       throw new InvalidError(messages.nameTaken, "name");
     }
-    const stances = input.stances?.length ? input.stances : DEFAULT_STANCES;
-    const project = await tx.project.create({
-      data: {
-        name: input.name,
-        description: input.description,
-        stances: {
-          create: uniqueIgnoringCase(stances).map((label, position) => ({
-            key: stanceKey(label),
-            label,
-            position,
-          })),
+    const stances = stanceLabelsWithKeys(input.stances?.length ? input.stances : DEFAULT_STANCES);
+    const project = await tx.project
+      .create({
+        data: {
+          name: input.name,
+          description: input.description,
+          stances: { create: stances.map(({ label, key }, position) => ({ key, label, position })) },
+          targets: {
+            create: uniqueIgnoringCase(input.targets ?? []).map((name, position) => ({ name, position })),
+          },
         },
-        targets: {
-          create: uniqueIgnoringCase(input.targets ?? []).map((name, position) => ({ name, position })),
-        },
-      },
-    });
+      })
+      .catch((error: unknown) => {
+        // Two admins creating the same name at once: the unique index decides.
+        if ((error as { code?: string }).code === "P2002") throw new InvalidError(messages.nameTaken, "name");
+        throw error;
+      });
     await recordAudit(tx, {
       actorId,
       action: "project.create",
@@ -131,6 +152,8 @@ export async function addLabel(
   name: string,
 ) {
   return prisma.$transaction(async (tx) => {
+    if (kind === "stance" && !stanceKey(name)) throw new InvalidError(messages.keyless(name), "name");
+    if (kind === "target") await assertTargetNameFree(tx, projectId, name);
     const position = await nextPosition(tx, projectId, kind);
     try {
       const created =
@@ -150,6 +173,14 @@ export async function addLabel(
       throw error;
     }
   });
+}
+
+/** Claims name targets ignoring case, so two targets differing only in case would be ambiguous. */
+async function assertTargetNameFree(tx: DbClient, projectId: number, name: string, exceptId?: number) {
+  const rows = await tx.$queryRaw<{ name: string }[]>`
+    SELECT name FROM targets WHERE project_id = ${projectId} AND lower(name) = lower(${name})
+      AND id <> ${exceptId ?? 0}`;
+  if (rows[0]) throw new ConflictError(`${messages.labelTaken} (“${rows[0].name}”)`);
 }
 
 async function nextPosition(tx: DbClient, projectId: number, kind: LabelKind): Promise<number> {
@@ -174,6 +205,9 @@ export async function updateLabel(
     const before =
       kind === "stance" ? await tx.stanceLabel.findFirst({ where }) : await tx.target.findFirst({ where });
     if (!before) throw new NotFoundError(`No such ${kind} in this project.`);
+    if (kind === "target" && change.name !== undefined) {
+      await assertTargetNameFree(tx, projectId, change.name, id);
+    }
     try {
       const after =
         kind === "stance"

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { createSpeakerInput, searchSpeakersQuery } from "./speakers.schema.js";
@@ -11,7 +12,7 @@ export function speakersApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.get("/projects/:id/speakers", requireLogin, async (req, res) => {
-    const projectId = parseInput(projectIdParam, req.params.id);
+    const projectId = parseId(projectIdParam, req.params.id);
     const { q, limit } = parseInput(searchSpeakersQuery, req.query);
     const speakers =
       q === undefined
@@ -22,7 +23,7 @@ export function speakersApiRoutes(prisma: PrismaClient): Router {
 
   // Researchers only read: the guard answers them 403 before anything is parsed.
   router.post("/projects/:id/speakers", requireRole("admin", "annotator"), async (req, res) => {
-    const projectId = parseInput(projectIdParam, req.params.id);
+    const projectId = parseId(projectIdParam, req.params.id);
     const input = parseInput(createSpeakerInput, req.body ?? {});
     const speaker = await createSpeaker(prisma, req.user!, projectId, input);
     res.status(201).location(`/api/v1/projects/${projectId}/speakers`).json(speaker);

@@ -4,6 +4,7 @@ import { ConflictError, InvalidError } from "../errors.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput, problemsByField } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { mergeSpeakersInput, speakerIdParam, updateSpeakerInput } from "./speakers.schema.js";
@@ -16,7 +17,7 @@ import {
 } from "./speakers.service.js";
 
 function projectIdOf(req: Request): number {
-  return parseInput(projectIdParam, req.params.projectId);
+  return parseId(projectIdParam, req.params.projectId);
 }
 
 function basePath(projectId: number): string {
@@ -79,14 +80,14 @@ export function speakersRoutes(prisma: PrismaClient): Router {
       prisma,
       req.user!,
       projectIdOf(req),
-      parseInput(speakerIdParam, req.params.speakerId),
+      parseId(speakerIdParam, req.params.speakerId),
     );
     res.render("speakers/edit", editLocals(project, speaker, { values: speaker }));
   });
 
   router.post("/:speakerId", requireAdmin, async (req, res) => {
     const projectId = projectIdOf(req);
-    const speakerId = parseInput(speakerIdParam, req.params.speakerId);
+    const speakerId = parseId(speakerIdParam, req.params.speakerId);
     const { project, speaker } = await getSpeaker(prisma, req.user!, projectId, speakerId);
     try {
       await handleForm(

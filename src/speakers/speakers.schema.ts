@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasVisibleCharacter, pathId, storableText, versionField, wholeNumber } from "../http/fields.js";
 import { uniqueIgnoringCase } from "../unique.js";
 
 export const NAME_MAX_LENGTH = 200;
@@ -9,21 +10,21 @@ export function cleanName(raw: string): string {
   return raw.normalize("NFC").trim().replace(/\s+/g, " ");
 }
 
-export const speakerIdParam = z.coerce.number({ message: "Unknown speaker." }).int().positive();
+export const speakerIdParam = pathId("No such speaker in this project.");
 
-const nameField = z
-  .string({ message: "Enter the speaker's name." })
+const nameField = storableText("The speaker's name")
   .transform(cleanName)
   .pipe(
     z
       .string()
-      .min(1, { message: "Enter the speaker's name." })
-      .max(NAME_MAX_LENGTH, { message: `Speaker names are at most ${NAME_MAX_LENGTH} characters.` }),
+      .refine(hasVisibleCharacter, { message: "Enter the speaker's name." })
+      .refine((name) => name.length <= NAME_MAX_LENGTH, {
+        message: `Speaker names are at most ${NAME_MAX_LENGTH} characters.`,
+      }),
   );
 
 const detailField = (what: string) =>
-  z
-    .string({ message: `The ${what} must be text.` })
+  storableText(`The ${what}`)
     .optional()
     .transform((value) => cleanName(value ?? ""))
     .pipe(
@@ -35,13 +36,13 @@ const detailField = (what: string) =>
  * array. Both become a clean list without blanks or repeats (ignoring case).
  */
 const aliasesField = z
-  .union([z.string(), z.array(z.string({ message: "Each alias must be text." }))], {
+  .union([storableText("aliases"), z.array(storableText("Each alias"))], {
     message: "Aliases must be text (one per line) or a list of names.",
   })
   .optional()
   .transform((value) => {
     const items = typeof value === "string" ? value.split(/[\n,]/) : (value ?? []);
-    return uniqueIgnoringCase(items.map(cleanName).filter(Boolean));
+    return uniqueIgnoringCase(items.map(cleanName).filter(hasVisibleCharacter));
   })
   .pipe(
     z
@@ -51,9 +52,6 @@ const aliasesField = z
       .max(ALIASES_MAX, { message: `A speaker has at most ${ALIASES_MAX} aliases; remove some.` }),
   );
 
-const versionField = z.coerce
-  .number({ message: "The form is missing its version; reload the page." })
-  .int({ message: "The form is missing its version; reload the page." });
 
 export const createSpeakerInput = z.object({
   name: nameField,
@@ -63,18 +61,14 @@ export const createSpeakerInput = z.object({
 });
 export type CreateSpeakerInput = z.output<typeof createSpeakerInput>;
 
-export const updateSpeakerInput = createSpeakerInput.extend({ version: versionField });
+export const updateSpeakerInput = createSpeakerInput.extend({
+  version: versionField("The form is missing its version; reload the page."),
+});
 export type UpdateSpeakerInput = z.output<typeof updateSpeakerInput>;
 
 export const mergeSpeakersInput = z.object({
-  keepId: z.coerce
-    .number({ message: "Choose the speaker to keep." })
-    .int({ message: "Choose the speaker to keep." })
-    .positive({ message: "Choose the speaker to keep." }),
-  mergeId: z.coerce
-    .number({ message: "Choose the speaker to merge into it." })
-    .int({ message: "Choose the speaker to merge into it." })
-    .positive({ message: "Choose the speaker to merge into it." }),
+  keepId: wholeNumber("Choose the speaker to keep.", { min: 1 }),
+  mergeId: wholeNumber("Choose the speaker to merge into it.", { min: 1 }),
 });
 
 export const SEARCH_LIMIT_MAX = 50;

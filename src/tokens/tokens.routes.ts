@@ -4,18 +4,15 @@ import type { PrismaClient } from "../db/types.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireLogin } from "../http/guards.js";
+import { parseId, pathId, visibleText } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./tokens.service.js";
 
 const createTokenInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { message: "Name the token after the script that will use it." })
-    .max(100, { message: "Token names are at most 100 characters." }),
+  name: visibleText("A token name", 100, "Name the token after the script that will use it."),
   scope: z.enum(["read", "write"], { message: "Choose read-only or read-write." }),
 });
-const tokenIdParam = z.coerce.number().int().positive();
+const tokenIdParam = pathId("No such active token.");
 
 /** Personal API tokens on the profile: create (shown once), list, revoke. */
 export function tokensRoutes(prisma: PrismaClient): Router {
@@ -49,7 +46,7 @@ export function tokensRoutes(prisma: PrismaClient): Router {
   });
 
   router.post("/:id/revoke", async (req, res) => {
-    await revokeApiToken(prisma, req.user!.id, parseInput(tokenIdParam, req.params.id));
+    await revokeApiToken(prisma, req.user!.id, parseId(tokenIdParam, req.params.id));
     flash(req, "success", "Token revoked: scripts using it now get 401.");
     res.redirect("/profile/tokens");
   });

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import type { ThrottleLimits } from "../auth/login-throttle.js";
 import type { PrismaClient } from "../db/types.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
@@ -8,7 +9,7 @@ import { changeOwnPasswordInput, profileInput } from "./users.schema.js";
 import { changeOwnPassword, getUser, updateProfile } from "./users.service.js";
 
 /** Every user's own page: name and password. */
-export function profileRoutes(prisma: PrismaClient): Router {
+export function profileRoutes(prisma: PrismaClient, limits: ThrottleLimits): Router {
   const router = Router();
   router.use(requireLogin);
 
@@ -42,7 +43,8 @@ export function profileRoutes(prisma: PrismaClient): Router {
     const locals = { title: "Change your password", forced: req.user!.mustChangePassword };
     await handleForm(res, { view: "users/password", locals, values: {} }, async () => {
       const input = parseInput(changeOwnPasswordInput, req.body);
-      await changeOwnPassword(prisma, req.user!.id, input.currentPassword, input.newPassword, req.sessionID);
+      const attempt = { ...input, userId: req.user!.id, ip: req.ip ?? "unknown" };
+      await changeOwnPassword(prisma, attempt, limits, req.sessionID);
       flash(req, "success", "Your password is changed. Your other sessions were logged out.");
       res.redirect("/");
     });

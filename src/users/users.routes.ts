@@ -5,6 +5,7 @@ import { AppError, ConflictError, ForbiddenError, InvalidError } from "../errors
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireRole } from "../http/guards.js";
+import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import {
   changeRoleInput,
@@ -61,7 +62,7 @@ export function usersRoutes(prisma: PrismaClient): Router {
     router.post(`/:id/${path}`, async (req, res) => {
       try {
         flash(req, "success", await run(req));
-        res.redirect(`/admin/users/${parseInput(userIdParam, req.params.id)}`);
+        res.redirect(`/admin/users/${parseId(userIdParam, req.params.id)}`);
       } catch (error) {
         if (!(
           error instanceof ConflictError ||
@@ -80,7 +81,7 @@ export function usersRoutes(prisma: PrismaClient): Router {
     const user = await changeRole(
       prisma,
       req.user!.id,
-      parseInput(userIdParam, req.params.id),
+      parseId(userIdParam, req.params.id),
       role,
       version,
     );
@@ -89,19 +90,19 @@ export function usersRoutes(prisma: PrismaClient): Router {
 
   action("deactivate", async (req) => {
     const { version } = parseInput(versionOnlyInput, req.body);
-    const user = await deactivateUser(prisma, req.user!.id, parseInput(userIdParam, req.params.id), version);
+    const user = await deactivateUser(prisma, req.user!.id, parseId(userIdParam, req.params.id), version);
     return `${user.name} is deactivated and logged out everywhere.`;
   });
 
   action("reactivate", async (req) => {
     const { version } = parseInput(versionOnlyInput, req.body);
-    const user = await reactivateUser(prisma, req.user!.id, parseInput(userIdParam, req.params.id), version);
+    const user = await reactivateUser(prisma, req.user!.id, parseId(userIdParam, req.params.id), version);
     return `${user.name} can log in again.`;
   });
 
   action("password", async (req) => {
     const { password, version } = parseInput(resetPasswordInput, req.body);
-    const id = parseInput(userIdParam, req.params.id);
+    const id = parseId(userIdParam, req.params.id);
     const { user, generatedPassword } = await resetPassword(prisma, req.user!.id, id, password, version);
     if (generatedPassword)
       req.session.revealPassword = { userId: id, email: user.email, password: generatedPassword };
@@ -109,7 +110,7 @@ export function usersRoutes(prisma: PrismaClient): Router {
   });
 
   async function renderUser(req: Request, res: Response, status: number, error?: AppError) {
-    const id = parseInput(userIdParam, req.params.id);
+    const id = parseId(userIdParam, req.params.id);
     const user = await getUser(prisma, id);
     const reveal = req.session.revealPassword?.userId === id ? req.session.revealPassword : undefined;
     delete req.session.revealPassword;

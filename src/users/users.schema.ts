@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pathId, versionField as versionFieldOf, visibleText } from "../http/fields.js";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords.js";
 
 export const roles = ["admin", "researcher", "annotator"] as const;
@@ -10,11 +11,7 @@ export const emailField = z
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address, like name@example.org." }));
 
-export const nameField = z
-  .string({ message: "Enter a name." })
-  .trim()
-  .min(1, { message: "Enter a name." })
-  .max(120, { message: "Names are at most 120 characters." });
+export const nameField = visibleText("A name", 120, "Enter a name.");
 
 export const newPasswordField = z
   .string({ message: "Enter a password." })
@@ -23,7 +20,7 @@ export const newPasswordField = z
 
 export const roleField = z.enum(roles, { message: "Choose a role: admin, researcher or annotator." });
 
-const versionField = z.coerce.number({ message: "The form is missing its version; reload the page." }).int();
+const versionField = versionFieldOf("The form is missing its version; reload the page.");
 
 /** An empty password field means "generate one for me". */
 const optionalNewPassword = z
@@ -61,4 +58,4 @@ export const changeOwnPasswordInput = z
     path: ["newPassword"],
   });
 
-export const userIdParam = z.coerce.number({ message: "Unknown user." }).int().positive();
+export const userIdParam = pathId("No user with that id.");

@@ -1,4 +1,12 @@
 import { recordAudit } from "../audit/audit.service.js";
+import {
+  accountKey,
+  addressKey,
+  assertNotThrottled,
+  clearFailures,
+  recordFailure,
+  type ThrottleLimits,
+} from "../auth/login-throttle.js";
 import { generatePassword, hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors.js";
@@ -132,10 +140,19 @@ export function deactivateUser(prisma: PrismaClient, actorId: number, userId: nu
   if (actorId === userId) throw new ForbiddenError(messages.selfDeactivate);
   return updateVersioned(prisma, actorId, userId, version, "user.deactivate", async (tx, before) => {
     if (before.role === "admin" && before.active) await assertAnotherActiveAdmin(tx, userId);
-    // Their sessions end in the same transaction: no request of theirs gets through afterwards.
-    await tx.session.deleteMany({ where: { userId } });
+    // Their sessions and API tokens end in the same transaction: nothing of theirs gets through afterwards.
+    await endSessionsAndTokens(tx, userId);
     return { active: false };
   });
+}
+
+/**
+ * A reset password or a deactivated account may mean the account was in the wrong hands: every
+ * session and every API token of it stops working at once (tokens are revoked, not deleted).
+ */
+async function endSessionsAndTokens(tx: DbClient, userId: number): Promise<void> {
+  await tx.session.deleteMany({ where: { userId } });
+  await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 export function reactivateUser(prisma: PrismaClient, actorId: number, userId: number, version: number) {
@@ -153,7 +170,7 @@ export async function resetPassword(
   const passwordHash = await hashPassword(password ?? generatedPassword!);
   const current = version === "any" ? (await getUser(prisma, userId)).version : version;
   const user = await updateVersioned(prisma, actorId, userId, current, "user.reset_password", async (tx) => {
-    await tx.session.deleteMany({ where: { userId } });
+    await endSessionsAndTokens(tx, userId);
     return { passwordHash, mustChangePassword: true };
   });
   return { user, generatedPassword };
@@ -163,19 +180,28 @@ export function updateProfile(prisma: PrismaClient, userId: number, name: string
   return updateVersioned(prisma, userId, userId, version, "user.update_profile", async () => ({ name }));
 }
 
-/** Changes one's own password; other sessions of the user end, the current one stays. */
+/**
+ * Changes one's own password; other sessions of the user end, the current one stays. Wrong current
+ * passwords count against the account and the address exactly like failed logins (429 when locked),
+ * so a left-open session cannot be used to guess the password.
+ */
 export async function changeOwnPassword(
   prisma: PrismaClient,
-  userId: number,
-  currentPassword: string,
-  newPassword: string,
+  attempt: { userId: number; currentPassword: string; newPassword: string; ip: string },
+  limits: ThrottleLimits,
   keepSessionId?: string,
 ): Promise<PublicUser> {
+  const { userId, currentPassword, newPassword } = attempt;
   const user = await prisma.user.findUnique({ where: { id: userId } });
   if (!user) throw new NotFoundError("No user with that id.");
+  const keys = [accountKey(user.email), addressKey(attempt.ip)] as const;
+  await assertNotThrottled(prisma, [...keys]);
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    await recordFailure(prisma, keys[0], limits.perAccount, limits);
+    await recordFailure(prisma, keys[1], limits.perAddress, limits);
     throw new InvalidError(messages.wrongCurrentPassword, "currentPassword");
   }
+  await clearFailures(prisma, keys[0]);
   const passwordHash = await hashPassword(newPassword);
   return updateVersioned(prisma, userId, userId, user.version, "user.change_password", async (tx) => {
     await tx.session.deleteMany({

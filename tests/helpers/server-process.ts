@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
+import { serverErrorsInLog } from "./server-errors.js";
 
 export interface ServerProcess {
   url: string;
@@ -59,7 +60,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
+      const code = await exited;
+      serverErrorsInLog(output);
+      return code;
     },
   };
 }

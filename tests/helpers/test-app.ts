@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
 import { createUser } from "../../src/users/users.service.js";
 import type { RoleName } from "../../src/users/users.schema.js";
+import { watchForServerErrors } from "./server-errors.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const TEST_PASSWORD = "correct horse battery";
@@ -33,6 +34,7 @@ export async function startTestApp(
     throttleLimits: options.throttleLimits,
   });
   const server = app.express.listen(0, "127.0.0.1");
+  watchForServerErrors(server);
   await new Promise((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
   return {
