@@ -25,7 +25,7 @@ import { speakersRoutes } from "./speakers/speakers.routes.js";
 import { tokensRoutes } from "./tokens/tokens.routes.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
-import { guardInput } from "./http/input-guard.js";
+import { guardBody, guardQuery } from "./http/input-guard.js";
 import { requestLogger } from "./http/logger.js";
 import { DatabaseSessionStore } from "./http/session-store.js";
 import { profileRoutes } from "./users/profile.routes.js";
@@ -63,6 +63,7 @@ export function createApp(options: AppOptions): App {
   if (config.env === "production") app.set("view cache", true);
 
   app.use(requestLogger(options.logger));
+  app.use(guardQuery);
   app.use(securityHeaders(config));
   app.use(
     "/static",
@@ -73,7 +74,7 @@ export function createApp(options: AppOptions): App {
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 }));
   // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
   app.use(express.json({ limit: "5mb" }));
-  app.use(guardInput);
+  app.use(guardBody);
   app.use(
     session({
       name: SESSION_COOKIE,

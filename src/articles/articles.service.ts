@@ -92,6 +92,19 @@ export async function importArticle(
   }
 }
 
+/** 404 unless the user may see the article: checked before a request's body is, so unknown ids read as unknown. */
+export async function assertArticleVisible(
+  db: DbClient,
+  user: CurrentUser,
+  articleId: number,
+): Promise<void> {
+  const article = await db.article.findFirst({
+    where: { id: articleId, project: visibleProjectsFilter(user) },
+    select: { id: true },
+  });
+  if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");
+}
+
 /** The article, if the user may see its project; 404 otherwise (also for other projects' members). */
 export async function getArticle(db: DbClient, user: CurrentUser, articleId: number) {
   const article = await db.article.findFirst({

@@ -3,7 +3,7 @@ import type passport from "passport";
 import type { PrismaClient } from "../db/types.js";
 import { NotFoundError } from "../errors.js";
 import { handleForm } from "../http/forms.js";
-import { requireLogin } from "../http/guards.js";
+import { publicRoute, requireLogin } from "../http/guards.js";
 import { safeLocalPath } from "../http/safe-redirect.js";
 import { parseInput } from "../http/validate.js";
 import { firstAdminInput, loginInput } from "./auth.schema.js";
@@ -22,7 +22,7 @@ function afterLogin(user: CurrentUser, next: string | undefined): string {
 export function authRoutes(prisma: PrismaClient, auth: passport.PassportStatic): Router {
   const router = Router();
 
-  router.get("/login", async (req, res) => {
+  router.get("/login", publicRoute, async (req, res) => {
     if (req.user) return res.redirect(safeLocalPath(req.query.next));
     if (await needsFirstAdmin(prisma)) return res.redirect("/setup");
     res.render("auth/login", {
@@ -32,7 +32,7 @@ export function authRoutes(prisma: PrismaClient, auth: passport.PassportStatic):
     });
   });
 
-  router.post("/login", (req: Request, res: Response, next: NextFunction) => {
+  router.post("/login", publicRoute, (req: Request, res: Response, next: NextFunction) => {
     const input = parseInput(loginInput, req.body);
     auth.authenticate("local", (error: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (error) return next(error);
@@ -62,12 +62,12 @@ export function authRoutes(prisma: PrismaClient, auth: passport.PassportStatic):
     });
   });
 
-  router.get("/setup", async (_req, res) => {
+  router.get("/setup", publicRoute, async (_req, res) => {
     if (!(await needsFirstAdmin(prisma))) throw new NotFoundError();
     res.render("auth/setup", { title: "Create the first admin", values: {}, errors: {} });
   });
 
-  router.post("/setup", async (req, res) => {
+  router.post("/setup", publicRoute, async (req, res) => {
     if (!(await needsFirstAdmin(prisma))) throw new NotFoundError();
     await handleForm(
       res,

@@ -7,7 +7,8 @@ import { parseInput } from "../http/validate.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
 import { countClaims, pageInput, searchClaims, type ClaimListRow } from "./claims.search.js";
 import { claimIdParam, createClaimInput, deleteClaimInput, updateClaimInput } from "./claims.schema.js";
-import { createClaim, deleteClaim, updateClaim } from "./claims.service.js";
+import { assertArticleVisible } from "../articles/articles.service.js";
+import { assertClaimWritable, createClaim, deleteClaim, updateClaim } from "./claims.service.js";
 
 /**
  * GET /claims (filters, cursor pages), POST /articles/:id/claims, PATCH and DELETE /claims/:id
@@ -36,17 +37,20 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
 
   router.post("/articles/:id/claims", writers, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
+    await assertArticleVisible(prisma, req.user!, articleId);
     const claim = await createClaim(prisma, req.user!, articleId, parseInput(createClaimInput, req.body));
     res.status(201).location(`/api/v1/claims/${claim.id}`).json(claim);
   });
 
   router.patch("/claims/:id", writers, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
+    await assertClaimWritable(prisma, req.user!, claimId);
     res.json(await updateClaim(prisma, req.user!, claimId, parseInput(updateClaimInput, req.body)));
   });
 
   router.delete("/claims/:id", writers, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
+    await assertClaimWritable(prisma, req.user!, claimId);
     const { version } = parseInput(deleteClaimInput, { ...req.query, ...(req.body as object) });
     await deleteClaim(prisma, req.user!, claimId, version);
     res.status(204).end();

@@ -57,6 +57,9 @@ export const deleteClaimInput = z.object({ version: versionField(versionMessage)
 export const layerInput = z.object({
   /** "mine" (default for annotators), "all", or an annotator's id. */
   layer: z
-    .union([z.enum(["mine", "all"]), wholeNumber("layer must be mine, all or an annotator's id.", { min: 1 })])
+    .union([
+      z.enum(["mine", "all"]),
+      wholeNumber("layer must be mine, all or an annotator's id.", { min: 1 }),
+    ])
     .optional(),
 });

@@ -60,7 +60,8 @@ const cursorShape = z
   .strict();
 type Cursor = z.output<typeof cursorShape>;
 
-const brokenCursor = "The page link is broken or belongs to other filters (bad cursor). Go back to the first page.";
+const brokenCursor =
+  "The page link is broken or belongs to other filters (bad cursor). Go back to the first page.";
 
 function filtersFingerprint(filters: ClaimFilters): string {
   return createHash("sha256").update(filtersToQuery(filters)).digest("base64url").slice(0, 12);
@@ -98,7 +99,9 @@ function keysetCondition(sort: Sort, cursor: Cursor | undefined): Prisma.Sql {
   const { direction } = orderings[sort];
   const comparison = direction === "DESC" ? Prisma.sql`<` : Prisma.sql`>`;
   if (sort === "newest" || sort === "oldest") return Prisma.sql`c.id ${comparison} ${cursor.i}`;
-  const key = cursor.k ? Prisma.sql`${cursor.k.replace("Z", "")}::timestamp` : Prisma.sql`'-infinity'::timestamp`;
+  const key = cursor.k
+    ? Prisma.sql`${cursor.k.replace("Z", "")}::timestamp`
+    : Prisma.sql`'-infinity'::timestamp`;
   return Prisma.sql`(${orderings[sort].key}, c.id) ${comparison} (${key}, ${cursor.i})`;
 }
 

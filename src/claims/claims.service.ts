@@ -186,6 +186,11 @@ export async function createClaim(
   });
 }
 
+/** 404 or 403 unless the user may change the claim: checked before a request's body is read. */
+export async function assertClaimWritable(db: DbClient, user: CurrentUser, claimId: number): Promise<void> {
+  await loadOwnClaim(db, user, claimId);
+}
+
 async function loadOwnClaim(tx: DbClient, user: CurrentUser, claimId: number) {
   const claim = await tx.claim.findFirst({
     where: { id: claimId, deletedAt: null, article: { project: visibleProjectsFilter(user) } },

@@ -18,11 +18,7 @@ export function dashboardRoutes(prisma: PrismaClient): Router {
   });
 
   router.post("/articles/:articleId/done", requireLogin, async (req, res) => {
-    const article = await markArticleDone(
-      prisma,
-      req.user!,
-      parseId(articleIdParam, req.params.articleId),
-    );
+    const article = await markArticleDone(prisma, req.user!, parseId(articleIdParam, req.params.articleId));
     answer(req, res, { articleId: article.id, done: true }, `Marked “${article.title}” done.`);
   });
 

@@ -1,10 +1,11 @@
 import { Router } from "express";
 import type { Database } from "../db/database.js";
+import { publicRoute } from "../http/guards.js";
 
 /** GET /healthz: 200 when the database answers, 503 when it does not (load balancers use this). */
 export function healthRoutes(db: Database, isShuttingDown: () => boolean): Router {
   const router = Router();
-  router.get("/healthz", async (_req, res) => {
+  router.get("/healthz", publicRoute, async (_req, res) => {
     if (isShuttingDown()) return res.status(503).json({ status: "shutting_down" });
     try {
       await withTimeout(db.prisma.$queryRaw`SELECT 1`, 3000);

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { csrfSync } from "csrf-sync";
+import { UnauthorizedError } from "../errors.js";
 import "./bearer-auth.js";
 
 /**
@@ -22,7 +23,24 @@ const csrf = csrfSync({
   },
 });
 
-export const csrfProtection = csrf.csrfSynchronisedProtection;
+/** Forms a logged-out visitor may send: their CSRF failures are about the form, not the login. */
+const LOGGED_OUT_FORMS = new Set(["/login", "/setup"]);
+
+export const loggedOutMessage =
+  "You are logged out, so this was not saved. Log in again (in another tab, to keep what you typed here), then send it again.";
+
+/**
+ * Refuses writes without this session's token. A visitor whose session has ended (logged out,
+ * deactivated, expired) is told that, not that the form "did not come from this site".
+ */
+export function csrfProtection(req: Request, res: Response, next: NextFunction) {
+  csrf.csrfSynchronisedProtection(req, res, (error?: unknown) => {
+    if (error && !req.user && !LOGGED_OUT_FORMS.has(req.path)) {
+      return next(new UnauthorizedError(loggedOutMessage));
+    }
+    next(error);
+  });
+}
 
 /**
  * Makes the token available to every view as `csrfToken`. It is made only when a view reads it,

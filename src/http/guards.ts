@@ -8,7 +8,7 @@ import { wantsJson } from "./negotiation.js";
  * API calls get 401. A logged-in user of another role gets 403.
  */
 export function requireRole(...allowed: RoleName[]) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  const guard = (req: Request, res: Response, next: NextFunction) => {
     if (!req.user) {
       if (wantsJson(req) || req.method !== "GET") return next(new UnauthorizedError());
       return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -16,7 +16,14 @@ export function requireRole(...allowed: RoleName[]) {
     if (!allowed.includes(req.user.role)) return next(new ForbiddenError());
     next();
   };
+  // Stated on the guard itself, so tests can list every route with the roles it admits.
+  return Object.assign(guard, { roles: allowed });
 }
+
+/** Routes anyone may call, logged in or not: stated here so that every other route needs a guard. */
+export const publicRoute = Object.assign((_req: Request, _res: Response, next: NextFunction) => next(), {
+  roles: "public" as const,
+});
 
 export const anyRole = ["admin", "researcher", "annotator"] as const satisfies RoleName[];
 export const requireLogin = requireRole(...anyRole);

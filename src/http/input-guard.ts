@@ -8,10 +8,19 @@ const MAX_DEPTH = 32;
  * The boundary every request crosses before any route: text the database cannot store never gets
  * further. A NUL character anywhere in the query or the body is a 422 naming the field; lone UTF-16
  * surrogates in JSON text (which UTF-8 cannot encode) become U+FFFD, so no offset shifts.
+ * guardQuery runs first of all; guardBody right after the body parsers.
  */
-export function guardInput(req: Request, _res: Response, next: NextFunction) {
+export function guardQuery(req: Request, _res: Response, next: NextFunction) {
   try {
     checkNoNul(req.query, "");
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+export function guardBody(req: Request, _res: Response, next: NextFunction) {
+  try {
     if (req.body !== undefined) req.body = wellFormed(req.body);
     next();
   } catch (error) {

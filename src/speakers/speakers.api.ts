@@ -3,6 +3,7 @@ import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
+import { assertProjectAccess } from "../projects/access.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { createSpeakerInput, searchSpeakersQuery } from "./speakers.schema.js";
 import { createSpeaker, listSpeakersWithCounts, searchSpeakers } from "./speakers.service.js";
@@ -24,6 +25,7 @@ export function speakersApiRoutes(prisma: PrismaClient): Router {
   // Researchers only read: the guard answers them 403 before anything is parsed.
   router.post("/projects/:id/speakers", requireRole("admin", "annotator"), async (req, res) => {
     const projectId = parseId(projectIdParam, req.params.id);
+    await assertProjectAccess(prisma, req.user!, projectId);
     const input = parseInput(createSpeakerInput, req.body ?? {});
     const speaker = await createSpeaker(prisma, req.user!, projectId, input);
     res.status(201).location(`/api/v1/projects/${projectId}/speakers`).json(speaker);

@@ -52,7 +52,6 @@ const aliasesField = z
       .max(ALIASES_MAX, { message: `A speaker has at most ${ALIASES_MAX} aliases; remove some.` }),
   );
 
-
 export const createSpeakerInput = z.object({
   name: nameField,
   role: detailField("role"),

@@ -78,13 +78,7 @@ export function usersRoutes(prisma: PrismaClient): Router {
 
   action("role", async (req) => {
     const { role, version } = parseInput(changeRoleInput, req.body);
-    const user = await changeRole(
-      prisma,
-      req.user!.id,
-      parseId(userIdParam, req.params.id),
-      role,
-      version,
-    );
+    const user = await changeRole(prisma, req.user!.id, parseId(userIdParam, req.params.id), role, version);
     return `${user.name} is now ${role === "admin" ? "an" : "a"} ${role}.`;
   });
 

@@ -20,7 +20,10 @@ export function serverErrorsInLog(log: string): void {
   for (const line of log.split("\n")) {
     if (!line.startsWith("{")) continue;
     try {
-      const entry = JSON.parse(line) as { res?: { statusCode?: number }; req?: { method?: string; url?: string } };
+      const entry = JSON.parse(line) as {
+        res?: { statusCode?: number };
+        req?: { method?: string; url?: string };
+      };
       if (entry.res?.statusCode === 500) serverErrors.push(`${entry.req?.method} ${entry.req?.url}`);
     } catch {
       // not a log line of ours

@@ -15,6 +15,7 @@ export const TEST_PASSWORD = "correct horse battery";
 
 export interface TestApp {
   url: string;
+  express: import("express").Express;
   db: Database;
   server: Server;
   close(): Promise<void>;
@@ -39,6 +40,7 @@ export async function startTestApp(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    express: app.express,
     db: database.db,
     server,
     async close() {
