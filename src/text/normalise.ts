@@ -15,9 +15,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
 export function normaliseBody(raw: string): string {
   return raw
     .toWellFormed()
-    .normalize("NFC")
     .replace(/\r\n?/g, "\n")
     .replace(CONTROL_CHARACTERS, "")
+    // After the removal: a combining mark that followed a control character may now compose.
+    .normalize("NFC")
     .replace(/[ \t\u00a0]+$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
