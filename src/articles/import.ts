@@ -127,21 +127,30 @@ export function documentFromFile(kind: FileKind, bytes: Uint8Array, formTitle: s
 export interface JsonLine {
   /** 1-based line number in the file. */
   line: number;
-  text: string;
+  /** The line's text, or null when its bytes are not UTF-8. */
+  text: string | null;
 }
 
 /** The non-blank lines of a JSON Lines file, one at a time, each decoded on its own. */
 export function* jsonLines(bytes: Uint8Array): Generator<JsonLine> {
-  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   let start = 0;
   let line = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
     line += 1;
-    const text = decoder.decode(bytes.subarray(start, end)).replace(/\r$/, "");
-    if (text.trim() !== "") yield { line, text };
+    const text = decodeLine(decoder, bytes.subarray(start, end));
+    if (text === null || text.trim() !== "") yield { line, text };
     start = end + 1;
+  }
+}
+
+function decodeLine(decoder: InstanceType<typeof TextDecoder>, bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes).replace(/\r$/, "");
+  } catch {
+    return null;
   }
 }
 
@@ -149,7 +158,13 @@ export type ParsedLine =
   { ok: true; article: z.output<typeof articleInput> } | { ok: false; message: string };
 
 /** One line as an article, or the reason it is not one ("not valid JSON: ...", "body: ..."). */
-export function parseArticleLine(text: string): ParsedLine {
+export function parseArticleLine(text: string | null): ParsedLine {
+  if (text === null) {
+    return {
+      ok: false,
+      message: "the line is not UTF-8 text: save the file as UTF-8 (JSON Lines is always UTF-8)",
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
