@@ -73,7 +73,12 @@ export function errorHandler(isDevelopment: boolean) {
     res.status(status);
     if (wantsJson(req)) {
       const body: Record<string, unknown> = { code, message, ...(field ? { field } : {}) };
-      if (error instanceof ConflictError && error.current !== undefined) body.current = error.current;
+      if (error instanceof ConflictError && error.current !== undefined) {
+        body.current = error.current;
+        // The version to send next time, so a client can retry knowingly without reading `current`.
+        const version = (error.current as { version?: unknown }).version;
+        if (typeof version === "number") body.currentVersion = version;
+      }
       return res.json({ error: body });
     }
     res.render("errors/error", {
