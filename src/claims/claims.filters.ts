@@ -18,6 +18,8 @@ const id = (what: string) =>
       .number({ message: `${what} must be a number (an id).` })
       .int()
       .positive()
+      // Ids are Postgres integers; a larger number would fail in the query instead of here.
+      .max(2_147_483_647, { message: `${what} must be a number (an id).` })
       .optional(),
   );
 const text = (max = 200) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
@@ -27,11 +29,17 @@ const day = (what: string) =>
     z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${what} must be a date written YYYY-MM-DD.` })
-      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+      // Date.parse rolls 2021-02-30 over to March; Postgres refuses it, and year 0, in the query.
+      .refine((value) => value >= "0001-01-01" && isCalendarDay(value), {
         message: `${what} is not a real date.`,
       })
       .optional(),
   );
+
+function isCalendarDay(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+}
 
 export const claimFiltersInput = z.object({
   project: id("project"),
