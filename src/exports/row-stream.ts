@@ -8,13 +8,35 @@ import type { KeysetPage } from "./export-query.js";
 /**
  * Rows of one statement through a cursor on the caller's connection: one snapshot, memory held
  * to a batch. Stopping the iteration closes the cursor.
+ *
+ * A connection lost while the cursor waits for its reader is watched for here: pg-query-stream
+ * (4.x) then neither ends nor fails, it hangs, and the download with it.
  */
 export async function* cursorRows<Row>(client: PoolClient, query: Prisma.Sql): AsyncGenerator<Row> {
   const stream = client.query(new QueryStream(query.text, query.values, { batchSize: BATCH }));
+  let onLost: (error: Error) => void = () => undefined;
+  const lost = new Promise<never>((_, reject) => (onLost = reject));
+  lost.catch(() => undefined);
+  const onEnd = () => onLost(new Error("Connection terminated unexpectedly"));
+  client.once("error", onLost);
+  client.once("end", onEnd);
+  const rows = stream[Symbol.asyncIterator]();
+  let failed = false;
   try {
-    for await (const row of stream) yield row as Row;
+    for (;;) {
+      const next = await Promise.race([rows.next(), lost]).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+      if (next.done) return;
+      yield next.value as Row;
+    }
   } finally {
-    stream.destroy();
+    client.off("error", onLost);
+    client.off("end", onEnd);
+    // Closing the cursor on a failed connection would wait forever for the server's answer;
+    // the caller discards that connection anyway.
+    if (!failed) stream.destroy();
   }
 }
 

@@ -46,6 +46,7 @@ export async function openServerExport(
         : await rowChunks(client, plan);
   } catch (error) {
     // Dropping the connection also drops its lock and whatever query it was running.
+    client.off("error", ignoreClientError);
     client.release(error as Error);
     throw error;
   }
@@ -66,7 +67,11 @@ export async function openServerExport(
 
 async function connect(pool: Pool): Promise<PoolClient> {
   try {
-    return await pool.connect();
+    const client = await pool.connect();
+    // pg emits a lost connection on the client too; the pool listens only while the client is
+    // idle. The export's query fails with the same error, so here it only must not crash us.
+    client.on("error", ignoreClientError);
+    return client;
   } catch (error) {
     // pg.Pool says the same words when its queue wait ran out and when a new connection timed
     // out; only a full pool means "busy" (anything else is the database being unreachable).
@@ -100,7 +105,12 @@ async function rowChunks(client: PoolClient, plan: Extract<ExportPlan, { kind: "
  * A finished export hands its connection back to the pool, unlocked. One cut short may be
  * mid-COPY or mid-cursor: the connection is closed instead, which ends the query and the lock.
  */
+function ignoreClientError() {
+  // See connect().
+}
+
 async function release(client: PoolClient, completed: boolean, slot: [number, number] | undefined) {
+  client.off("error", ignoreClientError);
   if (!completed) return client.release(new Error("export stopped before its end"));
   try {
     if (slot) await freeUserSlot(client, ...slot);
