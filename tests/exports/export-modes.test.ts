@@ -1,9 +1,14 @@
+import fs from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
-import { claimColumns } from "../../src/exports/export-query.js";
+import { embeddedExportState, openEmbeddedExport } from "../../src/exports/embedded-export.js";
+import { claimColumns, claimsExportQuery } from "../../src/exports/export-query.js";
+import type { CurrentUser } from "../../src/http/current-user.js";
 import { createApiToken } from "../../src/tokens/tokens.service.js";
 import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
 import { createTestDatabase, onPostgresServer } from "../helpers/test-database.js";
@@ -290,5 +295,35 @@ describe("exports in both database modes", () => {
         expect(body.slice(row.start as number, row.end as number).join("")).toBe(row.quote);
       }
     }
+  });
+});
+
+describe("the embedded export's spool file", () => {
+  const admin: CurrentUser = {
+    id: 9001,
+    email: "x@example.org",
+    name: "x",
+    role: "admin",
+    version: 1,
+    mustChangePassword: false,
+  };
+  const open = () =>
+    openEmbeddedExport(
+      sides[0]!.app.db.pglite!,
+      { kind: "csv", query: (page) => claimsExportQuery({}, admin, { neutralise: true }, page), prefix: "" },
+      admin,
+      {},
+      embeddedExportState(),
+    );
+
+  it("is deleted when the download ends, and when it is cancelled", async () => {
+    const finished = (await open()) as fs.ReadStream;
+    expect(fs.existsSync(String(finished.path))).toBe(true);
+    await pipeline(finished, new Writable({ write: (_chunk, _encoding, done) => done() }));
+    await expect.poll(() => fs.existsSync(String(finished.path))).toBe(false);
+
+    const cancelled = (await open()) as fs.ReadStream;
+    cancelled.destroy();
+    await expect.poll(() => fs.existsSync(String(cancelled.path))).toBe(false);
   });
 });
