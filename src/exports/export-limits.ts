@@ -16,11 +16,11 @@ export const EXPORT_RETRY_SECONDS = 30;
 const messages = {
   perUser: (perUser: number) =>
     `You already have ${perUser === 1 ? "an export" : `${perUser} exports`} running, the most one person ` +
-    `may run at once. Try again when ${perUser === 1 ? "it has" : "one of them has"} finished ` +
-    `(in about ${EXPORT_RETRY_SECONDS} seconds).`,
+    `may run at once. Try again when ${perUser === 1 ? "it has" : "one of them has"} finished, ` +
+    `or in ${EXPORT_RETRY_SECONDS} seconds.`,
   busy:
-    "Every export slot is busy with other people's downloads. Nothing is wrong with your request: " +
-    `try again in about ${EXPORT_RETRY_SECONDS} seconds.`,
+    "All export slots are busy with other people's downloads; nothing is wrong with your request. " +
+    `Try again in ${EXPORT_RETRY_SECONDS} seconds.`,
 };
 
 export function tooManyExports(perUser: number): TooManyRequestsError {

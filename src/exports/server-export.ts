@@ -101,14 +101,14 @@ async function rowChunks(client: PoolClient, plan: Extract<ExportPlan, { kind: "
   return plan.encode(await begin(cursorRows<Record<string, unknown>>(client, plan.query())));
 }
 
-/**
- * A finished export hands its connection back to the pool, unlocked. One cut short may be
- * mid-COPY or mid-cursor: the connection is closed instead, which ends the query and the lock.
- */
 function ignoreClientError() {
   // See connect().
 }
 
+/**
+ * A finished export hands its connection back to the pool, unlocked. One cut short may be
+ * mid-COPY or mid-cursor: the connection is closed instead, which ends the query and the lock.
+ */
 async function release(client: PoolClient, completed: boolean, slot: [number, number] | undefined) {
   client.off("error", ignoreClientError);
   if (!completed) return client.release(new Error("export stopped before its end"));

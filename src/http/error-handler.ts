@@ -90,7 +90,9 @@ export function errorHandler(isDevelopment: boolean) {
       res.destroy();
       return;
     }
-    if (status >= 500) req.log?.error({ err: thrown }, "request failed");
+    // A 503 is a known condition (database down, exports busy) with its own message, not a bug.
+    if (error instanceof ServiceUnavailableError) req.log?.warn({ err: thrown }, "request refused for now");
+    else if (status >= 500) req.log?.error({ err: thrown }, "request failed");
     if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
       res.setHeader("Retry-After", String(error.retryAfterSeconds));
     }

@@ -135,8 +135,9 @@ describe.runIf(onPostgresServer)("on a Postgres server", () => {
     } finally {
       stopAll(downloads);
     }
-    // A client that goes away releases its connection.
+    // A client that goes away releases its connection, and is no error of ours.
     await expect.poll(() => exportConnectionsInUse(f.app.db), { timeout: 5_000 }).toBe(0);
+    expect(f.logs.filter((line) => /cut short|request failed/.test(String(line.msg)))).toEqual([]);
   }, 60_000);
 
   it("refuses a user's export beyond the per-user limit at once with 429 and Retry-After", async () => {
