@@ -10,7 +10,7 @@ export type Delivery = "sent" | "client-gone" | "client-stalled";
  * network has taken no data for `idleTimeoutMs` (like nginx's send_timeout): the download is cut
  * and whatever it held (a database connection, a spool file) is released.
  *
- * Node sees the network take data only when the kernel's send buffer drains by a third, and on
+ * Node learns that the network took data only when the kernel's send buffer has room again; on
  * a fast link the buffers hold megabytes: a client reading 10 KB/s over loopback showed no
  * progress for 90 s. No finer signal reaches user space, so the limit must stay generous.
  */
