@@ -28,11 +28,7 @@ const environmentSchema = z.object({
   ADMIN_PASSWORD: z.string().min(10, { message: "must be at least 10 characters" }).optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
   BACKUP_DIR: z.string().min(1).optional(),
-  BACKUP_INTERVAL_HOURS: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 366)
-    .default(24),
+  BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
