@@ -115,7 +115,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects", projectsRoutes(db.prisma));
   app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
-  app.use("/export", exportsRoutes(db));
+  app.use("/export", exportsRoutes(db, config.exports));
   app.use("/claims", claimsRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));
   app.use(

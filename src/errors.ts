@@ -3,6 +3,10 @@
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Seconds after which a retry may succeed; sent as Retry-After when set. */
+  get retryAfterSeconds(): number | undefined {
+    return undefined;
+  }
 }
 
 export class NotFoundError extends AppError {
@@ -63,13 +67,33 @@ export class InvalidError extends AppError {
 export class TooManyRequestsError extends AppError {
   readonly status = 429;
   readonly code = "too_many_requests";
-  constructor(readonly retryAt: Date) {
+  /** The default message is the login throttle's; other limits say what they limit. */
+  constructor(
+    readonly retryAt: Date,
+    message?: string,
+  ) {
     super(
-      `Too many failed attempts. Try again after ${retryAt.toISOString().slice(11, 16)} UTC ` +
-        `(in about ${Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 60_000))} minutes).`,
+      message ??
+        `Too many failed attempts. Try again after ${retryAt.toISOString().slice(11, 16)} UTC ` +
+          `(in about ${Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 60_000))} minutes).`,
     );
   }
-  get retryAfterSeconds(): number {
+  override get retryAfterSeconds(): number {
     return Math.max(1, Math.ceil((this.retryAt.getTime() - Date.now()) / 1000));
+  }
+}
+
+/** Something the app depends on is down or full for now; the same request should work later. */
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  constructor(
+    readonly code: string,
+    message: string,
+    private readonly retryAfter: number,
+  ) {
+    super(message);
+  }
+  override get retryAfterSeconds(): number {
+    return this.retryAfter;
   }
 }

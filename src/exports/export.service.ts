@@ -1,25 +1,14 @@
-import { Readable, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { to as copyTo } from "pg-copy-streams";
+import type { Readable, Writable } from "node:stream";
 import type { ClaimFilters } from "../claims/claims.filters.js";
 import type { Database } from "../db/database.js";
 import type { CurrentUser } from "../http/current-user.js";
-import {
-  articlesExportQuery,
-  claimColumns,
-  claimsExportQuery,
-  inlineParameters,
-  type ExportRow,
-  type KeysetPage,
-} from "./export-query.js";
-import {
-  CrlfRecords,
-  csvStringifier,
-  toWebAnnotation,
-  webAnnotationCollectionHead,
-  webAnnotationCollectionTail,
-} from "./formats.js";
-import { streamRows } from "./row-stream.js";
+import { embeddedExportState, openEmbeddedExport } from "./embedded-export.js";
+import type { ExportLimits } from "./export-limits.js";
+import type { ExportPlan } from "./export-plan.js";
+import { articlesExportQuery, claimsExportQuery, type ExportRow, type KeysetPage } from "./export-query.js";
+import { jsonLines, webAnnotations } from "./formats.js";
+import { deliver, type Delivery } from "./send.js";
+import { openServerExport } from "./server-export.js";
 
 export const claimFormats = ["csv", "jsonl", "jsonld"] as const;
 export type ClaimFormat = (typeof claimFormats)[number];
@@ -33,75 +22,66 @@ export interface ExportOptions {
 
 const BOM = "\uFEFF";
 
+/** An export that has started reading and has not sent a byte yet. */
+export interface Download {
+  /**
+   * Sends the export to `out`. A client that went away or stopped reading is an outcome, not an
+   * error; a failure of the export itself is thrown, and by then `out` has been destroyed.
+   */
+  sendTo(out: Writable): Promise<Delivery>;
+}
+
+export interface Exporter {
+  claims(
+    viewer: CurrentUser,
+    filters: ClaimFilters,
+    format: ClaimFormat,
+    options: ExportOptions,
+  ): Promise<Download>;
+  /** Articles with full bodies and metadata, one JSON object a line. */
+  articles(viewer: CurrentUser, filters: ClaimFilters): Promise<Download>;
+}
+
 /**
- * Streams the claims the filters select to `out`. The first bytes leave at once and memory stays
- * flat: rows are never all in memory. If `out` closes early the query is stopped.
+ * Exports for one app process. Opening one checks the limits (429: this user runs too many;
+ * 503: every export connection is busy), reads the first rows, and only then returns, so that
+ * wrong filters, limits and an unreachable database all answer with a status before any byte.
  */
-export async function exportClaims(
-  db: Database,
-  viewer: CurrentUser,
-  filters: ClaimFilters,
-  format: ClaimFormat,
-  out: Writable,
-  options: ExportOptions,
-): Promise<void> {
-  if (format === "csv") return exportCsv(db, viewer, filters, out, options);
-  const query = (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page);
-  const rows = streamRows<ExportRow>(db, query, "claim_id");
-  if (format === "jsonl") return pipeline(Readable.from(jsonLines(rows)), out);
-  return pipeline(Readable.from(webAnnotations(rows, options.baseUrl)), out);
-}
-
-async function exportCsv(
-  db: Database,
-  viewer: CurrentUser,
-  filters: ClaimFilters,
-  out: Writable,
-  options: ExportOptions,
-) {
-  if (options.excel) out.write(BOM);
-  const query = (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page);
-  if (!db.pool) {
-    const rows = streamRows<ExportRow>(db, query, "claim_id");
-    return pipeline(Readable.from(rows), csvStringifier(claimColumns), out);
-  }
-  // On a Postgres server, COPY writes the CSV itself: one statement, one snapshot, full speed.
-  const client = await db.pool.connect();
-  let completed = false;
-  try {
-    const copy = client.query(
-      copyTo(`COPY (${inlineParameters(query())}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
-    );
-    await pipeline(copy, new CrlfRecords(), out);
-    completed = true;
-  } finally {
-    // A COPY cut short leaves the connection mid-protocol: discard it instead of reusing it.
-    client.release(completed ? undefined : new Error("export stopped"));
-  }
-}
-
-async function* jsonLines(rows: AsyncIterable<ExportRow>): AsyncGenerator<string> {
-  for await (const row of rows) yield `${JSON.stringify(row)}\n`;
-}
-
-async function* webAnnotations(rows: AsyncIterable<ExportRow>, baseUrl: string): AsyncGenerator<string> {
-  yield webAnnotationCollectionHead(baseUrl, new Date());
-  let first = true;
-  for await (const row of rows) {
-    yield `${first ? "" : ",\n"}${JSON.stringify(toWebAnnotation(row, baseUrl))}`;
-    first = false;
-  }
-  yield webAnnotationCollectionTail;
-}
-
-/** Articles with full bodies and metadata, one JSON object a line. */
-export async function exportArticles(
-  db: Database,
-  viewer: CurrentUser,
-  filters: ClaimFilters,
-  out: Writable,
-) {
-  const query = (page?: KeysetPage) => articlesExportQuery(filters, viewer, page);
-  const rows = streamRows<Record<string, unknown>>(db, query, "article_id");
-  return pipeline(Readable.from(jsonLines(rows as AsyncIterable<ExportRow>)), out);
+export function createExporter(db: Database, limits: ExportLimits): Exporter {
+  const embedded = embeddedExportState();
+  const open = async (viewer: CurrentUser, plan: ExportPlan): Promise<Download> => {
+    const source: Readable = db.exportPool
+      ? await openServerExport(db, plan, viewer, limits)
+      : await openEmbeddedExport(db.pglite!, plan, viewer, limits, embedded);
+    return { sendTo: (out) => deliver(source, out, limits.idleTimeoutMs) };
+  };
+  return {
+    claims(viewer, filters, format, options) {
+      if (format === "csv") {
+        return open(viewer, {
+          kind: "csv",
+          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page),
+          prefix: options.excel ? BOM : "",
+        });
+      }
+      const generated = new Date();
+      return open(viewer, {
+        kind: "rows",
+        query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page),
+        key: "claim_id",
+        encode:
+          format === "jsonl"
+            ? jsonLines
+            : (rows) => webAnnotations(rows as AsyncIterable<ExportRow>, options.baseUrl, generated),
+      });
+    },
+    articles(viewer, filters) {
+      return open(viewer, {
+        kind: "rows",
+        query: (page?: KeysetPage) => articlesExportQuery(filters, viewer, page),
+        key: "article_id",
+        encode: jsonLines,
+      });
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { claimFiltersInput } from "../claims/claims.filters.js";
+import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { requireRole } from "../http/guards.js";
 import { parseInput } from "../http/validate.js";
-import { exportArticles, exportClaims, type ClaimFormat } from "./export.service.js";
+import { createExporter, type ClaimFormat, type Download } from "./export.service.js";
 
 const contentTypes: Record<ClaimFormat, string> = {
   csv: "text/csv; charset=utf-8",
@@ -25,40 +26,40 @@ function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get("host")}`;
 }
 
-/** A client that disconnects mid-export is normal: the stream stops and nothing else is owed. */
-function stoppedEarly(res: Response, error: unknown): boolean {
-  return res.destroyed || (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE";
-}
-
-/** GET /export/claims.csv|jsonl|jsonld and /export/articles.jsonl: researchers and admins. */
-export function exportsRoutes(db: Database): Router {
+/**
+ * GET /export/claims.csv|jsonl|jsonld and /export/articles.jsonl: researchers and admins.
+ * Headers go out only once the export has started; a failure after that reaches the error
+ * handler, which cuts the response so that the client sees a failed download.
+ */
+export function exportsRoutes(db: Database, limits: Config["exports"]): Router {
   const router = Router();
+  const exporter = createExporter(db, { perUser: limits.perUser, idleTimeoutMs: limits.idleTimeoutMs });
   router.use(requireRole("admin", "researcher"));
+
+  const send = async (req: Request, res: Response, download: Download, fileName: string, type: string) => {
+    attachment(res, fileName, type);
+    const outcome = await download.sendTo(res);
+    if (outcome === "client-stalled") {
+      req.log.warn({ idleTimeoutMs: limits.idleTimeoutMs }, "export cut off: the client stopped reading");
+    }
+  };
 
   for (const format of ["csv", "jsonl", "jsonld"] as const) {
     router.get(`/claims.${format}`, async (req, res) => {
       const filters = parseInput(claimFiltersInput, req.query);
       const { excel } = parseInput(excelFlag, req.query);
-      attachment(res, `claims-{date}.${format}`, contentTypes[format]);
-      try {
-        await exportClaims(db, req.user!, filters, format, res, {
-          excel: excel === "1" || excel === "true",
-          baseUrl: baseUrl(req),
-        });
-      } catch (error) {
-        if (!stoppedEarly(res, error)) throw error;
-      }
+      const download = await exporter.claims(req.user!, filters, format, {
+        excel: excel === "1" || excel === "true",
+        baseUrl: baseUrl(req),
+      });
+      await send(req, res, download, `claims-{date}.${format}`, contentTypes[format]);
     });
   }
 
   router.get("/articles.jsonl", async (req, res) => {
     const filters = parseInput(claimFiltersInput, req.query);
-    attachment(res, "articles-{date}.jsonl", contentTypes.jsonl);
-    try {
-      await exportArticles(db, req.user!, filters, res);
-    } catch (error) {
-      if (!stoppedEarly(res, error)) throw error;
-    }
+    const download = await exporter.articles(req.user!, filters);
+    await send(req, res, download, "articles-{date}.jsonl", contentTypes.jsonl);
   });
 
   return router;

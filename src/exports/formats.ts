@@ -1,30 +1,21 @@
 import { Transform, type TransformCallback } from "node:stream";
-import { stringify } from "csv-stringify";
-import { claimColumns, type ExportRow } from "./export-query.js";
-
-/** RFC 4180 CSV with a header row and CRLF between records; quotes, commas and line breaks are quoted. */
-export function csvStringifier(columns: readonly string[] = claimColumns): Transform {
-  return stringify({
-    header: true,
-    columns: [...columns],
-    record_delimiter: "windows",
-    cast: { number: String },
-  });
-}
+import type { ExportRow } from "./export-query.js";
 
 const QUOTE = 0x22;
 const LF = 0x0a;
+const COMMA = 0x2c;
 const CRLF = Buffer.from("\r\n");
 
 /**
  * Postgres COPY ends CSV records with LF; RFC 4180 wants CRLF. Line breaks inside quoted fields
  * are data and stay as they are. UTF-8 never uses these two byte values inside a character, and a
- * doubled quote toggles twice, so a byte scan with one bit of state is exact.
+ * doubled quote toggles twice, so a byte scan with one bit of state is exact. The state carries
+ * over from one chunk to the next.
  */
-export class CrlfRecords extends Transform {
+export class CrlfConverter {
   private inQuotes = false;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  convert(chunk: Buffer): Buffer {
     const parts: Buffer[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i += 1) {
@@ -36,8 +27,60 @@ export class CrlfRecords extends Transform {
       }
     }
     parts.push(chunk.subarray(from));
-    callback(null, parts.length === 1 ? chunk : Buffer.concat(parts));
+    return parts.length === 1 ? chunk : Buffer.concat(parts);
   }
+}
+
+/** CrlfConverter as a stream stage. */
+export class CrlfRecords extends Transform {
+  private readonly converter = new CrlfConverter();
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    callback(null, this.converter.convert(chunk));
+  }
+}
+
+/**
+ * The first field of the last record in a piece of COPY CSV output that ends with a whole record
+ * (as one COPY statement's output does): the keyset position to continue from. The export puts
+ * the integer id first, and integers are never quoted.
+ */
+export function lastRecordKey(csv: Buffer): number | undefined {
+  let inQuotes = false;
+  let lastStart = -1;
+  let recordStart = 0;
+  for (let i = 0; i < csv.length; i += 1) {
+    const byte = csv[i];
+    if (byte === QUOTE) inQuotes = !inQuotes;
+    else if (byte === LF && !inQuotes) {
+      lastStart = recordStart;
+      recordStart = i + 1;
+    }
+  }
+  if (lastStart < 0) return undefined;
+  const comma = csv.indexOf(COMMA, lastStart);
+  const key = Number(csv.subarray(lastStart, comma < 0 ? undefined : comma).toString("latin1"));
+  return Number.isInteger(key) ? key : undefined;
+}
+
+/** One JSON object a line. */
+export async function* jsonLines(rows: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
+  for await (const row of rows) yield `${JSON.stringify(row)}\n`;
+}
+
+/** One AnnotationCollection whose first page holds every claim, written as it is read. */
+export async function* webAnnotations(
+  rows: AsyncIterable<ExportRow>,
+  baseUrl: string,
+  generated: Date,
+): AsyncGenerator<string> {
+  yield webAnnotationCollectionHead(baseUrl, generated);
+  let first = true;
+  for await (const row of rows) {
+    yield `${first ? "" : ",\n"}${JSON.stringify(toWebAnnotation(row, baseUrl))}`;
+    first = false;
+  }
+  yield webAnnotationCollectionTail;
 }
 
 export const ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld";

@@ -1,87 +1,81 @@
-import type { Prisma } from "../generated/prisma/client.js";
-import type { KeysetPage } from "./export-query.js";
+import type { Transaction } from "@electric-sql/pglite";
+import type { PoolClient } from "pg";
 import QueryStream from "pg-query-stream";
-import type { Database } from "../db/database.js";
-
-const BATCH = 2000;
+import type { Prisma } from "../generated/prisma/client.js";
+import { BATCH } from "./export-plan.js";
+import type { KeysetPage } from "./export-query.js";
 
 /**
- * Rows of one query, read as one consistent snapshot with memory held to a batch:
- * on a Postgres server a cursor over a single statement; on PGlite keyset batches inside one
- * transaction (which holds the embedded database for the duration: it is one connection).
- * Stopping the iteration (a client that went away) closes the cursor or ends the transaction.
+ * Rows of one statement through a cursor on the caller's connection: one snapshot, memory held
+ * to a batch. Stopping the iteration closes the cursor.
+ *
+ * A connection lost while the cursor waits for its reader is watched for here: pg-query-stream
+ * (4.x) then neither ends nor fails, it hangs, and the download with it.
  */
-export async function* streamRows<Row extends Record<string, unknown>>(
-  db: Database,
-  query: (page?: KeysetPage) => Prisma.Sql,
-  keyColumn: string,
-): AsyncGenerator<Row> {
-  if (db.pool) {
-    const client = await db.pool.connect();
-    const whole = query();
-    const stream = client.query(new QueryStream(whole.text, whole.values, { batchSize: BATCH }));
-    let failed: Error | undefined;
-    try {
-      for await (const row of stream) yield row as Row;
-    } catch (error) {
-      failed = error as Error;
-      throw error;
-    } finally {
-      stream.destroy();
-      // A cursor left open mid-way would keep the connection busy: discard it rather than reuse.
-      client.release(failed ?? (stream.readableEnded ? undefined : new Error("export stopped")));
+export async function* cursorRows<Row>(client: PoolClient, query: Prisma.Sql): AsyncGenerator<Row> {
+  const stream = client.query(new QueryStream(query.text, query.values, { batchSize: BATCH }));
+  let onLost: (error: Error) => void = () => undefined;
+  const lost = new Promise<never>((_, reject) => (onLost = reject));
+  lost.catch(() => undefined);
+  const onEnd = () => onLost(new Error("Connection terminated unexpectedly"));
+  client.once("error", onLost);
+  client.once("end", onEnd);
+  const rows = stream[Symbol.asyncIterator]();
+  let failed = false;
+  try {
+    for (;;) {
+      const next = await Promise.race([rows.next(), lost]).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+      if (next.done) return;
+      yield next.value as Row;
     }
-    return;
+  } finally {
+    client.off("error", onLost);
+    client.off("end", onEnd);
+    // Closing the cursor on a failed connection would wait forever for the server's answer;
+    // the caller discards that connection anyway.
+    if (!failed) stream.destroy();
   }
-  yield* pgliteBatches<Row>(db, query, keyColumn);
 }
 
-async function* pgliteBatches<Row extends Record<string, unknown>>(
-  db: Database,
+/**
+ * Rows in keyset batches inside the caller's PGlite transaction (which holds the one snapshot).
+ */
+export async function* batchRows<Row extends Record<string, unknown>>(
+  tx: Transaction,
   query: (page: KeysetPage) => Prisma.Sql,
   keyColumn: string,
 ): AsyncGenerator<Row> {
-  const pglite = db.pglite!;
-  const rows: Row[][] = [];
-  let wake: (() => void) | undefined;
-  let finished = false;
-  let stopped = false;
-  let failure: unknown;
-  // The transaction runs ahead by at most one batch, then waits for the consumer.
-  const done = pglite
-    .transaction(async (tx) => {
-      let last: number | null = null;
-      for (;;) {
-        const batchQuery = query({ after: last, limit: BATCH });
-        const batch = await tx.query<Row>(batchQuery.text, batchQuery.values);
-        if (batch.rows.length === 0 || stopped) break;
-        rows.push(batch.rows);
-        wake?.();
-        last = batch.rows[batch.rows.length - 1]![keyColumn] as number;
-        while (rows.length > 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
-        if (batch.rows.length < BATCH) break;
-      }
-    })
-    .catch((error: unknown) => (failure = error))
-    .finally(() => {
-      finished = true;
-      wake?.();
-    });
-  try {
-    for (;;) {
-      const batch = rows.shift();
-      if (batch) {
-        wake?.();
-        yield* batch;
-        continue;
-      }
-      if (finished) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-    if (failure) throw failure;
-  } finally {
-    stopped = true;
-    wake?.();
-    await done;
+  let after: number | null = null;
+  for (;;) {
+    const batch = query({ after, limit: BATCH });
+    const { rows } = await tx.query<Row>(batch.text, batch.values);
+    yield* rows;
+    if (rows.length < BATCH) return;
+    after = rows[rows.length - 1]![keyColumn] as number;
   }
+}
+
+/**
+ * Starts `source` now, so that a failure before its first item (a bad query, a lost connection)
+ * is thrown here, before any byte of the response is sent, and can still become a proper status.
+ */
+export async function begin<T>(source: AsyncIterator<T>): Promise<AsyncGenerator<T>> {
+  const first = await source.next();
+  async function* rest(): AsyncGenerator<T> {
+    try {
+      if (first.done) return;
+      yield first.value;
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await source.return?.();
+    }
+  }
+  return rest();
 }

@@ -1,6 +1,17 @@
 import type { NextFunction, Request, Response } from "express";
-import { AppError, InvalidError, NotFoundError, TooManyRequestsError, ConflictError } from "../errors.js";
+import { isDatabaseUnavailable } from "../db/availability.js";
+import { AppError, ConflictError, InvalidError, NotFoundError, ServiceUnavailableError } from "../errors.js";
 import { wantsJson } from "./negotiation.js";
+
+/** Long enough for a restarting or failing-over database; short enough that nobody gives up. */
+const DATABASE_RETRY_SECONDS = 5;
+
+const databaseUnavailable = () =>
+  new ServiceUnavailableError(
+    "database_unavailable",
+    "The database is unavailable at the moment, so nothing could be read or saved. Please try again in a few seconds.",
+    DATABASE_RETRY_SECONDS,
+  );
 
 const titles: Record<number, string> = {
   400: "Bad request",
@@ -10,8 +21,9 @@ const titles: Record<number, string> = {
   409: "Changed by someone else",
   413: "Too large",
   422: "Please check your input",
-  429: "Too many attempts",
+  429: "Too many requests",
   500: "Something went wrong",
+  503: "Temporarily unavailable",
 };
 
 interface HttpishError {
@@ -52,9 +64,14 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
   next(new NotFoundError());
 }
 
-/** The one place errors become answers: typed errors map to their status, anything else is a 500. */
+/**
+ * The one place errors become answers: typed errors map to their status, a database that cannot
+ * be reached to 503, anything else is a 500.
+ */
 export function errorHandler(isDevelopment: boolean) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error =
+      !(thrown instanceof AppError) && isDatabaseUnavailable(thrown) ? databaseUnavailable() : thrown;
     let status = 500;
     let code = "internal";
     let message = "The server hit an unexpected problem. It has been logged; please try again.";
@@ -62,14 +79,23 @@ export function errorHandler(isDevelopment: boolean) {
     if (error instanceof AppError) {
       ({ status, code, message } = error);
       if (error instanceof InvalidError) field = error.field;
-      if (error instanceof TooManyRequestsError)
-        res.setHeader("Retry-After", String(error.retryAfterSeconds));
     } else {
       const known = libraryStatus(error);
       if (known) ({ status, code, message } = known);
     }
-    if (status >= 500) req.log?.error({ err: error }, "request failed");
-    if (res.headersSent) return res.end();
+    if (res.headersSent) {
+      // Part of the body is out. Ending it normally would hand the client a short file that
+      // looks complete; destroying the connection makes it a failed download instead.
+      req.log?.error({ err: thrown }, "response cut short: failed after the first byte");
+      res.destroy();
+      return;
+    }
+    // A 503 is a known condition (database down, exports busy) with its own message, not a bug.
+    if (error instanceof ServiceUnavailableError) req.log?.warn({ err: thrown }, "request refused for now");
+    else if (status >= 500) req.log?.error({ err: thrown }, "request failed");
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+      res.setHeader("Retry-After", String(error.retryAfterSeconds));
+    }
     res.status(status);
     if (wantsJson(req)) {
       const body: Record<string, unknown> = { code, message, ...(field ? { field } : {}) };

@@ -13,15 +13,17 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
  * line between paragraphs.
  */
 export function normaliseBody(raw: string): string {
-  return raw
-    .toWellFormed()
-    .replace(/\r\n?/g, "\n")
-    .replace(CONTROL_CHARACTERS, "")
-    // After the removal: a combining mark that followed a control character may now compose.
-    .normalize("NFC")
-    .replace(/[ \t\u00a0]+$/gm, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return (
+    raw
+      .toWellFormed()
+      .replace(/\r\n?/g, "\n")
+      .replace(CONTROL_CHARACTERS, "")
+      // After the removal: a combining mark that followed a control character may now compose.
+      .normalize("NFC")
+      .replace(/[ \t\u00a0]+$/gm, "")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()
+  );
 }
 
 export function bodyHash(normalisedBody: string): string {

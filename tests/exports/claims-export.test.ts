@@ -144,6 +144,24 @@ describe("CSV export", () => {
     expect(response.body.error.message).toMatch(/from must be a date written YYYY-MM-DD/);
   });
 
+  // Filters that look right but that Postgres would refuse must be caught before the first byte
+  // too, or the client would get a 200 and a broken file.
+  it.each([
+    ["claims.csv", "from=2021-02-30", /from is not a real date/],
+    ["claims.csv?excel=1", "claimTo=0000-01-01", /claimTo is not a real date/],
+    ["claims.jsonl", "project=3000000000", /project must be a number/],
+    ["claims.jsonld", "to=2021-13-01", /to is not a real date/],
+    ["claims.jsonld", "type=quote", /type must be one of/],
+    ["articles.jsonl", "article=99999999999", /article must be a number/],
+  ])("answers 422 before the first byte: %s?%s", async (path, filter, message) => {
+    const response = await researcherAgent
+      .get(`/export/${path}${path.includes("?") ? "&" : "?"}${filter}`)
+      .set("Accept", "application/json");
+    expect(response.status).toBe(422);
+    expect(response.headers["content-disposition"]).toBeUndefined();
+    expect(response.body.error.message).toMatch(message);
+  });
+
   it("refuses annotators (403)", async () => {
     expect((await annotatorAgent.get(`/export/claims.csv`)).status).toBe(403);
     expect((await request(app.url).get(`/export/claims.csv`).set("Accept", "application/json")).status).toBe(

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import request from "supertest";
 import { createApp } from "../../src/app.js";
 import type { ThrottleLimits } from "../../src/auth/login-throttle.js";
@@ -23,14 +23,20 @@ export interface TestApp {
 
 /** Starts the real app on an ephemeral port over a fresh test database. */
 export async function startTestApp(
-  options: { env?: Record<string, string>; throttleLimits?: ThrottleLimits; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    throttleLimits?: ThrottleLimits;
+    database?: TestDatabase;
+    /** To read what the app logs (silent by default). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...options.env });
   const app = createApp({
     db: database.db,
     config,
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     sessionSecret: "test-secret-test-secret-test-secret-0123",
     throttleLimits: options.throttleLimits,
   });

@@ -14,10 +14,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of its own for one test file, built from the migrations alone. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * A database of its own for one test file, built from the migrations alone: on the server when
+ * TEST_DATABASE_URL is set, else embedded. `mode` asks for one of them regardless.
+ */
+export async function createTestDatabase(
+  options: { migrate?: boolean; mode?: "pglite" | "server" } = {},
+): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
-  if (!serverUrl) {
+  if ((options.mode ?? (serverUrl ? "server" : "pglite")) === "pglite") {
     const pglite = await PGlite.create();
     const db = await openDatabase({ pglite });
     if (migrate) await applyMigrations(db);

@@ -1,0 +1,28 @@
+import type { Prisma } from "../generated/prisma/client.js";
+import type { KeysetPage } from "./export-query.js";
+
+/** Rows per batch read: enough to amortise a round trip, small enough to keep memory flat. */
+export const BATCH = 2000;
+
+/**
+ * What to export, apart from how the database mode reads it. The same plan goes to the Postgres
+ * server (streamed on an export connection) and to PGlite (spooled to a file), so both modes
+ * write the same bytes from the same SQL.
+ */
+export type ExportPlan = CsvPlan | RowsPlan;
+
+/** CSV written by Postgres's COPY. The query's first column is the integer keyset column. */
+export interface CsvPlan {
+  kind: "csv";
+  query: (page?: KeysetPage) => Prisma.Sql;
+  /** Written before the header: Excel's byte order mark, or nothing. */
+  prefix: string;
+}
+
+/** Rows read in key order and encoded in JavaScript (JSON Lines, Web Annotation). */
+export interface RowsPlan {
+  kind: "rows";
+  query: (page?: KeysetPage) => Prisma.Sql;
+  key: string;
+  encode: (rows: AsyncIterable<Record<string, unknown>>) => AsyncIterable<string>;
+}

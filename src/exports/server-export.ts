@@ -1,0 +1,121 @@
+import { Readable } from "node:stream";
+import type { Pool, PoolClient } from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import type { Database } from "../db/database.js";
+import type { CurrentUser } from "../http/current-user.js";
+import {
+  exportsBusy,
+  freeUserSlot,
+  takeUserSlot,
+  tooManyExports,
+  userSlotsHeld,
+  type ExportLimits,
+} from "./export-limits.js";
+import type { ExportPlan } from "./export-plan.js";
+import { inlineParameters } from "./export-query.js";
+import { CrlfConverter } from "./formats.js";
+import { begin, cursorRows } from "./row-stream.js";
+
+/**
+ * An export on a Postgres server, streamed straight from the database on a connection of the
+ * exports' own pool (never the app's), which it holds until the download ends. The user's slot
+ * is an advisory lock on that connection. The query has produced its first bytes when this
+ * returns, so every failure up to then can still be answered with a status.
+ */
+export async function openServerExport(
+  db: Database,
+  plan: ExportPlan,
+  viewer: CurrentUser,
+  limits: ExportLimits,
+): Promise<Readable> {
+  const { perUser } = limits;
+  if (perUser && (await userSlotsHeld(db.prisma, viewer.id, perUser)) >= perUser) {
+    throw tooManyExports(perUser);
+  }
+  const client = await connect(db.exportPool!);
+  let slot: number | undefined;
+  let chunks: AsyncIterable<Buffer | string>;
+  try {
+    if (perUser) {
+      slot = await takeUserSlot(client, viewer.id, perUser);
+      if (slot === undefined) throw tooManyExports(perUser);
+    }
+    chunks =
+      plan.kind === "csv"
+        ? await copyChunks(client, plan.query(), plan.prefix)
+        : await rowChunks(client, plan);
+  } catch (error) {
+    // Dropping the connection also drops its lock and whatever query it was running.
+    client.off("error", ignoreClientError);
+    client.release(error as Error);
+    throw error;
+  }
+  let completed = false;
+  const stream = Readable.from(
+    (async function* () {
+      yield* chunks;
+      completed = true;
+    })(),
+    { objectMode: false },
+  );
+  stream.once(
+    "close",
+    () => void release(client, completed, slot === undefined ? undefined : [viewer.id, slot]),
+  );
+  return stream;
+}
+
+async function connect(pool: Pool): Promise<PoolClient> {
+  try {
+    const client = await pool.connect();
+    // pg emits a lost connection on the client too; the pool listens only while the client is
+    // idle. The export's query fails with the same error, so here it only must not crash us.
+    client.on("error", ignoreClientError);
+    return client;
+  } catch (error) {
+    // pg.Pool says the same words when its queue wait ran out and when a new connection timed
+    // out; only a full pool means "busy" (anything else is the database being unreachable).
+    const queueTimeout = /^timeout exceeded when trying to connect/.test((error as Error).message);
+    if (queueTimeout && pool.totalCount >= (pool.options.max ?? 10)) throw exportsBusy();
+    throw error;
+  }
+}
+
+/** One COPY statement: one snapshot, written by Postgres at full speed, records ended with CRLF. */
+async function copyChunks(client: PoolClient, query: Parameters<typeof inlineParameters>[0], prefix: string) {
+  const copy = client.query(
+    copyTo(`COPY (${inlineParameters(query)}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+  );
+  const bytes = await begin<Buffer>(copy[Symbol.asyncIterator]());
+  return (async function* () {
+    const crlf = new CrlfConverter();
+    let first = prefix;
+    for await (const chunk of bytes) {
+      yield first ? Buffer.concat([Buffer.from(first), crlf.convert(chunk)]) : crlf.convert(chunk);
+      first = "";
+    }
+  })();
+}
+
+async function rowChunks(client: PoolClient, plan: Extract<ExportPlan, { kind: "rows" }>) {
+  return plan.encode(await begin(cursorRows<Record<string, unknown>>(client, plan.query())));
+}
+
+function ignoreClientError() {
+  // See connect().
+}
+
+/**
+ * A finished export hands its connection back to the pool, unlocked. One cut short may be
+ * mid-COPY or mid-cursor: the connection is closed instead, which ends the query and the lock.
+ */
+async function release(client: PoolClient, completed: boolean, slot: [number, number] | undefined) {
+  client.off("error", ignoreClientError);
+  if (!completed) return client.release(new Error("export stopped before its end"));
+  try {
+    if (slot) await freeUserSlot(client, ...slot);
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
+  }
+}
