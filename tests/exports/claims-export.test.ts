@@ -149,10 +149,10 @@ describe("CSV export", () => {
   it.each([
     ["claims.csv", "from=2021-02-30", /from is not a real date/],
     ["claims.csv?excel=1", "claimTo=0000-01-01", /claimTo is not a real date/],
-    ["claims.jsonl", "project=3000000000", /project must be a number/],
+    ["claims.jsonl", "project=3000000000", /project must be an id/],
     ["claims.jsonld", "to=2021-13-01", /to is not a real date/],
     ["claims.jsonld", "type=quote", /type must be one of/],
-    ["articles.jsonl", "article=99999999999", /article must be a number/],
+    ["articles.jsonl", "article=99999999999", /article must be an id/],
   ])("answers 422 before the first byte: %s?%s", async (path, filter, message) => {
     const response = await researcherAgent
       .get(`/export/${path}${path.includes("?") ? "&" : "?"}${filter}`)
