@@ -143,22 +143,18 @@ async function copyAndVerify(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    for (const setting of COMPARABLE_OUTPUT) await client.query(setting);
     const copied = await source.transaction(async (tx) => {
       await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       const counts: { name: string; rows: number }[] = [];
       for (const table of tables) {
         counts.push({ name: table.name, rows: await copyTable(tx, client, table) });
-        progress(`  ${table.name}: ${counts.at(-1)!.rows} rows`);
+        progress(`  ${table.name}: ${rowCount(counts.at(-1)!.rows)}`);
       }
       const sequences = await readSequences(selectOn(tx));
       await restoreSequences(async (sql, params) => (await client.query(sql, params)).rows, sequences);
       return { counts, sequences: sequences.length };
     });
-    await source.transaction(async (tx) => {
-      for (const setting of COMPARABLE_OUTPUT) await tx.query(setting);
-      for (const table of tables) await compareRows(tx, client, table);
-    });
+    await source.transaction((tx) => verifyRowForRow(tx, client, tables));
     await client.query("COMMIT");
     const rows = copied.counts.reduce((sum, table) => sum + table.rows, 0);
     return { tables: copied.counts, rows, sequences: copied.sequences };
@@ -194,10 +190,25 @@ async function copyTable(
   return rows;
 }
 
-/** Walks both copies in key order, a page at a time, and stops at the first row that differs. */
+/**
+ * Compares every row of every table on both sides (md5 of the row's text, in key order, a page at
+ * a time) and throws at the first difference. Runs inside a transaction on each side.
+ */
+export async function verifyRowForRow(
+  tx: Parameters<typeof copyTableOut>[0],
+  client: pg.ClientBase,
+  tables: TableInfo[],
+): Promise<void> {
+  for (const setting of COMPARABLE_OUTPUT) {
+    await tx.query(setting);
+    await client.query(setting);
+  }
+  for (const table of tables) await compareRows(tx, client, table);
+}
+
 async function compareRows(
   tx: Parameters<typeof copyTableOut>[0],
-  client: pg.PoolClient,
+  client: pg.ClientBase,
   table: TableInfo,
 ): Promise<void> {
   let after: string | null = null;
@@ -220,6 +231,10 @@ async function compareRows(
     if (embedded.length < VERIFY_PAGE_ROWS) return;
     after = embedded.at(-1)!.key;
   }
+}
+
+export function rowCount(rows: number): string {
+  return `${rows} ${rows === 1 ? "row" : "rows"}`;
 }
 
 function describeGap(embedded: RowDigest | undefined, server: RowDigest | undefined): string {

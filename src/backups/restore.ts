@@ -28,6 +28,12 @@ export interface RestoreResult {
 export async function restoreBackup(dataDir: string, file: string): Promise<RestoreResult> {
   const manifest = await readManifest(file);
   const migrations = migrationsOf(manifest);
+  // A damaged file is refused before anything is built (a read is cheap next to a load).
+  await readBackup(file, {
+    manifest: async () => undefined,
+    rows: async () => undefined,
+    tableEnd: async () => undefined,
+  });
   const stamp = fileStamp();
   const building = path.join(dataDir, `pglite.restoring-${stamp}`);
   const pglite = await PGlite.create({ dataDir: building });

@@ -1,5 +1,5 @@
 import { BackupError } from "../../backups/backup-error.js";
-import { moveToPostgres } from "../../backups/move-to-postgres.js";
+import { moveToPostgres, rowCount } from "../../backups/move-to-postgres.js";
 import { parseFlags, say, type DataDirCommand } from "../command.js";
 
 /** DATABASE_URL=postgresql://… npm run db:move-to-postgres: the embedded database onto a server. */
@@ -17,7 +17,10 @@ export const moveToPostgresCommand: DataDirCommand = {
     const target = withoutPassword(config.databaseUrl);
     say(io, `Moving the embedded database in ${config.dataDir} to ${target}`);
     const result = await moveToPostgres(config.dataDir, config.databaseUrl, (line) => say(io, line));
-    say(io, `Copied ${result.tables.length} tables (${result.rows} rows) and ${result.sequences} sequences.`);
+    say(
+      io,
+      `Copied ${result.tables.length} tables (${rowCount(result.rows)}) and ${result.sequences} sequences.`,
+    );
     say(io, "Verified row for row: every row on the server equals its embedded original.");
     if (result.newerMigrations.length > 0) {
       say(
@@ -25,7 +28,7 @@ export const moveToPostgresCommand: DataDirCommand = {
         `Then applied ${result.newerMigrations.length} newer migrations: ${result.newerMigrations.join(", ")}.`,
       );
     }
-    say(io, `Next: start Claimant on the server, with DATABASE_URL set: DATABASE_URL=${target} npm start`);
+    say(io, `Next: start Claimant with this DATABASE_URL from now on: DATABASE_URL=${target} npm start`);
     say(
       io,
       `The embedded data in ${config.dataDir} is unchanged; keep it until you are satisfied, then remove it.`,
