@@ -19,12 +19,18 @@ import { createLogger } from "./http/logger.js";
 import { Teardown } from "./teardown.js";
 
 async function main(): Promise<void> {
+  // Stopped while starting: exit at once; DATA_DIR's lock is given back on exit.
+  const stopWhileStarting = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
+  process.once("SIGINT", stopWhileStarting);
+  process.once("SIGTERM", stopWhileStarting);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const teardown = new Teardown();
   const release = () => teardown.run((error) => logger.error({ err: error }, "error while stopping"));
   try {
     await start(config, logger, teardown, release);
+    process.off("SIGINT", stopWhileStarting);
+    process.off("SIGTERM", stopWhileStarting);
   } catch (error) {
     await release();
     throw error;

@@ -34,6 +34,7 @@ export async function restoreBackup(dataDir: string, file: string): Promise<Rest
     rows: async () => undefined,
     tableEnd: async () => undefined,
   });
+  removeUnfinishedRestores(dataDir);
   const stamp = fileStamp();
   const building = path.join(dataDir, `pglite.restoring-${stamp}`);
   const pglite = await PGlite.create({ dataDir: building });
@@ -137,6 +138,15 @@ async function verifyTable(
     );
   }
   return count;
+}
+
+/** A restore that was killed half-way leaves its unfinished build; never anyone's data. */
+function removeUnfinishedRestores(dataDir: string): void {
+  if (!fs.existsSync(dataDir)) return;
+  for (const name of fs.readdirSync(dataDir)) {
+    if (name.startsWith("pglite.restoring-"))
+      fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+  }
 }
 
 function swapIn(dataDir: string, building: string, stamp: string): string | undefined {

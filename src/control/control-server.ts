@@ -32,7 +32,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
   // The caller holds DATA_DIR's lock, so a socket file left here is from a process that died.
   if (process.platform !== "win32") fs.rmSync(socketPath, { force: true });
   const running = new Set<Promise<void>>();
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
     const served = serve(socket, options).catch((error: unknown) =>
       logger.error({ err: error }, "control socket connection failed"),
     );
@@ -51,9 +54,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
   return {
     path: socketPath,
     async close(graceMs) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.close();
       const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([Promise.all(running), grace]);
+      // Past the grace period the database closes anyway: a command still running is cut off.
+      for (const socket of sockets) socket.destroy();
     },
   };
 }
