@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { bootId, isAlive, processStat } from "./process-facts.js";
 
 /**
  * PGlite has no lock of its own: a second process that opens the same folder starts, acknowledges
@@ -180,43 +181,6 @@ function isStale(holder: LockHolder): boolean {
   if (now === "gone") return true;
   if (now && holder.startTime && now.startTime !== holder.startTime) return true;
   return !isAlive(holder.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === "EPERM";
-  }
-}
-
-/** "gone" when the process has ended (a zombie counts), undefined where /proc is not available. */
-function processStat(pid: number): { startTime: string } | "gone" | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" && fs.existsSync("/proc/self/stat")) return "gone";
-    return undefined;
-  }
-  // The command name (field 2) may hold spaces and parentheses: count fields after its last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z" || fields[0] === "X") return "gone";
-  const startTime = fields[19];
-  return startTime ? { startTime } : undefined;
-}
-
-let cachedBootId: string | undefined | null = null;
-function bootId(): string | undefined {
-  if (cachedBootId === null) {
-    try {
-      cachedBootId = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    } catch {
-      cachedBootId = undefined;
-    }
-  }
-  return cachedBootId;
 }
 
 function describeThisProcess(owner: { kind: LockKind; command: string }): LockHolder {
