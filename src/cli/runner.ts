@@ -15,7 +15,7 @@ import {
 } from "../db/data-dir-lock.js";
 import { openConfiguredDatabase } from "../db/open-configured.js";
 import { readStdin } from "./cli-support.js";
-import { CommandError, type CommandIo, type OperatorCommand } from "./command.js";
+import { CommandError, type CommandIo, type DatabaseCommand, type OperatorCommand } from "./command.js";
 import { failureText } from "./failures.js";
 
 /** A server that holds the lock but has no control socket yet is still opening its database. */
@@ -57,29 +57,29 @@ async function dispatch(
     return 0;
   }
   if (command.access === "database" && config.databaseUrl) {
-    const db = await openConfiguredDatabase(config);
-    try {
-      await command.run(db, args, io, config);
-    } finally {
-      await db.close();
-    }
+    await runOnDatabase(command, config, args, io);
     return 0;
   }
   for (;;) {
-    let lock: DataDirLock;
-    try {
-      lock = acquireDataDirLock(config.dataDir, { kind: "command", command: command.name });
-    } catch (error) {
-      if (!(error instanceof DataDirBusyError)) throw error;
-      const { holder } = error;
-      if (command.access !== "database" || !error.sameHost || holder.kind !== "server") {
-        throw new CommandError(busyMessage(error, { kind: "command", command: command.name }));
-      }
-      const server = await whenListening(config.dataDir, holder);
-      if (!server) continue; // the server stopped meanwhile: the folder may be free now
-      return forward(server, config, command, args, io);
+    const taken = takeDataDir(config.dataDir, command);
+    if (!(taken instanceof DataDirBusyError)) return runHolding(taken, command, config, args, io);
+    const { holder } = taken;
+    if (command.access !== "database" || !taken.sameHost || holder.kind !== "server") {
+      throw new CommandError(busyMessage(taken, { kind: "command", command: command.name }));
     }
-    return runHolding(lock, command, config, args, io);
+    const server = await whenListening(config.dataDir, holder);
+    // Undefined: the server stopped meanwhile, and the folder may be free now.
+    const code = server && (await forward(server, config, command, args, io));
+    if (code !== undefined) return code;
+  }
+}
+
+function takeDataDir(dataDir: string, command: OperatorCommand): DataDirLock | DataDirBusyError {
+  try {
+    return acquireDataDirLock(dataDir, { kind: "command", command: command.name });
+  } catch (error) {
+    if (error instanceof DataDirBusyError) return error;
+    throw error;
   }
 }
 
@@ -98,16 +98,8 @@ async function runHolding(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    if (command.access === "database") {
-      const db = await openConfiguredDatabase(config);
-      try {
-        await command.run(db, args, io, config);
-      } finally {
-        await db.close();
-      }
-    } else {
-      await command.run(config, args, io);
-    }
+    if (command.access === "database") await runOnDatabase(command, config, args, io);
+    else await command.run(config, args, io);
     return 0;
   } finally {
     process.off("SIGINT", onSignal);
@@ -117,6 +109,15 @@ async function runHolding(
 }
 
 type ListeningServer = LockHolder & { controlSocket: string };
+
+async function runOnDatabase(command: DatabaseCommand, config: Config, args: string[], io: CommandIo) {
+  const db = await openConfiguredDatabase(config);
+  try {
+    await command.run(db, args, io, config);
+  } finally {
+    await db.close();
+  }
+}
 
 /** The server, once its control socket is open (it may still be starting); undefined if it went away. */
 async function whenListening(dataDir: string, holder: LockHolder): Promise<ListeningServer | undefined> {
@@ -136,22 +137,25 @@ async function whenListening(dataDir: string, holder: LockHolder): Promise<Liste
   }
 }
 
+/** The command's exit code from the server; undefined if the server stopped before taking it. */
 async function forward(
   holder: ListeningServer,
   config: Config,
   command: OperatorCommand,
   args: string[],
   io: CommandIo,
-): Promise<number> {
+): Promise<number | undefined> {
   io.stderr.write(`(Run by ${describeHolder(holder)}, which has the embedded database open.)\n`);
   try {
     return await forwardCommand(holder.controlSocket, { command: command.name, args, stdin: io.stdin }, io);
   } catch (error) {
     if (!(error instanceof ControlUnavailableError)) throw error;
+    const now = readDataDirLock(config.dataDir);
+    if (!now?.live || now.holder.token !== holder.token) return undefined;
     throw new CommandError(
       `${describeHolder(holder)} holds the embedded database in ${config.dataDir} but does not answer on ` +
-        `${holder.controlSocket} (${error.message}); it may be stopping. Try again in a moment; if it keeps failing, stop the ` +
-        `server (kill ${holder.pid}) and run the command again.`,
+        `${holder.controlSocket} (${error.message}); it may be stopping. Try again in a moment; if it keeps ` +
+        `failing, stop the server (kill ${holder.pid}) and run the command again.`,
     );
   }
 }
