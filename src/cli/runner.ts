@@ -28,6 +28,10 @@ const SERVER_START_WAIT_MS = 30_000;
  * (a command; a server, for a command that needs the folder to itself) gets a refusal naming it.
  */
 export async function runCommandLine(command: OperatorCommand, argv = process.argv.slice(2)): Promise<void> {
+  // `npm run -s export … | head`: the reader has all it wants; stop quietly, as Unix tools do.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+  });
   let output: OutputFile | undefined;
   try {
     const config = loadConfig();

@@ -16,6 +16,7 @@ export function forwardCommand(
     const decoder = new FrameDecoder();
     let connected = false;
     let exitCode: number | undefined;
+    let waitingForReader = false;
     socket.once("connect", () => {
       connected = true;
       socket.write(encodeRequest(request));
@@ -24,10 +25,14 @@ export function forwardCommand(
       for (const frame of decoder.push(chunk)) {
         if (frame.type === frameTypes.exit) exitCode = Number(frame.payload.toString("utf8"));
         else if (frame.type === frameTypes.stderr) io.stderr.write(frame.payload);
-        else if (!io.stdout.write(frame.payload)) {
+        else if (!io.stdout.write(frame.payload) && !waitingForReader) {
           // The reader is slower than the server: hold the server back rather than buffer here.
+          waitingForReader = true;
           socket.pause();
-          io.stdout.once("drain", () => socket.resume());
+          io.stdout.once("drain", () => {
+            waitingForReader = false;
+            socket.resume();
+          });
         }
       }
     });

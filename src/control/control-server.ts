@@ -81,8 +81,11 @@ async function serve(socket: net.Socket, options: ControlServerOptions): Promise
     await command.run(options.db, request.args, { stdout, stderr, stdin: request.stdin }, options.config);
   } catch (error) {
     code = 1;
-    if (!isOperatorError(error))
+    if (error instanceof ClientGoneError) {
+      options.logger.info({ command: name }, "operator command stopped: its client went away");
+    } else if (!isOperatorError(error)) {
       options.logger.error({ err: error, command: name }, "operator command failed");
+    }
     if (!stderr.destroyed) stderr.write(failureText(error, { stack: false }));
   }
   await Promise.all([stdout, stderr].map(endWriter));
@@ -116,6 +119,9 @@ function readRequestLine(socket: net.Socket): Promise<string> {
   });
 }
 
+/** Stopping to read (`| head`, Ctrl-C) is normal: the command stops, nothing else is owed. */
+class ClientGoneError extends Error {}
+
 /** A command's stdout or stderr, sent as frames; waits for the socket, so a large export streams. */
 class FrameWriter extends Writable {
   constructor(
@@ -129,7 +135,7 @@ class FrameWriter extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     if (this.socket.destroyed || this.socket.writableEnded) {
-      done(new Error("the command's client went away"));
+      done(new ClientGoneError("the command's client went away"));
       return;
     }
     this.socket.write(encodeFrame(this.type, chunk), (error) => done(error ?? null));
