@@ -5,7 +5,7 @@ import { listBackups } from "../../src/backups/backup-folder.js";
 import { restoreBackup } from "../../src/backups/restore.js";
 import { takeBackup } from "../../src/backups/take-backup.js";
 import { runCommand } from "../helpers/command-process.js";
-import { emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
+import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { embeddedState, fillWithAwkwardData, withEmbedded } from "../helpers/embedded-state.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
@@ -39,7 +39,7 @@ describe("backups of the embedded database", slow, () => {
   afterAll(() => folders.forEach(removeDataDir));
 
   it("backup:list shows the backup with what it holds", async () => {
-    const listed = await runCommand("src/cli/backup-list.ts", [], { env: { DATA_DIR: dataDir } });
+    const listed = await runCommand("src/cli/backup-list.ts", [], { env: embeddedEnv(dataDir) });
     expect(listed.status).toBe(0);
     expect(listed.stdout).toContain(`Backups in ${backupDir}, newest first:`);
     expect(listed.stdout).toMatch(new RegExp(`${path.basename(backupFile)} .* 15 tables, \\d+ rows`));
@@ -50,7 +50,7 @@ describe("backups of the embedded database", slow, () => {
     const bytes = fs.readFileSync(backupFile);
     fs.writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
     const restore = await runCommand("src/cli/backup-restore.ts", ["--file", path.basename(damaged)], {
-      env: { DATA_DIR: dataDir },
+      env: embeddedEnv(dataDir),
     });
     fs.rmSync(damaged);
     expect(restore.status).toBe(1);
@@ -61,7 +61,7 @@ describe("backups of the embedded database", slow, () => {
 
   it("backup, change, restore: the data equals the backup; the data from before is kept", async () => {
     const restore = await runCommand("src/cli/backup-restore.ts", ["--file", backupFile], {
-      env: { DATA_DIR: dataDir },
+      env: embeddedEnv(dataDir),
     });
     expect(restore.stderr).toBe("");
     expect(restore.status).toBe(0);
@@ -107,7 +107,7 @@ describe("scheduled backups", slow, () => {
     const backupDir = path.join(dataDir, "elsewhere");
     try {
       const server = await startServerProcess({
-        DATA_DIR: dataDir,
+        ...embeddedEnv(dataDir),
         BACKUP_DIR: backupDir,
         BACKUP_INTERVAL_HOURS: String(0.8 / 3600),
         BACKUP_KEEP: "2",

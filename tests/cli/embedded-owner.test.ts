@@ -5,7 +5,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockPath, type LockHolder } from "../../src/db/data-dir-lock.js";
 import { runCommand, runProcess } from "../helpers/command-process.js";
-import { emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
+import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { launchServerProcess, startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { csrfFrom } from "../helpers/test-app.js";
 
@@ -39,7 +39,7 @@ describe("commands beside a running server on the embedded database", slow, () =
 
   beforeAll(async () => {
     dataDir = await freshDataDir();
-    env = { DATA_DIR: dataDir, DATABASE_URL: "" };
+    env = embeddedEnv(dataDir);
     server = await startServerProcess({ ...env, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     pid = server.process.pid!;
   });
@@ -163,8 +163,8 @@ describe("starting a server on the embedded database", slow, () => {
     const dataDir = emptyDataDir();
     folders.push(dataDir);
     const both = await Promise.all([
-      launchServerProcess({ DATA_DIR: dataDir }),
-      launchServerProcess({ DATA_DIR: dataDir }),
+      launchServerProcess(embeddedEnv(dataDir)),
+      launchServerProcess(embeddedEnv(dataDir)),
     ]);
     try {
       const outcomes = await Promise.allSettled(both.map((server) => server.ready));
@@ -181,15 +181,15 @@ describe("starting a server on the embedded database", slow, () => {
     }
   });
 
-  it("a command holding the folder blocks a start with a message; once it is done, the start works", async () => {
+  it("a command holding the folder blocks a start with a message, and gives the folder back when done", async () => {
     const dataDir = await freshDataDir();
     folders.push(dataDir);
-    const command = runCommand("src/cli/seed-demo.ts", [], { env: { DATA_DIR: dataDir } });
+    const command = runCommand("src/cli/seed-demo.ts", [], { env: embeddedEnv(dataDir) });
     // Freeze the command while it holds the lock, as a long restore or move would hold it.
     const holder = await waitFor(() => (fs.existsSync(lockPath(dataDir)) ? holderOf(dataDir) : undefined));
     process.kill(holder.pid, "SIGSTOP");
     try {
-      const blocked = await launchServerProcess({ DATA_DIR: dataDir });
+      const blocked = await launchServerProcess(embeddedEnv(dataDir));
       expect(await blocked.exited).toBe(1);
       expect(blocked.output()).toContain(
         `is in use by the command npm run seed:demo (pid ${holder.pid}, since `,
@@ -199,8 +199,8 @@ describe("starting a server on the embedded database", slow, () => {
       process.kill(holder.pid, "SIGCONT");
     }
     expect((await command).status).toBe(0);
-    const server = await startServerProcess({ DATA_DIR: dataDir });
-    await server.stop();
+    // Given back on a normal exit: the next start finds the folder free.
+    expect(fs.existsSync(lockPath(dataDir))).toBe(false);
   });
 
   it("a port in use stops start-up with one line naming the port and PORT, and leaves the folder free", async () => {
@@ -210,7 +210,7 @@ describe("starting a server on the embedded database", slow, () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as net.AddressInfo;
     try {
-      const server = await launchServerProcess({ DATA_DIR: dataDir, LOG_LEVEL: "silent" }, { port });
+      const server = await launchServerProcess({ ...embeddedEnv(dataDir), LOG_LEVEL: "silent" }, { port });
       expect(await server.exited).toBe(1);
       expect(server.output()).toBe(
         `Claimant cannot start. Port ${port} is already in use by another program. Stop that program, or choose ` +

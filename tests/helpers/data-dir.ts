@@ -55,3 +55,8 @@ async function migratedTemplate(): Promise<string> {
   }
   return template;
 }
+
+/** The environment of a process on this embedded database, whatever the test run's own settings. */
+export function embeddedEnv(dataDir: string): Record<string, string> {
+  return { DATA_DIR: dataDir, DATABASE_URL: "" };
+}
