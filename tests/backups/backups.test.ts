@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBackups } from "../../src/backups/backup-folder.js";
 import { restoreBackup } from "../../src/backups/restore.js";
@@ -57,6 +58,19 @@ describe("backups of the embedded database", slow, () => {
     expect(restore.stderr).toContain(`Error: The backup ${damaged} is damaged or incomplete`);
     expect(fs.readdirSync(dataDir).sort()).toEqual(["backups", "pglite"]);
     expect(await withEmbedded(dataDir, (_db, pglite) => embeddedState(pglite))).toEqual(changed);
+  });
+
+  it("a backup from a newer version of Claimant is refused before anything is built", async () => {
+    const [manifest, ...rest] = gunzipSync(fs.readFileSync(backupFile)).toString("utf8").split("\n");
+    const newer = JSON.parse(manifest!) as { migrations: { name: string; checksum: string }[] };
+    newer.migrations.push({ name: "29991231000000_from_the_future", checksum: "0".repeat(64) });
+    const file = path.join(folders[0]!, "newer.gz");
+    fs.writeFileSync(file, gzipSync([JSON.stringify(newer), ...rest].join("\n")));
+    await expect(restoreBackup(dataDir, file)).rejects.toThrow(
+      "The backup was made by a newer version of Claimant (its migration 29991231000000_from_the_future",
+    );
+    fs.rmSync(file);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(["backups", "pglite"]);
   });
 
   it("backup, change, restore: the data equals the backup; the data from before is kept", async () => {
