@@ -3,7 +3,7 @@ import net from "node:net";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Logger } from "pino";
-import type { DatabaseCommand } from "../cli/command.js";
+import { CommandError, type DatabaseCommand } from "../cli/command.js";
 import { failureText, isOperatorError } from "../cli/failures.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
@@ -75,8 +75,9 @@ async function serve(socket: net.Socket, options: ControlServerOptions): Promise
     const request = parseRequest(line);
     name = request.command;
     const command = options.commands.get(request.command);
-    if (!command)
-      throw new Error(`The server does not run ${request.command} for you; run it with the server stopped.`);
+    if (!command) {
+      throw new CommandError(`The server does not run ${request.command}; stop the server and run it again.`);
+    }
     options.logger.info({ command: command.name }, "operator command from the control socket");
     await command.run(options.db, request.args, { stdout, stderr, stdin: request.stdin }, options.config);
   } catch (error) {
