@@ -1,41 +1,64 @@
+import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createFirstAdmin, needsFirstAdmin } from "./auth/auth.service.js";
 import { resolveSessionSecret } from "./auth/session-secret.js";
-import { ConfigError, loadConfig } from "./config.js";
-import { openConfiguredDatabase } from "./db/open-configured.js";
+import { scheduleBackups } from "./backups/schedule.js";
+import { forwardableCommands } from "./cli/registry.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { startControlServer } from "./control/control-server.js";
+import { controlSocketPath } from "./control/socket-path.js";
+import { busyMessage, DataDirBusyError, type DataDirLock } from "./db/data-dir-lock.js";
+import type { Database } from "./db/database.js";
 import { MigrationError } from "./db/migrations.js";
-import { createLogger } from "./http/logger.js";
+import { openOwnedDatabase } from "./db/open-configured.js";
 import { ConflictError } from "./errors.js";
+import { listen, ListenError } from "./http/listen.js";
+import { createLogger } from "./http/logger.js";
+import { Teardown } from "./teardown.js";
 
 async function main(): Promise<void> {
+  // Stopped while starting: exit at once; DATA_DIR's lock is given back on exit.
+  const stopWhileStarting = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
+  process.once("SIGINT", stopWhileStarting);
+  process.once("SIGTERM", stopWhileStarting);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openConfiguredDatabase(config, (applied) => {
+  const teardown = new Teardown();
+  const release = () => teardown.run((error) => logger.error({ err: error }, "error while stopping"));
+  try {
+    await start(config, logger, teardown, release);
+    process.off("SIGINT", stopWhileStarting);
+    process.off("SIGTERM", stopWhileStarting);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function start(config: Config, logger: Logger, teardown: Teardown, release: () => Promise<void>) {
+  const owned = await openOwnedDatabase(config, { kind: "server", command: "start" }, (applied) => {
     if (applied.length > 0) logger.info({ applied }, "database migrations applied");
   });
+  teardown.add(() => owned.close());
+  const { db, lock } = owned;
   logger.info(
     { database: db.kind, dataDir: db.kind === "pglite" ? config.dataDir : undefined },
     "database ready",
   );
-
-  if (config.firstAdmin && (await needsFirstAdmin(db.prisma))) {
-    try {
-      await createFirstAdmin(db.prisma, { ...config.firstAdmin, name: "Administrator" });
-      logger.info({ email: config.firstAdmin.email }, "first admin created from ADMIN_EMAIL");
-    } catch (error) {
-      // Another process created it at the same moment: nothing to do.
-      if (!(error instanceof ConflictError)) throw error;
-    }
-  }
+  await ensureFirstAdmin(config, db, logger);
 
   let shuttingDown = false;
   const sessionSecret = await resolveSessionSecret(db.prisma, config.sessionSecret);
   const app = createApp({ db, config, logger, sessionSecret, isShuttingDown: () => shuttingDown });
-  const server = app.express.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    logger.info({ port }, `Claimant is listening on http://localhost:${port}`);
-  });
+  teardown.add(() => app.sessionStore.close());
+  const server = http.createServer(app.express);
+  await listen(server, config.port, config.host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host}:${port}`;
+  logger.info({ port }, `Claimant is listening on ${url}`);
+  if (lock) await startEmbeddedDuties(config, db, lock, url, logger, teardown);
 
   const shutdown = (signal: string) => {
     if (shuttingDown) return;
@@ -44,8 +67,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
     force.unref();
     server.close(() => {
-      app.sessionStore.close();
-      db.close()
+      release()
         .then(() => logger.info("stopped"))
         .finally(() => process.exit(0));
     });
@@ -55,8 +77,50 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
+async function ensureFirstAdmin(config: Config, db: Database, logger: Logger): Promise<void> {
+  if (!config.firstAdmin || !(await needsFirstAdmin(db.prisma))) return;
+  try {
+    await createFirstAdmin(db.prisma, { ...config.firstAdmin, name: "Administrator" });
+    logger.info({ email: config.firstAdmin.email }, "first admin created from ADMIN_EMAIL");
+  } catch (error) {
+    // Another process created it at the same moment: nothing to do.
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+/**
+ * The server owns the embedded database, so operator commands come to it (the control socket) and
+ * it takes the scheduled backups. The lock then tells commands where to find it.
+ */
+async function startEmbeddedDuties(
+  config: Config,
+  db: Database,
+  lock: DataDirLock,
+  url: string,
+  logger: Logger,
+  teardown: Teardown,
+) {
+  const control = await startControlServer({
+    socketPath: controlSocketPath(config.dataDir),
+    db,
+    config,
+    logger,
+    commands: forwardableCommands,
+  });
+  teardown.add(() => control.close(config.shutdownGraceMs));
+  const backups = scheduleBackups(db.pglite!, config.backups, logger);
+  teardown.add(() => backups.stop());
+  lock.update({ url, controlSocket: control.path });
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof MigrationError) {
+  if (error instanceof DataDirBusyError) {
+    console.error(`Claimant cannot start. ${busyMessage(error, { kind: "server", command: "start" })}`);
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof MigrationError ||
+    error instanceof ListenError
+  ) {
     console.error(`Claimant cannot start. ${error.message}`);
   } else {
     console.error("Claimant cannot start:", error);

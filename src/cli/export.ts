@@ -1,48 +1,5 @@
-// npm run export -- --format csv|jsonl|jsonld [--what claims|articles] [--excel] [filters] > file
-// Filters as in the web export: --project, --article, --speaker, --stance, --target, --type,
-// --annotator, --from, --to, --claimFrom, --claimTo, --q.
-import { parseArgs } from "node:util";
-import { claimFiltersInput, filterNames } from "../claims/claims.filters.js";
-import { InvalidError } from "../errors.js";
-import type { CurrentUser } from "../http/current-user.js";
-import { parseInput } from "../http/validate.js";
-import { claimFormats, createExporter, type ClaimFormat } from "../exports/export.service.js";
-import { runCommand } from "./cli-support.js";
+// npm run -s export -- --format csv|jsonl|jsonld [--what claims|articles] [filters] > file   (or --out file)
+import { runCommandLine } from "./runner.js";
+import { exportCommand } from "./commands/export.js";
 
-/** The operator at the command line reads like an admin: every project, every annotator. */
-const operator: CurrentUser = {
-  id: 0,
-  email: "operator@localhost",
-  name: "operator",
-  role: "admin",
-  version: 0,
-  mustChangePassword: false,
-};
-
-await runCommand(async (db) => {
-  const { values } = parseArgs({
-    options: {
-      format: { type: "string", default: "csv" },
-      what: { type: "string", default: "claims" },
-      excel: { type: "boolean", default: false },
-      "base-url": { type: "string", default: "http://localhost:3000" },
-      ...Object.fromEntries(filterNames.map((name) => [name, { type: "string" as const }])),
-    },
-  });
-  const filters = parseInput(claimFiltersInput, values);
-  // The operator is not one of the users the per-user limit is for, and a pipe is never idle on purpose.
-  const exporter = createExporter(db, {});
-  if (values.what === "articles") {
-    await (await exporter.articles(operator, filters)).sendTo(process.stdout);
-    return;
-  }
-  if (values.what !== "claims") throw new InvalidError("--what must be claims or articles.", "what");
-  if (!claimFormats.includes(values.format as ClaimFormat)) {
-    throw new InvalidError("--format must be csv, jsonl or jsonld.", "format");
-  }
-  const download = await exporter.claims(operator, filters, values.format as ClaimFormat, {
-    excel: values.excel,
-    baseUrl: values["base-url"]!,
-  });
-  await download.sendTo(process.stdout);
-});
+await runCommandLine(exportCommand);

@@ -1,13 +1,5 @@
 // npm run user:create -- --email E --name N --role R   (password on standard input)
-import { parseInput } from "../http/validate.js";
-import { createUserInput } from "../users/users.schema.js";
-import { createUser } from "../users/users.service.js";
-import { parseFlags, readStdin, runCommand } from "./cli-support.js";
+import { runCommandLine } from "./runner.js";
+import { userCreate } from "./commands/user-create.js";
 
-await runCommand(async (db) => {
-  const flags = parseFlags(["email", "name", "role"]);
-  const password = await readStdin();
-  const input = parseInput(createUserInput, { ...flags, password });
-  const { user } = await createUser(db.prisma, null, input, { mustChangePassword: false });
-  console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
-});
+await runCommandLine(userCreate);

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import { openDatabase, type Database } from "./database.js";
+import { acquireDataDirLock, type DataDirLock, type LockKind } from "./data-dir-lock.js";
 import { applyMigrations } from "./migrations.js";
 
 /**
@@ -30,4 +31,42 @@ export async function openConfiguredDatabase(
     await db.close();
     throw error;
   }
+}
+
+export interface OwnedDatabase {
+  db: Database;
+  /** Held while the embedded database is open; undefined on a Postgres server, which locks for itself. */
+  lock?: DataDirLock;
+  /** Closes the database, then gives DATA_DIR back. */
+  close(): Promise<void>;
+}
+
+/**
+ * Like openConfiguredDatabase, but on the embedded database takes DATA_DIR's lock first, so that no
+ * second process ever opens it (DataDirBusyError names the holder instead).
+ */
+export async function openOwnedDatabase(
+  config: Config,
+  owner: { kind: LockKind; command: string },
+  onApplied?: (names: string[]) => void,
+): Promise<OwnedDatabase> {
+  const lock = config.databaseUrl ? undefined : acquireDataDirLock(config.dataDir, owner);
+  let db: Database;
+  try {
+    db = await openConfiguredDatabase(config, onApplied);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  return {
+    db,
+    lock,
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }

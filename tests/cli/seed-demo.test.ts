@@ -170,8 +170,8 @@ describe("npm run seed:demo", () => {
     for (const row of rows) {
       expect(Array.from(article!.body).slice(Number(row.start), Number(row.end)).join("")).toBe(row.quote);
     }
-    // Exactly as documented: `npm run export -- ... > file` writes nothing but the export.
-    const viaNpm = spawnSync("npm", ["run", "export", "--", "--format", "jsonl", "--type", "direct"], {
+    // Exactly as documented: `npm run -s export -- ... > file` writes nothing but the export.
+    const viaNpm = spawnSync("npm", ["run", "-s", "export", "--", "--format", "jsonl", "--type", "direct"], {
       encoding: "utf8",
       env: { ...process.env, LOG_LEVEL: "silent", ...env },
     });
@@ -182,6 +182,15 @@ describe("npm run seed:demo", () => {
         .split("\n")
         .map((line) => JSON.parse(line).cue),
     ).toEqual(["added"]);
+    // Or --out FILE: the file holds the export, and appears only once the export is complete.
+    const outFile = path.join(dataDir, "claims.csv");
+    const toFile = exportWith("--format", "csv", "--type", "indirect", "--out", outFile);
+    expect(toFile.status).toBe(0);
+    expect(toFile.stdout).toBe("");
+    expect(fs.readFileSync(outFile, "utf8")).toBe(csv.stdout);
+    const failed = exportWith("--format", "xlsx", "--out", path.join(dataDir, "never.csv"));
+    expect(failed.status).toBe(1);
+    expect(fs.readdirSync(dataDir).filter((name) => name.includes("never"))).toEqual([]);
     const bad = exportWith("--format", "xlsx");
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--format must be csv, jsonl or jsonld");

@@ -8,6 +8,16 @@ export interface ServerProcess {
   output: () => string;
   /** Sends SIGTERM and waits for the exit code. */
   stop(): Promise<number | null>;
+  /** Kills the process outright (SIGKILL), as a crash or `kill -9` would, and waits for it to end. */
+  kill(): Promise<void>;
+}
+
+/** A server process that may or may not come up (it may refuse to start). */
+export interface LaunchedServer extends ServerProcess {
+  /** Resolves once /healthz answers; rejects with the output if the process exits first. */
+  ready: Promise<void>;
+  /** The exit code once the process has ended. */
+  exited: Promise<number | null>;
 }
 
 export async function freePort(): Promise<number> {
@@ -23,7 +33,17 @@ export async function freePort(): Promise<number> {
 
 /** Runs `src/server.ts` as a real separate process, the way `npm start` does. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+  const server = await launchServerProcess(env);
+  await server.ready;
+  return server;
+}
+
+/** Starts the process without waiting for it: for servers expected to refuse, or to race. */
+export async function launchServerProcess(
+  env: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<LaunchedServer> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     env: {
       ...process.env,
@@ -31,6 +51,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       LOG_LEVEL: "info",
       HOST: "127.0.0.1",
       PORT: String(port),
+      // Scheduled backups only where a test asks for them.
+      BACKUP_INTERVAL_HOURS: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -40,29 +62,40 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const ready = waitUntilHealthy(url, child, () => output);
+  ready.catch(() => undefined); // callers that expect a refusal never await it
+  return {
+    url,
+    process: child,
+    output: () => output,
+    ready,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const code = await exited;
+      serverErrorsInLog(output);
+      return code;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+async function waitUntilHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not start in time:\n${output}`);
+      throw new Error(`server did not start in time:\n${output()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return {
-    url,
-    process: child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const code = await exited;
-      serverErrorsInLog(output);
-      return code;
-    },
-  };
 }

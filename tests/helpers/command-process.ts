@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+
+export interface CommandRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an operator command as users do (`node --import tsx src/cli/….ts`, which is what the npm
+ * scripts run), without blocking this process: a server child keeps being read meanwhile.
+ */
+export function runCommand(
+  script: string,
+  args: string[],
+  options: { env: Record<string, string>; stdin?: string },
+): Promise<CommandRun> {
+  return runProcess(process.execPath, ["--import", "tsx", script, ...args], options);
+}
+
+export function runProcess(
+  file: string,
+  args: string[],
+  options: { env: Record<string, string | undefined>; stdin?: string },
+): Promise<CommandRun> {
+  const child = spawn(file, args, {
+    env: { ...process.env, LOG_LEVEL: "silent", ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? "");
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
