@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { PrismaClient } from "../db/types.js";
+import { withoutEmptyParameters } from "../http/clean-query.js";
 import { requireLogin } from "../http/guards.js";
 import { parseInput } from "../http/validate.js";
 import { speakersChart, stanceOverTimeChart } from "./charts.js";
@@ -17,7 +18,7 @@ export function claimsRoutes(prisma: PrismaClient): Router {
   const router = Router();
   router.use(requireLogin);
 
-  router.get("/", async (req, res) => {
+  router.get("/", withoutEmptyParameters, async (req, res) => {
     const filters = parseInput(claimFiltersInput, req.query);
     const page = parseInput(pageInput, req.query);
     // The total is fetched by the page script from /claims/count: counting a million matches

@@ -7,6 +7,7 @@ import type { ExportLimits } from "./export-limits.js";
 import type { ExportPlan } from "./export-plan.js";
 import { articlesExportQuery, claimsExportQuery, type ExportRow, type KeysetPage } from "./export-query.js";
 import { jsonLines, webAnnotations } from "./formats.js";
+import { exportFileName } from "./file-name.js";
 import { deliver, type Delivery } from "./send.js";
 import { openServerExport } from "./server-export.js";
 
@@ -29,6 +30,8 @@ export interface Download {
    * error; a failure of the export itself is thrown, and by then `out` has been destroyed.
    */
   sendTo(out: Writable): Promise<Delivery>;
+  /** What to call the downloaded file: it says what was filtered (project, speaker, dates…). */
+  fileName: string;
 }
 
 export interface Exporter {
@@ -49,39 +52,62 @@ export interface Exporter {
  */
 export function createExporter(db: Database, limits: ExportLimits): Exporter {
   const embedded = embeddedExportState();
-  const open = async (viewer: CurrentUser, plan: ExportPlan): Promise<Download> => {
+  const open = async (
+    viewer: CurrentUser,
+    plan: ExportPlan,
+    fileName: Promise<string>,
+  ): Promise<Download> => {
+    const name = await fileName;
     const source: Readable = db.exportPool
       ? await openServerExport(db, plan, viewer, limits)
       : await openEmbeddedExport(db.pglite!, plan, viewer, limits, embedded);
-    return { sendTo: (out) => deliver(source, out, limits.idleTimeoutMs) };
+    return { sendTo: (out) => deliver(source, out, limits.idleTimeoutMs), fileName: name };
+  };
+  const nameFor = async (what: "claims" | "articles", extension: string, filters: ClaimFilters) => {
+    const project = filters.project
+      ? await db.prisma.project.findUnique({ where: { id: filters.project }, select: { name: true } })
+      : null;
+    return exportFileName(what, extension, filters, { projectName: project?.name, today: new Date() });
   };
   return {
     claims(viewer, filters, format, options) {
       if (format === "csv") {
-        return open(viewer, {
-          kind: "csv",
-          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page),
-          prefix: options.excel ? BOM : "",
-        });
+        return open(
+          viewer,
+          {
+            kind: "csv",
+            query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page),
+            prefix: options.excel ? BOM : "",
+          },
+          nameFor("claims", "csv", filters),
+        );
       }
       const generated = new Date();
-      return open(viewer, {
-        kind: "rows",
-        query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page),
-        key: "claim_id",
-        encode:
-          format === "jsonl"
-            ? jsonLines
-            : (rows) => webAnnotations(rows as AsyncIterable<ExportRow>, options.baseUrl, generated),
-      });
+      return open(
+        viewer,
+        {
+          kind: "rows",
+          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page),
+          key: "claim_id",
+          encode:
+            format === "jsonl"
+              ? jsonLines
+              : (rows) => webAnnotations(rows as AsyncIterable<ExportRow>, options.baseUrl, generated),
+        },
+        nameFor("claims", format, filters),
+      );
     },
     articles(viewer, filters) {
-      return open(viewer, {
-        kind: "rows",
-        query: (page?: KeysetPage) => articlesExportQuery(filters, viewer, page),
-        key: "article_id",
-        encode: jsonLines,
-      });
+      return open(
+        viewer,
+        {
+          kind: "rows",
+          query: (page?: KeysetPage) => articlesExportQuery(filters, viewer, page),
+          key: "article_id",
+          encode: jsonLines,
+        },
+        nameFor("articles", "jsonl", filters),
+      );
     },
   };
 }

@@ -16,9 +16,8 @@ const contentTypes: Record<ClaimFormat, string> = {
 const excelFlag = z.object({ excel: z.enum(["1", "true", "0", "false"]).optional() });
 
 function attachment(res: Response, fileName: string, type: string) {
-  const stamp = new Date().toISOString().slice(0, 10);
   res.setHeader("Content-Type", type);
-  res.setHeader("Content-Disposition", `attachment; filename="${fileName.replace("{date}", stamp)}"`);
+  res.setHeader("Content-Disposition", `attachment; filename="${fileName}"`);
   res.setHeader("Cache-Control", "no-store");
 }
 
@@ -36,8 +35,8 @@ export function exportsRoutes(db: Database, limits: Config["exports"]): Router {
   const exporter = createExporter(db, { perUser: limits.perUser, idleTimeoutMs: limits.idleTimeoutMs });
   router.use(requireRole("admin", "researcher"));
 
-  const send = async (req: Request, res: Response, download: Download, fileName: string, type: string) => {
-    attachment(res, fileName, type);
+  const send = async (req: Request, res: Response, download: Download, type: string) => {
+    attachment(res, download.fileName, type);
     const outcome = await download.sendTo(res);
     if (outcome === "client-stalled") {
       req.log.warn({ idleTimeoutMs: limits.idleTimeoutMs }, "export cut off: the client stopped reading");
@@ -52,14 +51,14 @@ export function exportsRoutes(db: Database, limits: Config["exports"]): Router {
         excel: excel === "1" || excel === "true",
         baseUrl: baseUrl(req),
       });
-      await send(req, res, download, `claims-{date}.${format}`, contentTypes[format]);
+      await send(req, res, download, contentTypes[format]);
     });
   }
 
   router.get("/articles.jsonl", async (req, res) => {
     const filters = parseInput(claimFiltersInput, req.query);
     const download = await exporter.articles(req.user!, filters);
-    await send(req, res, download, "articles-{date}.jsonl", contentTypes.jsonl);
+    await send(req, res, download, contentTypes.jsonl);
   });
 
   return router;

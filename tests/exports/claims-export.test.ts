@@ -86,7 +86,7 @@ describe("CSV export", () => {
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(response.headers["content-disposition"]).toMatch(
-      /attachment; filename="claims-\d{4}-\d{2}-\d{2}\.csv"/,
+      /^attachment; filename="claims-project-\d+-[a-z0-9-]*exported-\d{4}-\d{2}-\d{2}\.csv"$/,
     );
     const records = parse(response.text, { columns: true }) as Record<string, string>[];
     expect(Object.keys(records[0]!)).toEqual([...claimColumns]);
