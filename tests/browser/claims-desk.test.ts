@@ -85,7 +85,9 @@ describe.runIf(runBrowserTests)("the researchers' desk in a real browser", () =>
       page.waitForEvent("download"),
       page.getByRole("link", { name: "CSV", exact: true }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^claims-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(download.suggestedFilename()).toMatch(
+      /^claims-[a-z0-9-_]*favor[a-z0-9-_]*-exported-\d{4}-\d{2}-\d{2}\.csv$/,
+    );
     const records = parse(fs.readFileSync((await download.path())!, "utf8"), { columns: true }) as Record<
       string,
       string
