@@ -1,6 +1,6 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { MonthStanceCount, SpeakerStanceCount } from "./claims.summary.js";
+import type { Period, SpeakerStanceCount, StanceOverTime } from "./claims.summary.js";
 
 /**
  * Summary charts as SVG, rendered on the server with Vega-Lite. Every mark also carries its
@@ -30,6 +30,14 @@ function rank(stance: string): number {
 
 const countAxis = { title: "claims", format: "d", tickMinStep: 1 };
 
+/** Type large enough to read at the size the page shows the charts. */
+const readable = {
+  font: "system-ui, sans-serif",
+  axis: { labelFontSize: 13, titleFontSize: 13 },
+  legend: { labelFontSize: 13, titleFontSize: 13 },
+  title: { fontSize: 16, anchor: "start" },
+};
+
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
@@ -43,7 +51,8 @@ export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
   return renderSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Claims per speaker, by stance",
-    width: 520,
+    width: 720,
+    config: readable,
     data: { values: data },
     encoding: {
       y: { field: "speaker", type: "nominal", title: null },
@@ -62,7 +71,7 @@ export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
         },
       },
       {
-        mark: { type: "text", align: "left", dx: 3, fontSize: 10 },
+        mark: { type: "text", align: "left", dx: 3, fontSize: 12 },
         encoding: { text: { field: "label", type: "nominal" } },
         transform: [{ calculate: "datum.stance + ': ' + datum.count", as: "label" }],
       },
@@ -70,20 +79,37 @@ export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
   } as TopLevelSpec);
 }
 
-export function stanceOverTimeChart(data: MonthStanceCount[]): Promise<string> {
+const periodUnit: Record<Period, { timeUnit: string; format: string; noun: string }> = {
+  day: { timeUnit: "yearmonthdate", format: "%d %b %Y", noun: "day" },
+  month: { timeUnit: "yearmonth", format: "%b %Y", noun: "month" },
+  year: { timeUnit: "year", format: "%Y", noun: "year" },
+};
+
+/**
+ * Stacked bars per period over the data's own range: a period without claims has no bar (no line
+ * drawn across it), and every stance is a segment of its own even where counts coincide.
+ */
+export function stanceOverTimeChart({ period, counts }: StanceOverTime): Promise<string> {
+  const unit = periodUnit[period];
   return renderSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Stance over time (by article date)",
-    width: 520,
-    height: 240,
-    data: { values: data },
-    mark: { type: "line", point: { filled: true, size: 60 } },
+    title: `Claims per ${unit.noun} of the article date, by stance`,
+    width: 720,
+    height: 320,
+    config: readable,
+    data: { values: counts },
+    mark: { type: "bar", stroke: "white", strokeWidth: 1 },
     encoding: {
-      x: { field: "month", type: "temporal", timeUnit: "yearmonth", title: "month" },
-      y: { field: "count", type: "quantitative", axis: countAxis },
-      color: { field: "stance", type: "nominal", scale: stanceScale(data.map((d) => d.stance)) },
-      strokeDash: { field: "stance", type: "nominal" },
-      shape: { field: "stance", type: "nominal" },
+      x: {
+        field: "period",
+        type: "temporal",
+        timeUnit: unit.timeUnit,
+        title: unit.noun,
+        axis: { format: unit.format, labelAngle: 0, labelOverlap: true },
+      },
+      y: { field: "count", type: "quantitative", stack: "zero", axis: countAxis },
+      color: { field: "stance", type: "nominal", scale: stanceScale(counts.map((d) => d.stance)) },
+      order: { field: "stance", type: "nominal" },
     },
   } as TopLevelSpec);
 }

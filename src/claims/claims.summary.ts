@@ -8,11 +8,32 @@ export interface SpeakerStanceCount {
   count: number;
 }
 
-export interface MonthStanceCount {
-  month: string;
+/** Claims of one stance in one period (day, month or year) of the article date. */
+export interface PeriodStanceCount {
+  period: string;
   stance: string;
   count: number;
 }
+
+export type Period = "day" | "month" | "year";
+
+export interface StanceOverTime {
+  period: Period;
+  counts: PeriodStanceCount[];
+}
+
+/**
+ * The period that fits the data's own range: days for a few weeks of articles, months for a few
+ * years, years beyond that, so that the chart has tens of bars, not one or thousands.
+ */
+export function periodFor(first: Date, last: Date): Period {
+  const days = (last.getTime() - first.getTime()) / 86_400_000;
+  if (days <= 62) return "day";
+  if (days <= 366 * 4) return "month";
+  return "year";
+}
+
+const periodFormat: Record<Period, string> = { day: "YYYY-MM-DD", month: "YYYY-MM", year: "YYYY" };
 
 const TOP_SPEAKERS = 15;
 
@@ -34,13 +55,24 @@ export async function claimsPerSpeaker(db: DbClient, viewer: CurrentUser, filter
     GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
-/** Claims per month of the article date, split by stance. */
-export async function stanceOverTime(db: DbClient, viewer: CurrentUser, filters: ClaimFilters) {
-  return db.$queryRaw<MonthStanceCount[]>`
-    SELECT to_char(date_trunc('month', a.published_at), 'YYYY-MM') AS month,
+/** Claims per period of the article date, split by stance, over the range the filtered claims span. */
+export async function stanceOverTime(
+  db: DbClient,
+  viewer: CurrentUser,
+  filters: ClaimFilters,
+): Promise<StanceOverTime> {
+  const [range] = await db.$queryRaw<{ first: Date | null; last: Date | null }[]>`
+    SELECT min(a.published_at) AS first, max(a.published_at) AS last
+    FROM claims c JOIN articles a ON a.id = c.article_id
+    WHERE ${claimsWhere(filters, viewer)} AND a.published_at IS NOT NULL`;
+  if (!range?.first || !range.last) return { period: "month", counts: [] };
+  const period = periodFor(range.first, range.last);
+  const counts = await db.$queryRaw<PeriodStanceCount[]>`
+    SELECT to_char(date_trunc(${period}, a.published_at), ${periodFormat[period]}) AS period,
            COALESCE(st.label, '(no stance)') AS stance, count(*)::int AS count
     FROM claims c JOIN articles a ON a.id = c.article_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     WHERE ${claimsWhere(filters, viewer)} AND a.published_at IS NOT NULL
     GROUP BY 1, 2 ORDER BY 1, 2`;
+  return { period, counts };
 }
