@@ -14,6 +14,7 @@ import type { Database } from "./db/database.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
+import { bulkEditApiRoutes } from "./claims/bulk-edit.api.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
@@ -123,6 +124,7 @@ export function createApp(options: AppOptions): App {
     projectsApiRoutes(db.prisma),
     articlesApiRoutes(db.prisma),
     claimsApiRoutes(db.prisma),
+    bulkEditApiRoutes(db.prisma),
     speakersApiRoutes(db.prisma),
   );
 
