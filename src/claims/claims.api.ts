@@ -74,6 +74,7 @@ function presentListRow(row: ClaimListRow) {
     stance: row.stance,
     target: row.target,
     annotator: { id: row.annotatorId, name: row.annotatorName },
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
   };
 }

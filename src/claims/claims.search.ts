@@ -18,6 +18,7 @@ export const pageInput = z.object({
 
 export interface ClaimListRow {
   id: number;
+  version: number;
   articleId: number;
   projectId: number;
   start: number;
@@ -115,7 +116,7 @@ export async function searchClaims(
   const { key, direction } = orderings[page.sort];
   const order = direction === "DESC" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const rows = await db.$queryRaw<ClaimListRow[]>`
-    SELECT c.id, c.article_id AS "articleId", a.project_id AS "projectId", c.start, c."end", c.quote,
+    SELECT c.id, c.version, c.article_id AS "articleId", a.project_id AS "projectId", c.start, c."end", c.quote,
            c.type::text AS type, c.created_at AS "createdAt", a.title AS "articleTitle",
            a.published_at AS "publishedAt", c.speaker_id AS "speakerId", s.name AS "speakerName",
            st.key AS stance, st.label AS "stanceLabel", t.name AS target,
