@@ -15,16 +15,19 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 
-# ---- build: all dependencies, generated Prisma client, TypeScript -> dist/ ----
+# ---- build: all dependencies, generated Prisma client, TypeScript -> dist/, page scripts -> public/build ----
 FROM base AS build
 # Dependencies first so this layer is cached until the lockfile changes. Install scripts are skipped
 # here (no engine downloads); the project's postinstall (prisma/generate.mjs) runs explicitly below.
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY prisma.config.ts tsconfig.json tsconfig.build.json tsconfig.client.json ./
 COPY prisma ./prisma
 COPY src ./src
 # Regenerate the client from the schema in this build, never a stale copy from the build context.
+# `npm run build` compiles the server and bundles the page scripts (esbuild, src/client/build.ts):
+# esbuild's own install script is skipped by --ignore-scripts and not needed, its binary package is
+# an ordinary optional dependency.
 RUN rm -rf src/generated \
  && node prisma/generate.mjs \
  && npm run build
@@ -51,6 +54,7 @@ COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 COPY views ./views
 COPY public ./public
+COPY --from=build /app/public/build ./public/build
 COPY src/demo/sample-article.txt ./src/demo/sample-article.txt
 
 # The app finds views/, public/ and prisma/migrations beside package.json (src/paths.ts).

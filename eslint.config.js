@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "data/", "src/generated/", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "data/", "src/generated/", "coverage/", "public/build/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,5 +12,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  { files: ["public/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
+  // Page scripts run in the browser (tsconfig.client.json types them with the DOM, without Node);
+  // the build script beside them runs in Node.
+  {
+    files: ["src/client/**/*.ts"],
+    ignores: ["src/client/build.ts"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

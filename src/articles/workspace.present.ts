@@ -1,6 +1,7 @@
+// Page scripts import this module's types (src/client/workspace): keep it free of Node and Express.
 import type { ClaimJson } from "../claims/claims.present.js";
-import type { CurrentUser } from "../http/current-user.js";
 import { CodePointIndex } from "../text/code-points.js";
+import type { RoleName } from "../users/roles.js";
 
 /** A run of body text inside a paragraph: a sentence, or the text between sentences. */
 export interface Piece {
@@ -89,7 +90,7 @@ export interface LayerOption {
 
 /** The layers a user may pick: annotators their own and everyone's; others each annotator and all. */
 export function layerOptions(
-  user: Pick<CurrentUser, "role">,
+  user: { role: RoleName },
   annotators: { id: number; name: string; claims: number }[],
 ): LayerOption[] {
   if (user.role === "annotator") {
@@ -107,12 +108,15 @@ export function layerOptions(
   ];
 }
 
+/** A claim as the workspace page embeds it (see pageClaim). */
+export type PageClaim = Omit<ClaimJson, "quote" | "prefix" | "suffix" | "createdAt" | "updatedAt">;
+
 /**
  * A claim as the page needs it: the API's JSON without what the page can do without (the quote,
  * which the page cuts from the body by its offsets, the context strings, the timestamps), so that
  * an article with a thousand claims stays a light page.
  */
-export function pageClaim(claim: ClaimJson) {
+export function pageClaim(claim: ClaimJson): PageClaim {
   const {
     quote: _quote,
     prefix: _prefix,
@@ -122,6 +126,20 @@ export function pageClaim(claim: ClaimJson) {
     ...rest
   } = claim;
   return rest;
+}
+
+/** What the workspace page embeds as JSON (#workspace-data) for its script. */
+export interface WorkspaceData {
+  article: { id: number; projectId: number; body: string };
+  /** Sentence spans in code points, in order. */
+  sentences: { start: number; end: number }[];
+  claims: PageClaim[];
+  stances: { key: string; label: string; retired: boolean }[];
+  targets: { id: number; name: string; retired: boolean }[];
+  user: { id: number; role: RoleName; name: string };
+  canWrite: boolean;
+  layer: string;
+  layers: LayerOption[];
 }
 
 /**

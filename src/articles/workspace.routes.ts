@@ -7,7 +7,13 @@ import { isHttpUrl, parseId } from "../http/fields.js";
 import { requireLogin } from "../http/guards.js";
 import { articleIdParam } from "./articles.schema.js";
 import { getArticle } from "./articles.service.js";
-import { layerOptions, layoutParagraphs, pageClaim, scriptJson } from "./workspace.present.js";
+import {
+  layerOptions,
+  layoutParagraphs,
+  pageClaim,
+  scriptJson,
+  type WorkspaceData,
+} from "./workspace.present.js";
 
 /** Annotators who have claims on the article, with how many, for the layer switcher. */
 async function annotatorsWithClaims(db: DbClient, articleId: number) {
@@ -63,6 +69,17 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       select: { id: true, name: true },
     });
     const canWrite = user.role === "admin" || user.role === "annotator";
+    const data: WorkspaceData = {
+      article: { id: article.id, projectId: article.projectId, body: article.body },
+      sentences: article.sentences.map(({ start, end }) => ({ start, end })),
+      claims: claims.map(pageClaim),
+      stances,
+      targets,
+      user: { id: user.id, role: user.role, name: user.name },
+      canWrite,
+      layer: String(layer),
+      layers,
+    };
 
     res.render("articles/show", {
       title: article.title,
@@ -75,17 +92,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       layer: String(layer),
       canWrite,
       claimTypes,
-      workspaceJson: scriptJson({
-        article: { id: article.id, projectId: article.projectId, body: article.body },
-        sentences: article.sentences.map(({ start, end }) => ({ start, end })),
-        claims: claims.map(pageClaim),
-        stances,
-        targets,
-        user: { id: user.id, role: user.role, name: user.name },
-        canWrite,
-        layer: String(layer),
-        layers,
-      }),
+      workspaceJson: scriptJson(data),
     });
   });
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { pathId, versionField as versionFieldOf, visibleText } from "../http/fields.js";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/passwords.js";
+import { roles } from "./roles.js";
 
-export const roles = ["admin", "researcher", "annotator"] as const;
-export type RoleName = (typeof roles)[number];
+export { roles, type RoleName } from "./roles.js";
 
 export const emailField = z
   .string({ message: "Enter an email address." })

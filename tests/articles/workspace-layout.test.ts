@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  codePointIndex,
-  codePointLength,
-  layoutSegments,
-  snapToSentences,
-  type LayoutSpan,
-} from "../../public/js/workspace-layout.js";
+import { layoutSegments, type LayoutSpan } from "../../src/text/highlight-layout.js";
+import { snapToSentences } from "../../src/text/sentence-snap.js";
 import { sentenceSpansInCodePoints } from "../../src/text/sentences.js";
-import { CodePointIndex } from "../../src/text/code-points.js";
+import { CodePointIndex, codePointLength } from "../../src/text/code-points.js";
 import { layerOptions, layoutParagraphs, scriptJson } from "../../src/articles/workspace.present.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { makeArticle, makeProject, SAMPLE_BODY, spanOf } from "../helpers/factories.js";
@@ -164,26 +159,32 @@ describe("layoutSegments: highlights as segments between boundaries", () => {
   });
 });
 
-describe("code points in the page script", () => {
+describe("code points, one definition for the server and the page script", () => {
   const body = "Fans 🎉 cheered. Naïve 👩‍👩‍👧 too.";
 
-  it("maps code points to UTF-16 indices like the server's CodePointIndex", () => {
-    const index = codePointIndex(body);
-    const server = new CodePointIndex(body);
-    expect(index.length - 1).toBe(server.length);
+  it("counts code points, and maps them to UTF-16 indices and back", () => {
+    const index = new CodePointIndex(body);
+    expect(index.length).toBe(Array.from(body).length);
     expect(codePointLength(body)).toBe(Array.from(body).length);
-    for (let cp = 0; cp <= server.length; cp += 1) expect(index[cp]).toBe(server.toUtf16(cp));
+    let utf16 = 0;
+    Array.from(body).forEach((point, cp) => {
+      expect(index.toUtf16(cp)).toBe(utf16);
+      expect(index.toCodePoint(utf16)).toBe(cp);
+      utf16 += point.length;
+    });
+    expect(index.toUtf16(index.length)).toBe(body.length);
+    expect(() => index.toUtf16(index.length + 1)).toThrow(RangeError);
   });
 
   it("slices a claim after an emoji by its code-point offsets", () => {
-    const index = codePointIndex(body);
+    const index = new CodePointIndex(body);
     const { start, end } = spanOf(body, "cheered.");
-    const [segment] = layoutSegments(codePointLength(body), [], [{ id: 1, start, end }]).filter(
+    const [segment] = layoutSegments(index.length, [], [{ id: 1, start, end }]).filter(
       (candidate) => candidate.ids.length,
     );
-    expect(body.slice(index[segment!.start], index[segment!.end])).toBe("cheered.");
+    expect(index.slice(segment!.start, segment!.end)).toBe("cheered.");
     const family = spanOf(body, "👩‍👩‍👧");
-    expect(body.slice(index[family.start], index[family.end])).toBe("👩‍👩‍👧");
+    expect(index.slice(family.start, family.end)).toBe("👩‍👩‍👧");
   });
 });
 

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { buildClient } from "../../src/client/build.js";
 import { claimsExportQuery, inlineParameters } from "../../src/exports/export-query.js";
 import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
@@ -146,6 +147,8 @@ async function claimsPage(server: ServerProcess, cookie: string, projectId: numb
   return figures;
 }
 
+// The workspace measurement opens pages: their scripts are bundled from the current sources.
+await buildClient();
 await withDatabase(async (url) => {
   const db = await openDatabase({ url, poolSize: 4 });
   await applyMigrations(db);

@@ -1,61 +1,110 @@
 // The claim form: new claims (POST) and edits (PATCH with version), delete, 422 messages beside
 // their fields, and 409 conflicts that say what someone else changed. Nothing typed is lost.
-import { callApi, errorMessage } from "./api.js";
+import { callApi, errorMessage, type ApiResult } from "../lib/api.js";
+import { byId, within } from "../lib/dom.js";
 import { describeChanges, excerpt } from "./describe.js";
 import { SpeakerCombobox } from "./speaker-combobox.js";
+import type { ExtraSpan } from "./text-view.js";
+import {
+  SPAN_KEYS,
+  type ClaimJson,
+  type ClaimPatchBody,
+  type NewClaimBody,
+  type Span,
+  type SpanKey,
+  type Stance,
+  type Target,
+  type WorkspaceClaim,
+} from "./types.js";
 
-const SPAN_KEYS = ["speakerMention", "cue"];
-const SPAN_NOUNS = { speakerMention: "mention", cue: "cue" };
-const FIELDS = ["quote", "type", "speaker", "speakerMention", "cue", "stance", "target", "note"];
+const SPAN_NOUNS: Record<SpanKey, string> = { speakerMention: "mention", cue: "cue" };
+const FIELDS = ["quote", "type", "speaker", "speakerMention", "cue", "stance", "target", "note"] as const;
+type Field = (typeof FIELDS)[number];
 
-const byId = (id) => document.getElementById(id);
+export type FormMode = "new" | "edit" | "view";
+
+/** Where focus goes back to when the form closes: a claim in the list or a sentence. */
+export interface ReturnFocus {
+  claim?: number;
+  sentence?: number;
+}
+
+export interface ClaimFormContext {
+  articleId: number;
+  projectId: number;
+  stances: readonly Stance[];
+  targets: readonly Target[];
+  slice(start: number, end: number): string;
+  find(words: string, near: Span): Span | null;
+}
+
+export interface ClaimFormHandlers {
+  onSpansChanged(): void;
+  onArmed(key: SpanKey | null): void;
+  onSaved(claim: ClaimJson, created: boolean): void;
+  onDeleted(claim: WorkspaceClaim): void;
+  onCurrentLoaded(claim: ClaimJson): void;
+  onClosed(focusTo: ReturnFocus | null): void;
+}
+
+interface SpanField {
+  value: HTMLElement;
+  pick: HTMLButtonElement;
+  clear: HTMLButtonElement;
+  findBox: HTMLElement;
+  findInput: HTMLInputElement;
+}
 
 export class ClaimForm {
-  /**
-   * @param {{ articleId: number, projectId: number, stances: any[], targets: any[],
-   *   slice: (start: number, end: number) => string,
-   *   find: (words: string, near: { start: number, end: number }) => { start: number, end: number } | null }} context
-   * @param {{ onSpansChanged: () => void, onArmed: (key: string | null) => void,
-   *   onSaved: (claim: any, created: boolean) => void, onDeleted: (claim: any) => void,
-   *   onCurrentLoaded: (claim: any) => void, onClosed: () => void }} handlers
-   */
-  constructor(context, handlers) {
-    this.context = context;
-    this.handlers = handlers;
-    this.panel = byId("claim-panel");
-    this.form = byId("claim-form");
-    this.heading = byId("claim-form-heading");
-    this.owner = byId("f-owner");
-    this.quote = byId("f-quote");
-    this.quoteHint = byId("f-quote-hint");
-    this.type = byId("f-type");
-    this.stance = byId("f-stance");
-    this.target = byId("f-target");
-    this.note = byId("f-note");
-    this.errorBox = byId("f-error");
-    this.conflict = byId("f-conflict");
-    this.saveButton = byId("f-save");
-    this.deleteButton = byId("f-delete");
+  mode: FormMode | null = null;
+  /** The span key whose "Pick from text" waits for a selection in the article. */
+  armed: SpanKey | null = null;
+  readonly type = byId("f-type", HTMLSelectElement);
+  private readonly panel = byId("claim-panel");
+  private readonly form = byId("claim-form", HTMLFormElement);
+  private readonly heading = byId("claim-form-heading");
+  private readonly owner = byId("f-owner");
+  private readonly quote = byId("f-quote");
+  private readonly quoteHint = byId("f-quote-hint");
+  private readonly stance = byId("f-stance", HTMLSelectElement);
+  private readonly target = byId("f-target", HTMLSelectElement);
+  private readonly note = byId("f-note", HTMLTextAreaElement);
+  private readonly errorBox = byId("f-error");
+  private readonly conflict = byId("f-conflict");
+  private readonly saveButton = byId("f-save", HTMLButtonElement);
+  private readonly deleteButton = byId("f-delete", HTMLButtonElement);
+  private readonly speaker: SpeakerCombobox;
+  private readonly spanFields = {} as Record<SpanKey, SpanField>;
+  private span: Span | null = null;
+  private loaded: WorkspaceClaim | null = null;
+  private spans: Record<SpanKey, Span | null> = { speakerMention: null, cue: null };
+  private current: ClaimJson | null = null;
+  private busy = false;
+  private returnFocus: ReturnFocus | null = null;
+
+  constructor(
+    private readonly context: ClaimFormContext,
+    private readonly handlers: ClaimFormHandlers,
+  ) {
     this.speaker = new SpeakerCombobox(
       {
-        input: byId("f-speaker"),
+        input: byId("f-speaker", HTMLInputElement),
         listbox: byId("f-speaker-list"),
         newBox: byId("f-new-speaker"),
-        role: byId("f-speaker-role"),
-        affiliation: byId("f-speaker-affiliation"),
+        role: byId("f-speaker-role", HTMLInputElement),
+        affiliation: byId("f-speaker-affiliation", HTMLInputElement),
         hint: byId("f-speaker-hint"),
       },
       context.projectId,
     );
-    this.spanFields = {};
-    for (const fieldset of this.form.querySelectorAll(".span-field")) {
-      const key = fieldset.dataset.span;
-      const field = {
-        value: fieldset.querySelector(".span-value"),
-        pick: fieldset.querySelector(".pick"),
-        clear: fieldset.querySelector(".clear"),
-        findBox: fieldset.querySelector(".pick-find"),
-        findInput: fieldset.querySelector(".pick-find input"),
+    for (const fieldset of this.form.querySelectorAll<HTMLElement>(".span-field")) {
+      const key = fieldset.dataset.span as SpanKey;
+      const field: SpanField = {
+        value: within(fieldset, ".span-value"),
+        pick: within(fieldset, ".pick", HTMLButtonElement),
+        clear: within(fieldset, ".clear", HTMLButtonElement),
+        findBox: within(fieldset, ".pick-find"),
+        findInput: within(fieldset, ".pick-find input", HTMLInputElement),
       };
       this.spanFields[key] = field;
       field.pick.addEventListener("click", () => (this.armed === key ? this.disarm() : this.arm(key)));
@@ -63,7 +112,7 @@ export class ClaimForm {
         this.setSpan(key, null);
         field.pick.focus();
       });
-      fieldset.querySelector(".find").addEventListener("click", () => this.useWords(key));
+      within(fieldset, ".find", HTMLButtonElement).addEventListener("click", () => this.useWords(key));
       field.findInput.addEventListener("keydown", (event) => {
         if (event.key === "Enter") {
           event.preventDefault();
@@ -78,23 +127,14 @@ export class ClaimForm {
     byId("f-cancel").addEventListener("click", () => this.close());
     this.deleteButton.addEventListener("click", () => void this.remove());
     byId("f-load-current").addEventListener("click", () => this.loadCurrent());
-
-    this.mode = null; // "new" | "edit" | "view"
-    this.span = null;
-    this.loaded = null;
-    this.spans = { speakerMention: null, cue: null };
-    this.armed = null;
-    this.current = null;
-    this.busy = false;
-    this.returnFocus = null;
   }
 
-  get isOpen() {
+  get isOpen(): boolean {
     return this.mode !== null;
   }
 
   /** Opens an empty form for a new claim over `span`. */
-  openNew(span, returnFocus) {
+  openNew(span: Span, returnFocus: ReturnFocus): void {
     this.mode = "new";
     this.loaded = null;
     this.returnFocus = returnFocus;
@@ -110,7 +150,7 @@ export class ClaimForm {
   }
 
   /** Opens a claim: filled in, editable when the user may change it, else read only. */
-  openClaim(claim, editable, ownerNote, returnFocus) {
+  openClaim(claim: WorkspaceClaim, editable: boolean, ownerNote: string, returnFocus: ReturnFocus): void {
     this.mode = editable ? "edit" : "view";
     this.returnFocus = returnFocus;
     this.heading.textContent = editable ? "Edit claim" : "Claim (read only)";
@@ -120,7 +160,7 @@ export class ClaimForm {
     this.show(editable);
   }
 
-  fill(claim) {
+  private fill(claim: WorkspaceClaim): void {
     this.loaded = claim;
     this.type.value = claim.type;
     this.speaker.set(claim.speaker);
@@ -136,11 +176,12 @@ export class ClaimForm {
     this.setSpanQuote({ start: claim.start, end: claim.end }, false);
   }
 
-  show(editable) {
+  private show(editable: boolean): void {
     this.clearMessages();
     this.disarm(false);
     const readOnly = !editable;
-    for (const el of this.form.querySelectorAll("select, textarea")) el.disabled = readOnly;
+    for (const el of this.form.querySelectorAll<HTMLSelectElement | HTMLTextAreaElement>("select, textarea"))
+      el.disabled = readOnly;
     this.speaker.setDisabled(readOnly);
     for (const key of SPAN_KEYS) this.renderSpan(key);
     this.saveButton.hidden = readOnly;
@@ -153,8 +194,8 @@ export class ClaimForm {
   }
 
   /** Stance and target choices: the live ones, plus a retired one the claim still uses. */
-  fillChoices(claim) {
-    const stanceOptions = [["", "none"]];
+  private fillChoices(claim: WorkspaceClaim | null): void {
+    const stanceOptions: [string, string][] = [["", "none"]];
     for (const stance of this.context.stances) {
       if (!stance.retired || stance.key === claim?.stance) {
         stanceOptions.push([stance.key, stance.retired ? `${stance.label} (retired)` : stance.label]);
@@ -163,7 +204,7 @@ export class ClaimForm {
     if (claim?.stance && !stanceOptions.some(([key]) => key === claim.stance)) {
       stanceOptions.push([claim.stance, claim.stanceLabel ?? claim.stance]);
     }
-    const targetOptions = [["", "none"]];
+    const targetOptions: [string, string][] = [["", "none"]];
     for (const target of this.context.targets) {
       if (!target.retired || target.name === claim?.target) {
         targetOptions.push([target.name, target.retired ? `${target.name} (retired)` : target.name]);
@@ -177,7 +218,7 @@ export class ClaimForm {
   }
 
   /** A new quote span: from the form opening, or a selection made while it is open. */
-  setSpanQuote(span, repaint = true) {
+  setSpanQuote(span: Span, repaint = true): void {
     this.span = { start: span.start, end: span.end };
     this.quote.textContent = `“${excerpt(this.context.slice(span.start, span.end), 400)}”`;
     this.showFieldError("quote", "");
@@ -185,7 +226,7 @@ export class ClaimForm {
   }
 
   /** Arms "Pick from text": the next selection in the article becomes this span. */
-  arm(key) {
+  private arm(key: SpanKey): void {
     if (this.mode === "view") return;
     this.disarm(false);
     this.armed = key;
@@ -199,7 +240,7 @@ export class ClaimForm {
     this.handlers.onArmed(key);
   }
 
-  disarm(focusButton = true) {
+  disarm(focusButton = true): void {
     const key = this.armed;
     this.armed = null;
     if (!key) return;
@@ -212,7 +253,7 @@ export class ClaimForm {
     this.handlers.onArmed(null);
   }
 
-  setSpan(key, span) {
+  setSpan(key: SpanKey, span: Span | null): void {
     this.spans[key] = span;
     this.showFieldError(key, "");
     if (this.armed === key) this.disarm();
@@ -220,9 +261,9 @@ export class ClaimForm {
     this.handlers.onSpansChanged();
   }
 
-  useWords(key) {
+  private useWords(key: SpanKey): void {
     const words = this.spanFields[key].findInput.value;
-    const span = this.context.find(words, this.span);
+    const span = this.span && this.context.find(words, this.span);
     if (!span) {
       this.showFieldError(key, `“${words.trim()}” is not in the article text.`);
       return;
@@ -230,7 +271,7 @@ export class ClaimForm {
     this.setSpan(key, span);
   }
 
-  renderSpan(key) {
+  private renderSpan(key: SpanKey): void {
     const field = this.spanFields[key];
     const span = this.spans[key];
     if (this.armed === key) return;
@@ -241,18 +282,23 @@ export class ClaimForm {
   }
 
   /** Pseudo-spans painted in the text while the form is open. */
-  extras() {
+  extras(): ExtraSpan[] {
     if (!this.isOpen || !this.span) return [];
-    const extras = [{ id: "pending", ...this.span }];
-    for (const key of SPAN_KEYS) if (this.spans[key]) extras.push({ id: key, ...this.spans[key] });
+    const extras: ExtraSpan[] = [{ id: "pending", ...this.span }];
+    for (const key of SPAN_KEYS) {
+      const span = this.spans[key];
+      if (span) extras.push({ id: key, ...span });
+    }
     return extras;
   }
 
-  payload() {
-    const spanValue = (key) =>
-      this.spans[key] ? { start: this.spans[key].start, end: this.spans[key].end } : null;
+  private payload(span: Span): NewClaimBody | ClaimPatchBody {
+    const spanValue = (key: SpanKey) => {
+      const value = this.spans[key];
+      return value ? { start: value.start, end: value.end } : null;
+    };
     const fields = {
-      type: this.type.value,
+      type: this.type.value as NewClaimBody["type"],
       speaker: this.speaker.value(),
       speakerMention: spanValue("speakerMention"),
       cue: spanValue("cue"),
@@ -260,44 +306,43 @@ export class ClaimForm {
       target: this.target.value || null,
       note: this.note.value,
     };
-    const quote = {
-      start: this.span.start,
-      end: this.span.end,
-      quote: this.context.slice(this.span.start, this.span.end),
-    };
-    if (this.mode === "new") return { ...quote, ...fields };
-    const moved = this.span.start !== this.loaded.start || this.span.end !== this.loaded.end;
+    const quote = { start: span.start, end: span.end, quote: this.context.slice(span.start, span.end) };
+    if (this.mode === "new" || !this.loaded) return { ...quote, ...fields };
+    const moved = span.start !== this.loaded.start || span.end !== this.loaded.end;
     return { version: this.loaded.version, ...(moved ? quote : {}), ...fields };
   }
 
-  async submit() {
-    if (this.busy || (this.mode !== "new" && this.mode !== "edit")) return;
+  private async submit(): Promise<void> {
+    if (this.busy || (this.mode !== "new" && this.mode !== "edit") || !this.span) return;
     this.disarm(false);
     this.clearMessages();
     const created = this.mode === "new";
+    const loaded = this.loaded;
+    if (!created && !loaded) return;
     const url = created
       ? `/api/v1/articles/${this.context.articleId}/claims`
-      : `/api/v1/claims/${this.loaded.id}`;
+      : `/api/v1/claims/${loaded!.id}`;
+    const body = this.payload(this.span);
     const result = await this.during(this.saveButton, "Saving…", () =>
-      callApi(created ? "POST" : "PATCH", url, this.payload()),
+      callApi<ClaimJson>(created ? "POST" : "PATCH", url, body),
     );
     if (result.ok) this.handlers.onSaved(result.data, created);
     else this.showFailure(result);
   }
 
-  async remove() {
-    if (this.busy || this.mode !== "edit") return;
+  private async remove(): Promise<void> {
+    if (this.busy || this.mode !== "edit" || !this.loaded) return;
     if (!window.confirm("Delete this claim? It leaves every list and export.")) return;
     this.clearMessages();
     const claim = this.loaded;
     const result = await this.during(this.deleteButton, "Deleting…", () =>
-      callApi("DELETE", `/api/v1/claims/${claim.id}?version=${claim.version}`),
+      callApi<null>("DELETE", `/api/v1/claims/${claim.id}?version=${claim.version}`),
     );
     if (result.ok) this.handlers.onDeleted(claim);
     else this.showFailure(result);
   }
 
-  async during(button, busyText, work) {
+  private async during<T>(button: HTMLButtonElement, busyText: string, work: () => Promise<T>): Promise<T> {
     const text = button.textContent;
     this.busy = true;
     button.textContent = busyText;
@@ -311,35 +356,36 @@ export class ClaimForm {
     }
   }
 
-  showFailure(result) {
-    const error = result.data?.error;
-    if (result.status === 409 && error?.current) return this.showConflict(error.message, error.current);
+  private showFailure(result: ApiResult<unknown>): void {
+    const error = !result.ok ? result.data?.error : undefined;
+    if (result.status === 409 && error?.current) {
+      this.showConflict(error.message, error.current as ClaimJson);
+      return;
+    }
     const key = fieldOf(error?.field);
-    if (result.status === 422 && key) this.showFieldError(key, error.message);
+    if (result.status === 422 && key && error) this.showFieldError(key, error.message);
     const prefix = result.status === 422 ? "Not saved: " : "";
     this.errorBox.textContent = `${prefix}${errorMessage(result)}`;
     this.errorBox.hidden = false;
   }
 
-  showConflict(message, current) {
+  private showConflict(message: string, current: ClaimJson): void {
     this.current = current;
-    const changes = describeChanges(this.loaded, current, this.context.stances);
+    const changes = this.loaded ? describeChanges(this.loaded, current, this.context.stances) : [];
     byId("f-conflict-message").textContent = message;
-    const list = byId("f-conflict-changes");
-    list.replaceChildren(
-      ...(changes.length ? changes : ["Someone saved it again without changing what the form shows."]).map(
-        (text) => {
-          const li = document.createElement("li");
-          li.textContent = text;
-          return li;
-        },
-      ),
+    const texts = changes.length ? changes : ["Someone saved it again without changing what the form shows."];
+    byId("f-conflict-changes").replaceChildren(
+      ...texts.map((text) => {
+        const li = document.createElement("li");
+        li.textContent = text;
+        return li;
+      }),
     );
     this.conflict.hidden = false;
   }
 
   /** After a conflict: shows the claim as it is now, replacing the user's input on purpose. */
-  loadCurrent() {
+  private loadCurrent(): void {
     const current = this.current;
     if (!current) return;
     this.fill(current);
@@ -347,29 +393,29 @@ export class ClaimForm {
     this.handlers.onCurrentLoaded(current);
   }
 
-  showFieldError(key, message) {
-    const el = byId(`f-${key}-error`);
+  private showFieldError(key: Field, message: string): void {
+    const el = document.getElementById(`f-${key}-error`);
     if (!el) return;
     el.textContent = message;
     el.hidden = !message;
-    const control = {
+    const controls: Partial<Record<Field, HTMLElement>> = {
       type: this.type,
-      speaker: byId("f-speaker"),
+      speaker: this.speaker.input,
       stance: this.stance,
       target: this.target,
       note: this.note,
-    }[key];
-    if (control) control.setAttribute("aria-invalid", message ? "true" : "false");
+    };
+    controls[key]?.setAttribute("aria-invalid", message ? "true" : "false");
   }
 
-  clearMessages() {
+  private clearMessages(): void {
     for (const key of FIELDS) this.showFieldError(key, "");
     this.errorBox.hidden = true;
     this.conflict.hidden = true;
     this.current = null;
   }
 
-  close() {
+  close(): void {
     if (!this.isOpen) return;
     this.disarm(false);
     this.speaker.close();
@@ -383,14 +429,14 @@ export class ClaimForm {
 }
 
 /** The form field a server error names: start/end/quote belong to the quote. */
-function fieldOf(field) {
+function fieldOf(field: string | undefined): Field | null {
   if (!field) return null;
-  const head = String(field).split(".")[0];
+  const head = field.split(".")[0];
   if (head === "start" || head === "end") return "quote";
-  return FIELDS.includes(head) ? head : null;
+  return (FIELDS as readonly string[]).includes(head ?? "") ? (head as Field) : null;
 }
 
-function setOptions(select, options, value) {
+function setOptions(select: HTMLSelectElement, options: [string, string][], value: string): void {
   select.replaceChildren(
     ...options.map(([optionValue, label]) => {
       const option = document.createElement("option");

@@ -1,26 +1,53 @@
 // The Speaker field: an ARIA 1.2 combobox over GET /api/v1/projects/:id/speakers?q=, matching
 // names and aliases, with "Create new speaker" revealing Role and Affiliation.
-import { callApi } from "./api.js";
+import { callApi } from "../lib/api.js";
+import { closestFrom } from "../lib/dom.js";
+import type { NewClaimBody, Speaker } from "./types.js";
 
 const SEARCH_DELAY_MS = 120;
 
+/** A speaker as the search answers it: the claim's speaker fields plus aliases. */
+export interface SpeakerMatch extends Speaker {
+  aliases?: string[];
+}
+
+type Option = { kind: "existing"; speaker: SpeakerMatch } | { kind: "new"; name: string };
+
+export interface SpeakerElements {
+  input: HTMLInputElement;
+  listbox: HTMLElement;
+  newBox: HTMLElement;
+  role: HTMLInputElement;
+  affiliation: HTMLInputElement;
+  hint: HTMLElement;
+}
+
 export class SpeakerCombobox {
-  /**
-   * @param {{ input: HTMLInputElement, listbox: HTMLElement, newBox: HTMLElement,
-   *   role: HTMLInputElement, affiliation: HTMLInputElement, hint: HTMLElement }} elements
-   * @param {number} projectId
-   */
-  constructor(elements, projectId) {
-    Object.assign(this, elements);
-    this.projectId = projectId;
-    this.defaultHint = this.hint.textContent;
-    /** @type {{ id: number, name: string, role?: string, affiliation?: string } | null} */
-    this.chosen = null;
-    this.options = [];
-    this.active = -1;
-    this.timer = 0;
-    this.controller = null;
-    this.lastResults = [];
+  readonly input: HTMLInputElement;
+  private readonly listbox: HTMLElement;
+  private readonly newBox: HTMLElement;
+  private readonly role: HTMLInputElement;
+  private readonly affiliation: HTMLInputElement;
+  private readonly hint: HTMLElement;
+  private readonly defaultHint: string;
+  private chosen: SpeakerMatch | null = null;
+  private options: Option[] = [];
+  private active = -1;
+  private timer = 0;
+  private controller: AbortController | null = null;
+  private lastResults: SpeakerMatch[] = [];
+
+  constructor(
+    elements: SpeakerElements,
+    private readonly projectId: number,
+  ) {
+    this.input = elements.input;
+    this.listbox = elements.listbox;
+    this.newBox = elements.newBox;
+    this.role = elements.role;
+    this.affiliation = elements.affiliation;
+    this.hint = elements.hint;
+    this.defaultHint = this.hint.textContent ?? "";
 
     this.input.addEventListener("input", () => this.onInput());
     this.input.addEventListener("keydown", (event) => this.onKey(event));
@@ -28,13 +55,13 @@ export class SpeakerCombobox {
     // Keep focus in the input while an option is clicked.
     this.listbox.addEventListener("mousedown", (event) => event.preventDefault());
     this.listbox.addEventListener("click", (event) => {
-      const option = event.target.closest("[role=option]");
+      const option = closestFrom(event.target, "[role=option]");
       if (option) this.choose(Number(option.dataset.index));
     });
   }
 
   /** Shows a claim's speaker (or none), as chosen. */
-  set(speaker) {
+  set(speaker: Speaker | null): void {
     this.close();
     this.chosen = speaker ? { ...speaker } : null;
     this.input.value = speaker ? speaker.name : "";
@@ -45,22 +72,22 @@ export class SpeakerCombobox {
   }
 
   /** What the claim sends: { id }, { name, role, affiliation } (found or created by name), or null. */
-  value() {
+  value(): NewClaimBody["speaker"] {
     const name = this.input.value.trim();
     if (!name) return null;
     if (this.chosen && this.chosen.name === name) return { id: this.chosen.id };
-    const speaker = { name };
+    const speaker: { name: string; role?: string; affiliation?: string } = { name };
     if (this.role.value.trim()) speaker.role = this.role.value.trim();
     if (this.affiliation.value.trim()) speaker.affiliation = this.affiliation.value.trim();
     return speaker;
   }
 
-  setDisabled(disabled) {
+  setDisabled(disabled: boolean): void {
     for (const el of [this.input, this.role, this.affiliation]) el.disabled = disabled;
     if (disabled) this.close();
   }
 
-  describe() {
+  private describe(): void {
     if (this.chosen && this.input.value.trim() === this.chosen.name) {
       const details = [this.chosen.role, this.chosen.affiliation].filter(Boolean).join(", ");
       this.hint.textContent = details
@@ -73,7 +100,7 @@ export class SpeakerCombobox {
     }
   }
 
-  onInput() {
+  private onInput(): void {
     if (this.chosen && this.input.value.trim() !== this.chosen.name) this.chosen = null;
     this.describe();
     clearTimeout(this.timer);
@@ -82,19 +109,19 @@ export class SpeakerCombobox {
       this.newBox.hidden = true;
       return;
     }
-    this.timer = setTimeout(() => this.search(), SEARCH_DELAY_MS);
+    this.timer = window.setTimeout(() => void this.search(), SEARCH_DELAY_MS);
   }
 
-  async search() {
+  private async search(): Promise<void> {
     const q = this.input.value.trim();
     if (!q) return;
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    let speakers = [];
+    let speakers: SpeakerMatch[] = [];
     try {
       const url = `/api/v1/projects/${this.projectId}/speakers?q=${encodeURIComponent(q)}`;
-      const result = await callApi("GET", url, undefined, controller.signal);
+      const result = await callApi<{ speakers?: SpeakerMatch[] }>("GET", url, undefined, controller.signal);
       if (result.ok && Array.isArray(result.data?.speakers)) speakers = result.data.speakers;
     } catch {
       return; // aborted: a newer search is on its way
@@ -104,14 +131,10 @@ export class SpeakerCombobox {
     this.show(q, speakers);
   }
 
-  show(q, speakers) {
+  private show(q: string, speakers: SpeakerMatch[]): void {
     const lower = q.toLowerCase();
-    const exact = speakers.some(
-      (speaker) =>
-        speaker.name.toLowerCase() === lower ||
-        (speaker.aliases ?? []).some((alias) => alias.toLowerCase() === lower),
-    );
-    this.options = speakers.map((speaker) => ({ kind: "existing", speaker }));
+    const exact = speakers.some((speaker) => isCalled(speaker, lower));
+    this.options = speakers.map((speaker): Option => ({ kind: "existing", speaker }));
     if (!exact) this.options.push({ kind: "new", name: q });
     const fragment = document.createDocumentFragment();
     this.options.forEach((option, index) => {
@@ -135,7 +158,7 @@ export class SpeakerCombobox {
     this.input.setAttribute("aria-expanded", "true");
   }
 
-  close() {
+  close(): void {
     clearTimeout(this.timer);
     this.listbox.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
@@ -143,23 +166,25 @@ export class SpeakerCombobox {
     this.active = -1;
   }
 
-  get isOpen() {
+  get isOpen(): boolean {
     return !this.listbox.hidden;
   }
 
-  move(step) {
+  private move(step: number): void {
     if (!this.options.length) return;
     const count = this.options.length;
     this.active = this.active < 0 ? (step > 0 ? 0 : count - 1) : (this.active + step + count) % count;
     for (const li of this.listbox.children) {
-      li.setAttribute("aria-selected", String(Number(li.dataset.index) === this.active));
+      if (li instanceof HTMLElement)
+        li.setAttribute("aria-selected", String(Number(li.dataset.index) === this.active));
     }
     const current = this.listbox.children[this.active];
+    if (!current) return;
     this.input.setAttribute("aria-activedescendant", current.id);
     current.scrollIntoView({ block: "nearest" });
   }
 
-  choose(index) {
+  private choose(index: number): void {
     const option = this.options[index];
     if (!option) return;
     if (option.kind === "existing") {
@@ -175,7 +200,7 @@ export class SpeakerCombobox {
     this.describe();
   }
 
-  onKey(event) {
+  private onKey(event: KeyboardEvent): void {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       if (!this.isOpen) {
@@ -198,29 +223,35 @@ export class SpeakerCombobox {
     }
   }
 
-  onBlur() {
+  private onBlur(): void {
     this.close();
     this.settle();
   }
 
   /** A typed name of a known speaker or alias chooses them; a name nobody has offers Role and Affiliation. */
-  settle() {
+  private settle(): void {
     const name = this.input.value.trim();
     if (!name || this.chosen) return;
-    const lower = name.toLowerCase();
-    const known = this.lastResults.find(
-      (speaker) =>
-        speaker.name.toLowerCase() === lower ||
-        (speaker.aliases ?? []).some((alias) => alias.toLowerCase() === lower),
-    );
-    if (known) this.chosen = known;
-    else this.newBox.hidden = false;
-    if (known) this.input.value = known.name;
+    const known = this.lastResults.find((speaker) => isCalled(speaker, name.toLowerCase()));
+    if (known) {
+      this.chosen = known;
+      this.input.value = known.name;
+    } else {
+      this.newBox.hidden = false;
+    }
     this.describe();
   }
 }
 
-function describeSpeaker(speaker, lowerQuery) {
+/** Whether the speaker's name or an alias is exactly `lower` (compared in lower case). */
+function isCalled(speaker: SpeakerMatch, lower: string): boolean {
+  return (
+    speaker.name.toLowerCase() === lower ||
+    (speaker.aliases ?? []).some((alias) => alias.toLowerCase() === lower)
+  );
+}
+
+function describeSpeaker(speaker: SpeakerMatch, lowerQuery: string): string {
   const details = [speaker.role, speaker.affiliation].filter(Boolean).join(", ");
   const alias = speaker.name.toLowerCase().includes(lowerQuery)
     ? undefined

@@ -1,60 +1,78 @@
 // Upload and bulk-import forms. Multipart bodies are not read before the CSRF check, so these forms
 // are sent with fetch and the token from <meta name="csrf-token"> in the X-CSRF-Token header.
 // Without JavaScript the forms stay hidden and a <noscript> note says so.
+import { element, pageCsrfToken } from "./lib/dom.js";
 
-function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  return meta ? meta.content : "";
+/** One file's outcome, as POST …/articles/upload answers it. */
+interface UploadResult {
+  file: string;
+  status: string;
+  message?: string;
+  articleId?: number;
 }
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+/** The lines of the bulk import's NDJSON progress stream. */
+interface ImportEvent {
+  total?: number;
+  line?: number;
+  status?: string;
+  message?: string;
+  articleId?: number;
+  done?: boolean;
+  imported?: number;
+  duplicates?: number;
+  invalid?: number;
+  error?: string;
 }
 
-function articleLink(id, text) {
+function articleLink(id: number, text: string): HTMLAnchorElement {
   const link = element("a", text);
   link.href = `/articles/${id}`;
   return link;
 }
 
-async function send(form, accept) {
+async function send(form: HTMLFormElement, accept: string): Promise<Response> {
   return fetch(form.action, {
     method: "POST",
     body: new FormData(form),
-    headers: { "X-CSRF-Token": csrfToken(), Accept: accept },
+    headers: { "X-CSRF-Token": pageCsrfToken(), Accept: accept },
     credentials: "same-origin",
   });
 }
 
-async function problemOf(response) {
+async function problemOf(response: Response): Promise<string> {
   try {
-    const data = await response.json();
-    if (data && data.error && data.error.message) return data.error.message;
+    const data = (await response.json()) as { error?: { message?: string } } | null;
+    if (data?.error?.message) return data.error.message;
   } catch {
     // not JSON: fall through
   }
   return `The server answered ${response.status}. Reload the page and try again.`;
 }
 
-function showProblem(report, message) {
-  report.replaceChildren(element("p", message, "flash flash-error"));
-  report.firstChild.setAttribute("role", "alert");
+function showProblem(report: HTMLElement, message: string): void {
+  const problem = element("p", message, "flash flash-error");
+  problem.setAttribute("role", "alert");
+  report.replaceChildren(problem);
+}
+
+function parts(form: HTMLFormElement) {
+  const report = form.querySelector<HTMLElement>("[data-report]");
+  const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+  if (!report || !button) throw new Error("an import form without its report or button");
+  return { report, button };
 }
 
 // ---------------------------------------------------------------------------- file upload
 
-async function upload(form) {
-  const report = form.querySelector("[data-report]");
-  const button = form.querySelector('button[type="submit"]');
+async function upload(form: HTMLFormElement): Promise<void> {
+  const { report, button } = parts(form);
   button.disabled = true;
   report.replaceChildren(element("p", "Uploading…"));
   try {
     const response = await send(form, "application/json");
     if (!response.ok) return showProblem(report, await problemOf(response));
-    const { results } = await response.json();
+    const { results } = (await response.json()) as { results: UploadResult[] };
     const list = element("ul", undefined, "file-results");
     for (const result of results) {
       const item = element("li", undefined, `result-${result.status}`);
@@ -75,7 +93,8 @@ async function upload(form) {
 
 // ---------------------------------------------------------------------------- bulk import
 
-async function* ndjson(response) {
+async function* ndjson(response: Response): AsyncGenerator<ImportEvent> {
+  if (!response.body) return;
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -86,19 +105,19 @@ async function* ndjson(response) {
     while ((newline = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      if (line.trim()) yield JSON.parse(line);
+      if (line.trim()) yield JSON.parse(line) as ImportEvent;
     }
     if (done) break;
   }
-  if (buffer.trim()) yield JSON.parse(buffer);
+  if (buffer.trim()) yield JSON.parse(buffer) as ImportEvent;
 }
 
-async function bulkImport(form) {
-  const report = form.querySelector("[data-report]");
-  const box = form.querySelector("[data-progress]");
-  const bar = box.querySelector("progress");
-  const text = box.querySelector("[data-progress-text]");
-  const button = form.querySelector('button[type="submit"]');
+async function bulkImport(form: HTMLFormElement): Promise<void> {
+  const { report, button } = parts(form);
+  const box = form.querySelector<HTMLElement>("[data-progress]");
+  const bar = box?.querySelector("progress");
+  const text = box?.querySelector<HTMLElement>("[data-progress-text]");
+  if (!box || !bar || !text) throw new Error("a bulk import form without its progress bar");
   const bad = element("ol", undefined, "bad-lines");
   const duplicates = element("ol", undefined, "duplicate-lines");
   let seen = 0;
@@ -125,7 +144,7 @@ async function bulkImport(form) {
         if (event.status === "invalid") bad.append(element("li", `line ${event.line}: ${event.message}`));
         if (event.status === "duplicate") {
           const item = element("li", `line ${event.line}: ${event.message} `);
-          item.append("(", articleLink(event.articleId, "open"), ")");
+          item.append("(", articleLink(event.articleId ?? 0, "open"), ")");
           duplicates.append(item);
         }
       } else if (event.done) {
@@ -151,8 +170,8 @@ async function bulkImport(form) {
 for (const [selector, run] of [
   ["form[data-upload-form]", upload],
   ["form[data-bulk-form]", bulkImport],
-]) {
-  for (const form of document.querySelectorAll(selector)) {
+] as const) {
+  for (const form of document.querySelectorAll<HTMLFormElement>(selector)) {
     form.hidden = false;
     form.addEventListener("submit", (event) => {
       event.preventDefault();

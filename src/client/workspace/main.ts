@@ -1,29 +1,28 @@
 // The annotation workspace (GET /articles/:id): highlights, the claim list, the claim form, the
 // keyboard, and the layer switcher. Data comes from <script type="application/json" id="workspace-data">.
-import { codePointIndex, snapToSentences } from "./workspace-layout.js";
-import { callApi, errorMessage } from "./workspace/api.js";
-import { ClaimForm } from "./workspace/claim-form.js";
-import { ClaimList } from "./workspace/claim-list.js";
-import { TextView } from "./workspace/text-view.js";
+import { CodePointIndex } from "../../text/code-points.js";
+import { sentenceAt, snapToSentences } from "../../text/sentence-snap.js";
+import { callApi, errorMessage } from "../lib/api.js";
+import { byId, closestFrom } from "../lib/dom.js";
+import { ClaimForm } from "./claim-form.js";
+import { ClaimList, type SelectSource } from "./claim-list.js";
+import { TextView } from "./text-view.js";
+import type { PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 
 const scriptStarted = performance.now();
-const data = JSON.parse(document.getElementById("workspace-data").textContent);
+const data = JSON.parse(byId("workspace-data").textContent ?? "") as WorkspaceData;
 const main = document.getElementById("main") ?? document.body;
-const statusBox = document.getElementById("ws-status");
-const layerSelect = document.getElementById("ws-layer");
+const statusBox = byId("ws-status");
+const layerSelect = byId("ws-layer", HTMLSelectElement);
 const sentences = data.sentences;
-const view = new TextView(
-  document.getElementById("article-body"),
-  data.article.body,
-  codePointIndex(data.article.body),
-);
+const view = new TextView(byId("article-body"), new CodePointIndex(data.article.body));
 
 const state = {
-  claims: [],
-  byId: new Map(),
-  classes: new Map(),
+  claims: [] as WorkspaceClaim[],
+  byId: new Map<number, WorkspaceClaim>(),
+  classes: new Map<number, string>(),
   layer: data.layer,
-  selectedId: null,
+  selectedId: null as number | null,
   /** Keyboard: the focused sentence and where a Shift selection started. */
   focus: -1,
   anchor: -1,
@@ -35,12 +34,12 @@ const PALETTE_SIZE = 6;
 const tones = new Map(
   data.stances.filter((stance) => !stance.retired).map((stance, i) => [stance.key, i % PALETTE_SIZE]),
 );
-const isOther = (claim) => claim.annotator.id !== data.user.id;
-const isEditable = (claim) =>
+const isOther = (claim: WorkspaceClaim) => claim.annotator.id !== data.user.id;
+const isEditable = (claim: WorkspaceClaim) =>
   data.canWrite && (data.user.role === "admin" || claim.annotator.id === data.user.id);
-const classesOf = (id) => state.classes.get(id) ?? "tone-none";
+const classesOf = (id: number) => state.classes.get(id) ?? "tone-none";
 
-function claimClasses(claim) {
+function claimClasses(claim: WorkspaceClaim): string {
   const classes = [`type-${claim.type}`, isOther(claim) ? "other" : "own"];
   const tone = claim.stance ? tones.get(claim.stance) : undefined;
   if (claim.stance) classes.push(`stance-${claim.stance.replace(/[^A-Za-z0-9_-]/g, "_")}`);
@@ -48,51 +47,56 @@ function claimClasses(claim) {
   return classes.join(" ");
 }
 
-const textOrder = (a, b) => a.start - b.start || b.end - a.end || a.id - b.id;
+const textOrder = (a: WorkspaceClaim, b: WorkspaceClaim) => a.start - b.start || b.end - a.end || a.id - b.id;
 
-function setClaims(claims) {
+/** Claims from the page data (no quote) or the API (with one). */
+function setClaims(claims: readonly (PageClaim & { quote?: string })[]): void {
   // The page's own data leaves the quote out: it is the body between the offsets.
-  for (const claim of claims) if (claim.quote === undefined) claim.quote = view.slice(claim.start, claim.end);
-  state.claims = claims.slice().sort(textOrder);
+  const full = claims.map((claim) =>
+    claim.quote === undefined
+      ? { ...claim, quote: view.slice(claim.start, claim.end) }
+      : (claim as WorkspaceClaim),
+  );
+  state.claims = full.sort(textOrder);
   state.byId = new Map(state.claims.map((claim) => [claim.id, claim]));
   state.classes = new Map(state.claims.map((claim) => [claim.id, claimClasses(claim)]));
   if (state.selectedId !== null && !state.byId.has(state.selectedId)) state.selectedId = null;
 }
 
-function upsert(claim) {
+function upsert(claim: WorkspaceClaim): void {
   setClaims([...state.claims.filter((other) => other.id !== claim.id), claim]);
 }
 
-function say(message) {
+function say(message: string): void {
   statusBox.textContent = message;
 }
 
 // ------------------------------------------------------------------ painting
-function paint() {
+function paint(): void {
   const started = performance.now();
   view.selectedId = state.selectedId;
   view.paint(state.claims, classesOf, form.extras());
   main.dataset.paintMs = (performance.now() - started).toFixed(1);
 }
 
-function renderList() {
+function renderList(): void {
   list.render(state.claims, { stances: data.stances, classesOf, isOther, isEditable });
   list.select(state.selectedId);
 }
 
 /** Selects a claim in the text and in the list; `from` says where the user acted. */
-function selectClaim(id, from) {
+function selectClaim(id: number, from: SelectSource): void {
   state.selectedId = id;
   view.markSelected(id);
   list.select(id, { focus: from === "text" || from === "keys", scroll: true });
   if (from !== "text") view.scrollToClaim(id);
 }
 
-function openClaim(id) {
+function openClaim(id: number): void {
   const claim = state.byId.get(id);
   if (!claim) return;
   const editable = isEditable(claim);
-  const notes = [];
+  const notes: string[] = [];
   if (isOther(claim)) notes.push(`By ${claim.annotator.name}.`);
   if (!editable) {
     notes.push(
@@ -106,11 +110,7 @@ function openClaim(id) {
 
 // ------------------------------------------------------------------ the form and the list
 const list = new ClaimList(
-  {
-    list: document.getElementById("claim-list"),
-    count: document.getElementById("claim-count"),
-    empty: document.getElementById("claims-empty"),
-  },
+  { list: byId("claim-list"), count: byId("claim-count"), empty: byId("claims-empty") },
   { onSelect: (id, from) => selectClaim(id, from), onOpen: (id) => openClaim(id) },
 );
 
@@ -169,10 +169,10 @@ const form = new ClaimForm(
 
 // ------------------------------------------------------------------ mouse
 /** A selection in the article: picks a mention or cue, or sets the quote of a claim. */
-function onTextSelection(exact) {
+function onTextSelection(exact: boolean): void {
   const selection = window.getSelection();
   const span = view.selectionSpan(selection);
-  if (!span) return;
+  if (!span || !selection) return;
   if (form.armed) {
     const picked = view.trim(span);
     selection.removeAllRanges();
@@ -180,16 +180,13 @@ function onTextSelection(exact) {
     return;
   }
   if (!data.canWrite) return;
-  const quote = exact ? view.trim(span) : snapToSentences(sentences, span.start, span.end);
+  const snapped = exact ? null : snapToSentences(sentences, span.start, span.end);
+  const quote = exact ? view.trim(span) : snapped;
   if (!quote) return;
   selection.removeAllRanges();
   view.setChosen(null);
   if (form.mode === "new" || form.mode === "edit") form.setSpanQuote(quote);
-  else form.openNew(quote, { sentence: quote.first ?? sentenceAt(quote.start) });
-}
-
-function sentenceAt(offset) {
-  return snapToSentences(sentences, offset, offset + 1)?.first;
+  else form.openNew(quote, { sentence: snapped?.first ?? sentenceAt(sentences, quote.start) });
 }
 
 document.addEventListener("mouseup", (event) => {
@@ -200,18 +197,22 @@ document.addEventListener("mouseup", (event) => {
 
 view.container.addEventListener("click", (event) => {
   if (!window.getSelection()?.isCollapsed || form.armed) return;
-  const mark = event.target.closest("mark[data-claims]");
-  if (!mark) return;
+  const mark = closestFrom(event.target, "mark[data-claims]");
+  if (!mark?.dataset.claims) return;
   const ids = mark.dataset.claims.split(" ").map(Number);
-  const at = ids.indexOf(state.selectedId);
+  const at = state.selectedId === null ? -1 : ids.indexOf(state.selectedId);
   // The innermost claim first; clicking again steps outwards through the claims covering the text.
-  const id = at >= 0 ? ids[(at - 1 + ids.length) % ids.length] : ids[ids.length - 1];
+  const id = at >= 0 ? ids[(at - 1 + ids.length) % ids.length]! : ids[ids.length - 1]!;
   selectClaim(id, "text");
 });
 
 // ------------------------------------------------------------------ keyboard
 view.container.addEventListener("focusin", (event) => {
-  const index = event.target.classList?.contains("sentence") ? Number(event.target.dataset.index) : -1;
+  const target = event.target;
+  const index =
+    target instanceof HTMLElement && target.classList.contains("sentence")
+      ? Number(target.dataset.index)
+      : -1;
   if (index >= 0 && index !== state.focus) {
     state.focus = index;
     state.anchor = index;
@@ -219,7 +220,7 @@ view.container.addEventListener("focusin", (event) => {
   }
 });
 
-function moveSentence(step, extend) {
+function moveSentence(step: number, extend: boolean): void {
   const count = sentences.length;
   if (!count) return;
   const next =
@@ -237,7 +238,7 @@ function moveSentence(step, extend) {
   );
 }
 
-function openFromSentences() {
+function openFromSentences(): void {
   if (state.focus < 0) return;
   if (!data.canWrite) {
     say("Researchers read claims; only annotators and admins add them.");
@@ -245,7 +246,7 @@ function openFromSentences() {
   }
   const first = Math.min(state.anchor, state.focus);
   const last = Math.max(state.anchor, state.focus);
-  const span = { start: sentences[first].start, end: sentences[last].end };
+  const span = { start: sentences[first]!.start, end: sentences[last]!.end };
   view.setChosen(null);
   if (form.mode === "new" || form.mode === "edit") {
     form.setSpanQuote(span);
@@ -264,13 +265,14 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-  const inText = event.target === document.body || view.container.contains(event.target);
+  const target = event.target;
+  const inText = target === document.body || (target instanceof Node && view.container.contains(target));
   if (!inText) return;
   const key = event.key.toLowerCase();
   if (key === "j" || key === "k") {
     event.preventDefault();
     moveSentence(key === "j" ? 1 : -1, event.shiftKey);
-  } else if (event.key === "Enter" && event.target !== document.body) {
+  } else if (event.key === "Enter" && target !== document.body) {
     event.preventDefault();
     openFromSentences();
   }
@@ -282,7 +284,7 @@ layerSelect.addEventListener("change", async () => {
   const request = ++state.layerRequest;
   say("Loading the layer…");
   const url = `/api/v1/articles/${data.article.id}?layer=${encodeURIComponent(layer)}`;
-  const result = await callApi("GET", url);
+  const result = await callApi<{ claims: PageClaim[] }>("GET", url);
   if (request !== state.layerRequest) return;
   if (!result.ok) {
     layerSelect.value = state.layer;

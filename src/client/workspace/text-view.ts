@@ -1,70 +1,98 @@
 // The article text: paints highlights over the server-rendered paragraphs and sentences, and maps
 // points of the page's text back to code-point offsets of the body.
-import { codePointLength, layoutSegments } from "../workspace-layout.js";
+import { codePointLength, type CodePointIndex } from "../../text/code-points.js";
+import { layoutSegments, type LayoutSpan, type SpanId } from "../../text/highlight-layout.js";
+import type { Span, SpanKey } from "./types.js";
 
-/** Classes of pseudo-spans painted with the claims: the form's quote, mention and cue. */
-const EXTRA_CLASSES = { pending: "is-pending", speakerMention: "is-mention", cue: "is-cue" };
+/** Pseudo-spans painted with the claims while the form is open: its quote, mention and cue. */
+export type ExtraId = "pending" | SpanKey;
+export type ExtraSpan = { id: ExtraId } & Span;
+
+const EXTRA_CLASSES: Record<ExtraId, string> = {
+  pending: "is-pending",
+  speakerMention: "is-mention",
+  cue: "is-cue",
+};
+
+/** A run of the body inside a paragraph, as the server rendered it: a sentence or a gap. */
+interface PieceInfo extends Span {
+  /** Sentence number; -1 for the text between sentences. */
+  index: number;
+}
+
+interface ParagraphInfo extends Span {
+  /** The body text between the previous paragraph and this one, verbatim. */
+  before: string;
+  pieces: PieceInfo[];
+}
 
 export class TextView {
-  /**
-   * @param {HTMLElement} container the #article-body element as the server rendered it
-   * @param {string} body
-   * @param {Uint32Array} index code point -> UTF-16 index of the body
-   */
-  constructor(container, body, index) {
-    this.container = container;
-    this.body = body;
-    this.index = index;
-    this.length = index.length - 1;
+  readonly length: number;
+  /** Sentence elements by sentence number. */
+  sentenceEls: HTMLElement[] = [];
+  selectedId: number | null = null;
+  private readonly paragraphs: ParagraphInfo[];
+  private readonly cuts: number[] = [];
+  private chosen: { first: number; last: number } | null = null;
+
+  constructor(
+    readonly container: HTMLElement,
+    private readonly index: CodePointIndex,
+  ) {
+    this.length = index.length;
     this.paragraphs = readStructure(container);
-    this.cuts = [];
     for (const paragraph of this.paragraphs) {
       this.cuts.push(paragraph.start, paragraph.end);
       for (const piece of paragraph.pieces) this.cuts.push(piece.start, piece.end);
     }
-    /** @type {HTMLElement[]} sentence elements by sentence number */
-    this.sentenceEls = [];
     this.collectSentences();
-    this.chosen = null;
-    this.selectedId = null;
   }
 
-  slice(start, end) {
-    return this.body.slice(this.index[start], this.index[end]);
+  get body(): string {
+    return this.index.text;
   }
 
-  collectSentences() {
+  slice(start: number, end: number): string {
+    return this.index.slice(start, end);
+  }
+
+  private collectSentences(): void {
     this.sentenceEls = [];
-    for (const el of this.container.querySelectorAll(".sentence")) {
+    for (const el of this.container.querySelectorAll<HTMLElement>(".sentence")) {
       this.sentenceEls[Number(el.dataset.index)] = el;
     }
   }
 
   /**
    * Rebuilds the text with highlights in one DOM write.
-   * @param {ReadonlyArray<{ id: number, start: number, end: number }>} claims
-   * @param {(id: number) => string} classesOf classes of a claim's highlight (stance, type, layer)
-   * @param {ReadonlyArray<{ id: "pending" | "speakerMention" | "cue", start: number, end: number }>} extras
+   * @param classesOf classes of a claim's highlight (stance, type, layer)
    */
-  paint(claims, classesOf, extras = []) {
+  paint(
+    claims: readonly LayoutSpan[],
+    classesOf: (id: number) => string,
+    extras: readonly ExtraSpan[] = [],
+  ): void {
     const spans = extras.length ? [...claims, ...extras] : claims;
     const segments = layoutSegments(this.length, this.cuts, spans);
-    const focused = this.container.contains(document.activeElement)
-      ? document.activeElement.closest(".sentence")?.dataset.index
-      : undefined;
+    const active = document.activeElement;
+    const focused =
+      active && this.container.contains(active)
+        ? active.closest<HTMLElement>(".sentence")?.dataset.index
+        : undefined;
 
-    const markInfo = new Map();
-    const infoOf = (ids) => {
+    // Segments share their ids array while nothing changes, so the classes are worked out once.
+    const markInfo = new Map<ReadonlyArray<SpanId>, { className: string; claims: string }>();
+    const infoOf = (ids: ReadonlyArray<SpanId>) => {
       let info = markInfo.get(ids);
       if (info) return info;
-      const real = [];
-      const classes = [];
+      const real: number[] = [];
+      const classes: string[] = [];
       for (const id of ids) {
         if (typeof id === "number") real.push(id);
-        else classes.push(EXTRA_CLASSES[id]);
+        else classes.push(EXTRA_CLASSES[id as ExtraId]);
       }
       if (real.length) {
-        classes.push("hl", `depth-${Math.min(real.length, 3)}`, classesOf(real[real.length - 1]));
+        classes.push("hl", `depth-${Math.min(real.length, 3)}`, classesOf(real[real.length - 1]!));
       } else {
         classes.push("pseudo");
       }
@@ -92,9 +120,9 @@ export class TextView {
         } else {
           el.className = "gap";
         }
-        while (s < segments.length && segments[s].end <= piece.start) s += 1;
-        while (s < segments.length && segments[s].start < piece.end) {
-          const segment = segments[s];
+        while (s < segments.length && segments[s]!.end <= piece.start) s += 1;
+        while (s < segments.length && segments[s]!.start < piece.end) {
+          const segment = segments[s]!;
           const text = this.slice(segment.start, segment.end);
           if (segment.ids.length === 0) {
             el.append(text);
@@ -121,18 +149,19 @@ export class TextView {
   }
 
   /** Marks sentences first..last as chosen for a new claim (keyboard selection); null clears. */
-  setChosen(first, last) {
+  setChosen(first: number | null, last = first): void {
     for (const el of this.container.querySelectorAll(".sentence.is-chosen")) el.classList.remove("is-chosen");
-    this.chosen = first === null || first === undefined ? null : { first, last };
+    this.chosen = first === null || last === null ? null : { first, last };
     if (!this.chosen) return;
-    for (let i = first; i <= last; i += 1) this.sentenceEls[i]?.classList.add("is-chosen");
+    for (let i = this.chosen.first; i <= this.chosen.last; i += 1)
+      this.sentenceEls[i]?.classList.add("is-chosen");
   }
 
-  marksOf(id) {
-    return this.container.querySelectorAll(`mark[data-claims~="${Number(id)}"]`);
+  marksOf(id: number): NodeListOf<HTMLElement> {
+    return this.container.querySelectorAll<HTMLElement>(`mark[data-claims~="${Number(id)}"]`);
   }
 
-  markSelected(id) {
+  markSelected(id: number | null): void {
     for (const mark of this.container.querySelectorAll("mark.is-selected"))
       mark.classList.remove("is-selected");
     this.selectedId = id;
@@ -140,18 +169,18 @@ export class TextView {
     for (const mark of this.marksOf(id)) mark.classList.add("is-selected");
   }
 
-  scrollToClaim(id) {
+  scrollToClaim(id: number): void {
     this.marksOf(id)[0]?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   /** Code-point offset of a DOM point (a selection's start or end). */
-  offsetOf(node, offset) {
+  offsetOf(node: Node, offset: number): number {
     const container = this.container;
     if (!container.contains(node)) {
       return container.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING ? 0 : this.length;
     }
-    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-    const holder = element.closest("[data-start]");
+    const element = node instanceof Element ? node : node.parentElement;
+    const holder = element?.closest<HTMLElement>("[data-start]");
     const base = holder && container.contains(holder) ? holder : container;
     const range = document.createRange();
     range.setStart(base, 0);
@@ -161,7 +190,7 @@ export class TextView {
   }
 
   /** The selection's span in code points, or null when it is empty or outside the article. */
-  selectionSpan(selection) {
+  selectionSpan(selection: Selection | null): Span | null {
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
     if (!range.intersectsNode(this.container)) return null;
@@ -171,27 +200,25 @@ export class TextView {
   }
 
   /** The span without whitespace at either end (a double-clicked word may bring a space). */
-  trim(span) {
+  trim(span: Span): Span | null {
     let { start, end } = span;
     while (start < end && /\s/.test(this.slice(start, start + 1))) start += 1;
     while (end > start && /\s/.test(this.slice(end - 1, end))) end -= 1;
     return end > start ? { start, end } : null;
   }
 
-  /**
-   * The occurrence of `words` (ignoring case) nearest to `near`: inside it first, then closest.
-   * @returns {{ start: number, end: number } | null}
-   */
-  find(words, near) {
+  /** The occurrence of `words` (ignoring case) nearest to `near`: inside it first, then closest. */
+  find(words: string, near: Span): Span | null {
     const wanted = words.trim();
     if (!wanted) return null;
+    const body = this.body;
     // Lower-casing keeps UTF-16 indices unless a character changes length (rare): then match exactly.
-    const folded = this.body.toLowerCase();
-    const fold = folded.length === this.body.length;
-    const haystack = fold ? folded : this.body;
+    const folded = body.toLowerCase();
+    const fold = folded.length === body.length;
+    const haystack = fold ? folded : body;
     const needle = fold ? wanted.toLowerCase() : wanted;
-    const nearFrom = this.index[near.start];
-    const nearTo = this.index[near.end];
+    const nearFrom = this.index.toUtf16(near.start);
+    const nearTo = this.index.toUtf16(near.end);
     let best = -1;
     let bestDistance = Infinity;
     for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
@@ -204,21 +231,21 @@ export class TextView {
       }
     }
     if (best < 0) return null;
-    const start = codePointLength(this.body.slice(0, best));
-    return { start, end: start + codePointLength(this.body.slice(best, best + needle.length)) };
+    return { start: this.index.toCodePoint(best), end: this.index.toCodePoint(best + needle.length) };
   }
 }
 
 /** Paragraphs and their pieces, read once from the server-rendered text. */
-function readStructure(container) {
-  const paragraphs = [];
+function readStructure(container: HTMLElement): ParagraphInfo[] {
+  const paragraphs: ParagraphInfo[] = [];
   let before = "";
   for (const node of container.childNodes) {
-    if (node.nodeType === Node.TEXT_NODE) {
+    if (node instanceof Text) {
       before += node.data;
     } else if (node instanceof HTMLElement && node.classList.contains("para")) {
-      const pieces = [];
+      const pieces: PieceInfo[] = [];
       for (const child of node.children) {
+        if (!(child instanceof HTMLElement)) continue;
         pieces.push({
           start: Number(child.dataset.start),
           end: Number(child.dataset.end),

@@ -1,0 +1,70 @@
+// JSON calls to /api/v1 with the session's CSRF token. Never throws (but for an abort): failures
+// come back as data, so every caller handles them where it shows them.
+import { pageCsrfToken } from "./dom.js";
+
+export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** The error body every /api answer other than 2xx carries (src/http/error-handler.ts). */
+export interface ApiError {
+  code: string;
+  message: string;
+  field?: string;
+  /** On a 409: the current state of what was changed. */
+  current?: unknown;
+}
+
+export type ApiResult<T> =
+  { ok: true; status: number; data: T } | { ok: false; status: number; data: { error?: ApiError } | null };
+
+const csrfToken = pageCsrfToken();
+
+export async function callApi<T>(
+  method: Method,
+  url: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    return {
+      ok: false,
+      status: 0,
+      data: {
+        error: {
+          code: "network",
+          message: "Could not reach the server. Check your connection and try again.",
+        },
+      },
+    };
+  }
+  if (response.status === 204) return { ok: true, status: 204, data: null as T };
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch {
+    data = {
+      error: { code: "bad_response", message: `The server answered ${response.status} without details.` },
+    };
+  }
+  return response.ok
+    ? { ok: true, status: response.status, data: data as T }
+    : { ok: false, status: response.status, data: data as { error?: ApiError } | null };
+}
+
+/** The message of an error answer, or a generic one. */
+export function errorMessage(result: ApiResult<unknown> | null | undefined): string {
+  const error = result && !result.ok ? result.data?.error : undefined;
+  return error?.message ?? `The server answered ${result?.status ?? "nothing"}.`;
+}
