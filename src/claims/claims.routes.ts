@@ -40,6 +40,9 @@ export function claimsRoutes(prisma: PrismaClient): Router {
         ? filtersToQuery(filters, { sort: page.sort, cursor: result.nextCursor })
         : undefined,
       canExport: req.user!.role !== "annotator",
+      // Admins change any claim, annotators their own; researchers only read.
+      canEdit: req.user!.role !== "researcher",
+      bulkFilters: JSON.stringify(filters),
     });
   });
 

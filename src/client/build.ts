@@ -12,7 +12,7 @@ export const outputFolder = path.join(projectRoot, "public", "build");
 /** Page name (the file in public/build) -> its entry module. */
 const entries = {
   app: "src/client/app.ts",
-  claims: "src/client/claims.ts",
+  claims: "src/client/claims/main.ts",
   import: "src/client/import.ts",
   workspace: "src/client/workspace/main.ts",
 };

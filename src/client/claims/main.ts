@@ -1,5 +1,6 @@
 // The Claims page: fills in the number of matches, which the server counts separately so that
-// the rows never wait for a count over a million claims.
+// the rows never wait for a count over a million claims; and bulk edits of the listed claims.
+import { startBulkEdit } from "./bulk-edit.js";
 
 async function fillCount(): Promise<void> {
   const status = document.querySelector<HTMLElement>("[data-count-url]");
@@ -21,4 +22,7 @@ async function fillCount(): Promise<void> {
 
 // Module scripts run before DOMContentLoaded, so the page's markup is there; wait anyway, as the
 // script did when it was a deferred classic one.
-document.addEventListener("DOMContentLoaded", () => void fillCount());
+document.addEventListener("DOMContentLoaded", () => {
+  void fillCount();
+  startBulkEdit();
+});
