@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { speakerMatches } from "../speakers/speaker-match.js";
 import { dayFilter, idField, INT4_MAX } from "../http/fields.js";
 import { claimTypes } from "./claims.schema.js";
 
@@ -19,7 +20,10 @@ const day = dayFilter;
 export const claimFiltersInput = z.object({
   project: id("project"),
   article: id("article"),
-  /** A speaker id, or a name matched against names and aliases (ignoring case). */
+  /**
+   * A speaker id, or words matched against names and aliases by the speaker search's rule (each
+   * word starts a word of a name or alias, ignoring case and accents): "muller" is every Müller.
+   */
   speaker: text(),
   stance: text(80),
   target: text(80),
@@ -67,8 +71,7 @@ export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id
     conditions.push(
       isSpeakerId(filters.speaker)
         ? Prisma.sql`c.speaker_id = ${Number(filters.speaker)}`
-        : Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE lower(s.name) = lower(${filters.speaker})
-            OR EXISTS (SELECT 1 FROM unnest(s.aliases) AS alias WHERE lower(alias) = lower(${filters.speaker})))`,
+        : Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE ${speakerMatches(filters.speaker)})`,
     );
   }
   if (filters.stance)

@@ -1,0 +1,75 @@
+import type { DbClient } from "../db/types.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { assertProjectAccess, seesEveryProject } from "../projects/access.js";
+import { matchRank, speakerMatches } from "./speaker-match.js";
+import type { SpeakerWithCount } from "./speakers.service.js";
+
+/** A speaker found in one of the projects a user may see, with the project it belongs to. */
+export interface FoundSpeaker extends SpeakerWithCount {
+  projectId: number;
+  projectName: string;
+}
+
+/** Live claims of the speaker `s`: counted per matching speaker only, through claims_speaker_id_idx. */
+const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL)`;
+
+/**
+ * Speakers matching `q` (every typed word starts a word of the name or an alias, ignoring case and
+ * accents), best first: the whole name typed, then an alias, then names and aliases that start with
+ * what was typed, then the rest; within each, the most quoted first.
+ */
+async function findSpeakers(
+  db: DbClient,
+  where: Prisma.Sql,
+  q: string,
+  limit: number,
+): Promise<FoundSpeaker[]> {
+  return db.$queryRaw<FoundSpeaker[]>`
+    SELECT s.id, s.project_id AS "projectId", p.name AS "projectName", s.name, s.role, s.affiliation,
+           coalesce(s.aliases, ARRAY[]::text[]) AS aliases, ${claimCount} AS "claimCount"
+    FROM speakers s
+    JOIN projects p ON p.id = s.project_id
+    WHERE ${where} AND ${speakerMatches(q)}
+    ORDER BY ${matchRank(q)}, "claimCount" DESC, search_fold(s.name), s.id
+    LIMIT ${limit}`;
+}
+
+function withoutProject({ projectId: _p, projectName: _n, ...speaker }: FoundSpeaker): SpeakerWithCount {
+  return speaker;
+}
+
+/** The speaker picker and the speakers page: matches among one project's speakers. */
+export async function searchSpeakers(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+  q: string,
+  limit = 20,
+): Promise<SpeakerWithCount[]> {
+  await assertProjectAccess(db, user, projectId);
+  const rows = await findSpeakers(db, Prisma.sql`s.project_id = ${projectId}`, q, limit);
+  return rows.map(withoutProject);
+}
+
+/**
+ * Matches in every project the user may see (annotators: the projects they belong to), or in one
+ * of them: for the Claims page's speaker filter, which searches across projects.
+ */
+export async function searchVisibleSpeakers(
+  db: DbClient,
+  user: CurrentUser,
+  q: string,
+  options: { projectId?: number; limit?: number } = {},
+): Promise<FoundSpeaker[]> {
+  // Like the Claims page's project filter: a project one may not see simply has no matches.
+  const conditions: Prisma.Sql[] = [];
+  if (options.projectId !== undefined) conditions.push(Prisma.sql`s.project_id = ${options.projectId}`);
+  if (!seesEveryProject(user)) {
+    conditions.push(
+      Prisma.sql`s.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${user.id})`,
+    );
+  }
+  const where = conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
+  return findSpeakers(db, where, q, options.limit ?? 20);
+}
