@@ -2,7 +2,7 @@ import type { DbClient } from "../db/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess, seesEveryProject } from "../projects/access.js";
-import { matchRank, speakerMatches } from "./speaker-match.js";
+import { speakerMatches } from "./speaker-match.js";
 import type { SpeakerWithCount } from "./speakers.service.js";
 
 /** A speaker found in one of the projects a user may see, with the project it belongs to. */
@@ -16,23 +16,43 @@ const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speake
 
 /**
  * Speakers matching `q` (every typed word starts a word of the name or an alias, ignoring case and
- * accents), best first: the whole name typed, then an alias, then names and aliases that start with
- * what was typed, then the rest; within each, the most quoted first.
+ * accents), best first: the whole name typed, then an alias typed whole, then a name and then an
+ * alias that start with what was typed, then the rest; within each, the most quoted first. Names
+ * are folded once per matching speaker (the OFFSET 0 keeps Postgres from copying the expressions
+ * into every place that uses them), what was typed once per query.
  */
+export function speakerSearchSql(where: Prisma.Sql, q: string, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT m.id, m."projectId", m."projectName", m.name, m.role, m.affiliation, m.aliases, m."claimCount"
+    FROM (
+      SELECT s.id, s.project_id AS "projectId", p.name AS "projectName", s.name, s.role, s.affiliation,
+             coalesce(s.aliases, ARRAY[]::text[]) AS aliases, ${claimCount} AS "claimCount",
+             search_fold(s.name) AS folded_name,
+             ARRAY(SELECT search_fold(a) FROM unnest(coalesce(s.aliases, ARRAY[]::text[])) AS a) AS folded_aliases
+      FROM speakers s
+      JOIN projects p ON p.id = s.project_id
+      WHERE ${where} AND ${speakerMatches(q)}
+      OFFSET 0
+    ) m
+    CROSS JOIN (SELECT search_fold(${q}) AS folded OFFSET 0) typed
+    ORDER BY CASE
+        WHEN m.folded_name = typed.folded THEN 0
+        WHEN typed.folded = ANY (m.folded_aliases) THEN 1
+        WHEN starts_with(m.folded_name, typed.folded) THEN 2
+        WHEN EXISTS (SELECT 1 FROM unnest(m.folded_aliases) AS a WHERE starts_with(a, typed.folded)) THEN 3
+        ELSE 4
+      END,
+      m."claimCount" DESC, m.folded_name, m.id
+    LIMIT ${limit}`;
+}
+
 async function findSpeakers(
   db: DbClient,
   where: Prisma.Sql,
   q: string,
   limit: number,
 ): Promise<FoundSpeaker[]> {
-  return db.$queryRaw<FoundSpeaker[]>`
-    SELECT s.id, s.project_id AS "projectId", p.name AS "projectName", s.name, s.role, s.affiliation,
-           coalesce(s.aliases, ARRAY[]::text[]) AS aliases, ${claimCount} AS "claimCount"
-    FROM speakers s
-    JOIN projects p ON p.id = s.project_id
-    WHERE ${where} AND ${speakerMatches(q)}
-    ORDER BY ${matchRank(q)}, "claimCount" DESC, search_fold(s.name), s.id
-    LIMIT ${limit}`;
+  return db.$queryRaw<FoundSpeaker[]>(speakerSearchSql(where, q, limit));
 }
 
 function withoutProject({ projectId: _p, projectName: _n, ...speaker }: FoundSpeaker): SpeakerWithCount {

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { speakerSearchSql } from "../../src/speakers/speakers.search.js";
 import type { ServerProcess } from "../helpers/server-process.js";
 
 const FIRST = [
@@ -129,7 +131,7 @@ export async function measureSpeakers(
       executionMs: Number(/Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1]),
     };
   };
-  const words = `array_to_tsvector(string_to_array(search_fold(s.name, s.aliases), ' ')) @@
+  const words = `speaker_words(s.name, s.aliases) @@
     (SELECT string_agg(quote_literal(w) || ':*', ' & ')::tsquery FROM unnest(string_to_array(search_fold($2), ' ')) AS w)`;
 
   return {
@@ -141,6 +143,11 @@ export async function measureSpeakers(
       "q=speaker (the 200 speakers holding 1M claims: every claim counted)": await measure(
         get(picker("speaker")),
       ),
+      "the same search as direct SQL, q=muller": await measure(async () => {
+        const query = speakerSearchSql(Prisma.sql`s.project_id = ${projectId}`, "muller", 20);
+        return (await pool.query(query.text, query.values)).rows;
+      }),
+      "baseline: HTTP floor, GET /healthz": await measure(get("/healthz")),
       baselineExactNameLookup: await measure(
         sql(
           `SELECT s.id, s.name, (SELECT count(*) FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL)
