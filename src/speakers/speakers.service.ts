@@ -133,18 +133,32 @@ export async function listSpeakersWithCounts(
 export const PAGE_SEARCH_LIMIT = 200;
 
 /**
- * Everything the speakers page shows: the project's name, its speakers with claim counts (for the
- * merge form), and, when `q` is given, the speakers matching it, best first.
+ * Everything the speakers page shows: the project's name and how many speakers it has; when `q` is
+ * given, the speakers matching it, best first; and every speaker with claim counts when the page
+ * lists them all (no `q`) or an admin needs them for the merge form.
  */
-export async function speakersOverview(db: DbClient, user: CurrentUser, projectId: number, q?: string) {
-  const speakers = await listSpeakersWithCounts(db, user, projectId);
+export async function speakersOverview(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+  q?: string,
+): Promise<{
+  project: { id: number; name: string };
+  total: number;
+  speakers: SpeakerWithCount[];
+  matches?: SpeakerWithCount[];
+}> {
+  await assertProjectAccess(db, user, projectId);
   const project = await db.project.findUniqueOrThrow({
     where: { id: projectId },
     select: { id: true, name: true },
   });
+  const needsAll = q === undefined || user.role === "admin";
+  const speakers = needsAll ? await listSpeakersWithCounts(db, user, projectId) : [];
+  const total = needsAll ? speakers.length : await db.speaker.count({ where: { projectId } });
   const matches =
     q === undefined ? undefined : await searchSpeakers(db, user, projectId, q, PAGE_SEARCH_LIMIT);
-  return { project, speakers, matches };
+  return { project, total, speakers, matches };
 }
 
 export async function getSpeaker(db: DbClient, user: CurrentUser, projectId: number, speakerId: number) {

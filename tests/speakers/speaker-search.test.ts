@@ -223,6 +223,7 @@ describe("the speakers page", () => {
     expect(response.status).toBe(200);
     expect(response.text).toContain('value="ORT"');
     expect(response.text).toContain("3 speakers match “ORT”");
+    expect(response.text).toContain("Show all 7</a>");
     const rows = [...response.text.matchAll(/data-speaker-id="(\d+)"/g)].map((match) => Number(match[1]));
     expect(rows).toEqual([ids["Ortiz"], ids["Raffaella Ortolani"], ids["Rafael Ortiz"]]);
     // The merge form still offers every speaker.
