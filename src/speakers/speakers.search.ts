@@ -11,7 +11,7 @@ export interface FoundSpeaker extends SpeakerWithCount {
   projectName: string;
 }
 
-/** Live claims of the speaker `s`: counted per matching speaker only, through claims_speaker_id_idx. */
+/** Live claims of the speaker `s`, counted per matching speaker only: an index-only scan of claims_live_speaker_idx. */
 const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL)`;
 
 /**
