@@ -7,6 +7,10 @@ export abstract class AppError extends Error {
   get retryAfterSeconds(): number | undefined {
     return undefined;
   }
+  /** More fields of the JSON error body, beside code, message and field. */
+  get details(): Record<string, unknown> | undefined {
+    return undefined;
+  }
 }
 
 export class NotFoundError extends AppError {
@@ -42,6 +46,27 @@ export class ConflictError extends AppError {
     readonly current?: unknown,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Nothing was created because what was asked for looks like something that exists (a speaker
+ * named "Zoe Muller" beside "Zoë Müller"). The client offers the candidates first; sending the
+ * request again with the flag named in `confirmWith` creates it anyway.
+ */
+export class SimilarExistsError extends AppError {
+  readonly status = 409;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string,
+    readonly candidates: readonly unknown[],
+    readonly confirmWith: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+  override get details(): Record<string, unknown> {
+    return { field: this.field, candidates: this.candidates, confirmWith: this.confirmWith };
   }
 }
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import type { DbClient } from "../db/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { speakerMatches } from "../speakers/speaker-match.js";
 import { dayFilter, idField, INT4_MAX } from "../http/fields.js";
 import { claimTypes } from "./claims.schema.js";
 
@@ -19,7 +21,10 @@ const day = dayFilter;
 export const claimFiltersInput = z.object({
   project: id("project"),
   article: id("article"),
-  /** A speaker id, or a name matched against names and aliases (ignoring case). */
+  /**
+   * A speaker id, or words matched against names and aliases by the speaker search's rule (each
+   * word starts a word of a name or alias, ignoring case and accents): "muller" is every Müller.
+   */
   speaker: text(),
   stance: text(80),
   target: text(80),
@@ -48,11 +53,54 @@ function endOf(day: string): Prisma.Sql {
   return Prisma.sql`(${day}::timestamp + interval '1 day')`;
 }
 
+/** What a filter stands for, looked up before the main query (resolveSpeakerFilter). */
+export interface ResolvedFilters {
+  /** The quoted speakers a speaker-name filter matches; undefined: match in SQL instead. */
+  speakerIds?: number[];
+}
+
+/** Beyond this many matching speakers, the name is matched inside the main query. */
+const SPEAKER_IDS_MAX = 1000;
+
+/**
+ * The speakers a speaker-name filter matches that have any live claim, looked up first (through
+ * speakers_search_idx, then one index probe per speaker), so that the main query filters on known
+ * ids: Postgres then plans a filter on one speaker as it plans `speaker=<id>`, walking that
+ * speaker's claims newest first, instead of guessing how many claims the matching speakers have.
+ * The result is the same as matching in SQL; it is only faster for the paged list and its count.
+ */
+export async function resolveSpeakerFilter(db: DbClient, filters: ClaimFilters): Promise<ResolvedFilters> {
+  if (!filters.speaker || isSpeakerId(filters.speaker)) return {};
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT s.id FROM speakers s
+    WHERE ${speakerMatches(filters.speaker)}
+      AND EXISTS (SELECT 1 FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL)
+    ORDER BY s.id
+    LIMIT ${SPEAKER_IDS_MAX + 1}`;
+  return rows.length > SPEAKER_IDS_MAX ? {} : { speakerIds: rows.map((row) => row.id) };
+}
+
+function speakerCondition(speaker: string, ids: number[] | undefined): Prisma.Sql {
+  if (isSpeakerId(speaker)) return Prisma.sql`c.speaker_id = ${Number(speaker)}`;
+  if (ids === undefined) {
+    return Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE ${speakerMatches(speaker)})`;
+  }
+  if (ids.length === 0) return Prisma.sql`FALSE`;
+  // One id as an equality, not = ANY: only then does Postgres walk that speaker's claims in order.
+  if (ids.length === 1) return Prisma.sql`c.speaker_id = ${ids[0]}`;
+  return Prisma.sql`c.speaker_id = ANY(${ids}::int[])`;
+}
+
 /**
  * SQL conditions over `claims c`, joined with `articles a` when needsArticles says so.
  * Annotators only ever see their own claims here; researchers and admins every annotator's.
+ * `resolved` carries what resolveSpeakerFilter found, if it was asked.
  */
-export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
+export function claimsWhere(
+  filters: ClaimFilters,
+  viewer: Pick<CurrentUser, "id" | "role">,
+  resolved: ResolvedFilters = {},
+): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
   if (viewer.role === "annotator") {
     // Their own claims, and only in projects they still belong to: a removed member sees none.
@@ -63,14 +111,7 @@ export function claimsWhere(filters: ClaimFilters, viewer: Pick<CurrentUser, "id
   }
   if (filters.project) conditions.push(Prisma.sql`c.project_id = ${filters.project}`);
   if (filters.article) conditions.push(Prisma.sql`c.article_id = ${filters.article}`);
-  if (filters.speaker) {
-    conditions.push(
-      isSpeakerId(filters.speaker)
-        ? Prisma.sql`c.speaker_id = ${Number(filters.speaker)}`
-        : Prisma.sql`c.speaker_id IN (SELECT s.id FROM speakers s WHERE lower(s.name) = lower(${filters.speaker})
-            OR EXISTS (SELECT 1 FROM unnest(s.aliases) AS alias WHERE lower(alias) = lower(${filters.speaker})))`,
-    );
-  }
+  if (filters.speaker) conditions.push(speakerCondition(filters.speaker, resolved.speakerIds));
   if (filters.stance)
     conditions.push(Prisma.sql`c.stance_id IN (SELECT id FROM stance_labels WHERE key = ${filters.stance})`);
   if (filters.target) {

@@ -20,6 +20,8 @@ export const speakerRefInput = z.union(
       name: visibleText("The speaker's name", 200, "Give the speaker a name."),
       role: storableText("The role").max(300).optional(),
       affiliation: storableText("The affiliation").max(300).optional(),
+      /** A new speaker although the name resembles an existing one's (else 409 similar_speakers). */
+      confirmNew: z.boolean({ message: "speaker.confirmNew must be true or false." }).optional(),
     }),
   ],
   { message: 'speaker must be { "id": n } of a known speaker or { "name": "..." } to find or create one.' },

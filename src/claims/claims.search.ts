@@ -5,7 +5,13 @@ import { InvalidError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { INT4_MAX } from "../http/fields.js";
-import { claimsWhere, filtersToQuery, needsArticles, type ClaimFilters } from "./claims.filters.js";
+import {
+  claimsWhere,
+  filtersToQuery,
+  needsArticles,
+  resolveSpeakerFilter,
+  type ClaimFilters,
+} from "./claims.filters.js";
 
 export const sorts = ["newest", "oldest", "published_desc", "published_asc"] as const;
 export type Sort = (typeof sorts)[number];
@@ -115,6 +121,8 @@ export async function searchClaims(
 ): Promise<{ rows: ClaimListRow[]; nextCursor?: string }> {
   const { key, direction } = orderings[page.sort];
   const order = direction === "DESC" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const cursor = page.cursor ? decodeCursor(page.cursor, page.sort, filters) : undefined;
+  const resolved = await resolveSpeakerFilter(db, filters);
   const rows = await db.$queryRaw<ClaimListRow[]>`
     SELECT c.id, c.version, c.article_id AS "articleId", a.project_id AS "projectId", c.start, c."end", c.quote,
            c.type::text AS type, c.created_at AS "createdAt", a.title AS "articleTitle",
@@ -127,7 +135,7 @@ export async function searchClaims(
     LEFT JOIN speakers s ON s.id = c.speaker_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     LEFT JOIN targets t ON t.id = c.target_id
-    WHERE ${claimsWhere(filters, viewer)} AND ${keysetCondition(page.sort, page.cursor ? decodeCursor(page.cursor, page.sort, filters) : undefined)}
+    WHERE ${claimsWhere(filters, viewer, resolved)} AND ${keysetCondition(page.sort, cursor)}
     ORDER BY ${key} ${order}, c.id ${order}
     LIMIT ${page.limit + 1}`;
   const hasMore = rows.length > page.limit;
@@ -139,8 +147,9 @@ export async function searchClaims(
 export async function countClaims(db: DbClient, viewer: CurrentUser, filters: ClaimFilters): Promise<number> {
   // Without the join the count is an index-only scan of the claims' filter index.
   const articles = needsArticles(filters) ? Prisma.sql`JOIN articles a ON a.id = c.article_id` : Prisma.empty;
+  const resolved = await resolveSpeakerFilter(db, filters);
   const [row] = await db.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM claims c ${articles}
-    WHERE ${claimsWhere(filters, viewer)}`;
+    WHERE ${claimsWhere(filters, viewer, resolved)}`;
   return row?.count ?? 0;
 }

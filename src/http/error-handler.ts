@@ -98,7 +98,12 @@ export function errorHandler(isDevelopment: boolean) {
     }
     res.status(status);
     if (wantsJson(req)) {
-      const body: Record<string, unknown> = { code, message, ...(field ? { field } : {}) };
+      const body: Record<string, unknown> = {
+        code,
+        message,
+        ...(field ? { field } : {}),
+        ...(error instanceof AppError ? error.details : undefined),
+      };
       if (error instanceof ConflictError && error.current !== undefined) {
         body.current = error.current;
         // The version to send next time, so a client can retry knowingly without reading `current`.

@@ -5,8 +5,9 @@ import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { assertProjectAccess } from "../projects/access.js";
 import { projectIdParam } from "../projects/projects.schema.js";
-import { createSpeakerInput, searchSpeakersQuery } from "./speakers.schema.js";
-import { createSpeaker, listSpeakersWithCounts, searchSpeakers } from "./speakers.service.js";
+import { createSpeakerInput, searchSpeakersQuery, searchVisibleSpeakersQuery } from "./speakers.schema.js";
+import { searchSpeakers, searchVisibleSpeakers } from "./speakers.search.js";
+import { createSpeaker, listSpeakersWithCounts } from "./speakers.service.js";
 
 /** JSON speakers API, mounted at /api/v1: the speaker picker searches here and adds new names. */
 export function speakersApiRoutes(prisma: PrismaClient): Router {
@@ -19,6 +20,13 @@ export function speakersApiRoutes(prisma: PrismaClient): Router {
       q === undefined
         ? await listSpeakersWithCounts(prisma, req.user!, projectId)
         : await searchSpeakers(prisma, req.user!, projectId, q, limit);
+    res.json({ speakers });
+  });
+
+  // Suggestions for the Claims page's speaker filter: every project the user may see, or one.
+  router.get("/speakers", requireLogin, async (req, res) => {
+    const { q, project, limit } = parseInput(searchVisibleSpeakersQuery, req.query);
+    const speakers = await searchVisibleSpeakers(prisma, req.user!, q!, { projectId: project, limit });
     res.json({ speakers });
   });
 

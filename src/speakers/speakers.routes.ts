@@ -1,14 +1,21 @@
 import { Router, type Request, type Response } from "express";
 import type { PrismaClient } from "../db/types.js";
-import { ConflictError, InvalidError } from "../errors.js";
+import { ConflictError, InvalidError, SimilarExistsError } from "../errors.js";
 import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { requireLogin, requireRole } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
 import { parseInput, problemsByField } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
-import { mergeSpeakersInput, speakerIdParam, updateSpeakerInput } from "./speakers.schema.js";
 import {
+  createSpeakerInput,
+  mergeSpeakersInput,
+  speakerIdParam,
+  speakersPageQuery,
+  updateSpeakerInput,
+} from "./speakers.schema.js";
+import {
+  createSpeaker,
   getSpeaker,
   mergeSpeakers,
   speakersOverview,
@@ -24,6 +31,13 @@ function basePath(projectId: number): string {
   return `/projects/${projectId}/speakers`;
 }
 
+interface FormState {
+  values?: unknown;
+  errors?: Record<string, string>;
+  /** Speakers whose names resemble the one being added (409 similar_speakers). */
+  similar?: unknown[];
+}
+
 /** Speaker pages of one project, mounted at /projects/:projectId/speakers. Admins edit and merge. */
 export function speakersRoutes(prisma: PrismaClient): Router {
   const router = Router({ mergeParams: true });
@@ -33,23 +47,51 @@ export function speakersRoutes(prisma: PrismaClient): Router {
     req: Request,
     res: Response,
     status = 200,
-    form: { values?: unknown; errors?: Record<string, string> } = {},
+    forms: { merge?: FormState; create?: FormState } = {},
   ) {
     const projectId = projectIdOf(req);
-    const { project, speakers } = await speakersOverview(prisma, req.user!, projectId);
+    const { q } = parseInput(speakersPageQuery, req.query);
+    const { project, total, speakers, matches } = await speakersOverview(prisma, req.user!, projectId, q);
     res.status(status).render("speakers/index", {
       title: `Speakers · ${project.name}`,
       project,
+      total,
       speakers,
+      matches,
+      q,
       base: basePath(projectId),
       isAdmin: req.user!.role === "admin",
-      values: form.values ?? {},
-      errors: form.errors ?? {},
+      canAdd: req.user!.role !== "researcher",
+      mergeForm: { values: {}, errors: {}, ...forms.merge },
+      createForm: { values: {}, errors: {}, similar: [], ...forms.create },
     });
   }
 
   router.get("/", requireLogin, async (req, res) => {
     await renderIndex(req, res);
+  });
+
+  // Adding a speaker by hand; a name like an existing one's asks first (the same rule as the API).
+  router.post("/", requireRole("admin", "annotator"), async (req, res) => {
+    const projectId = projectIdOf(req);
+    try {
+      const input = parseInput(createSpeakerInput, req.body);
+      const speaker = await createSpeaker(prisma, req.user!, projectId, input);
+      flash(req, "success", `Added ${speaker.name}.`);
+      res.redirect(basePath(projectId));
+    } catch (error) {
+      const values = req.body as unknown;
+      if (error instanceof InvalidError) {
+        return renderIndex(req, res, 422, { create: { values, errors: problemsByField(error) } });
+      }
+      if (error instanceof SimilarExistsError) {
+        return renderIndex(req, res, 409, { create: { values, similar: [...error.candidates] } });
+      }
+      if (error instanceof ConflictError) {
+        return renderIndex(req, res, 409, { create: { values, errors: { _form: error.message } } });
+      }
+      throw error;
+    }
   });
 
   router.post("/merge", requireAdmin, async (req, res) => {
@@ -66,10 +108,10 @@ export function speakersRoutes(prisma: PrismaClient): Router {
       res.redirect(basePath(projectId));
     } catch (error) {
       if (error instanceof InvalidError) {
-        return renderIndex(req, res, 422, { values: req.body, errors: problemsByField(error) });
+        return renderIndex(req, res, 422, { merge: { values: req.body, errors: problemsByField(error) } });
       }
       if (error instanceof ConflictError) {
-        return renderIndex(req, res, 409, { values: req.body, errors: { _form: error.message } });
+        return renderIndex(req, res, 409, { merge: { values: req.body, errors: { _form: error.message } } });
       }
       throw error;
     }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { hasVisibleCharacter, pathId, storableText, versionField, wholeNumber } from "../http/fields.js";
+import {
+  hasVisibleCharacter,
+  idField,
+  pathId,
+  storableText,
+  versionField,
+  wholeNumber,
+} from "../http/fields.js";
 import { uniqueIgnoringCase } from "../unique.js";
 
 export const NAME_MAX_LENGTH = 200;
@@ -52,15 +59,31 @@ const aliasesField = z
       .max(ALIASES_MAX, { message: `A speaker has at most ${ALIASES_MAX} aliases; remove some.` }),
   );
 
-export const createSpeakerInput = z.object({
+/**
+ * "Yes, this is someone else": creates a speaker although its name resembles an existing one's
+ * (which otherwise answers 409 similar_speakers). JSON sends true; forms send "1", "on" or "true".
+ */
+export const confirmNewField = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "on"])], {
+    message: "confirmNew must be true or false.",
+  })
+  .optional()
+  .transform((value) => value === true || value === "true" || value === "1" || value === "on");
+
+const speakerFields = {
   name: nameField,
   role: detailField("role"),
   affiliation: detailField("affiliation"),
   aliases: aliasesField,
-});
-export type CreateSpeakerInput = z.output<typeof createSpeakerInput>;
+};
 
-export const updateSpeakerInput = createSpeakerInput.extend({
+export const createSpeakerInput = z.object({ ...speakerFields, confirmNew: confirmNewField });
+export type CreateSpeakerInput = Omit<z.output<typeof createSpeakerInput>, "confirmNew"> & {
+  confirmNew?: boolean;
+};
+
+export const updateSpeakerInput = z.object({
+  ...speakerFields,
   version: versionField("The form is missing its version; reload the page."),
 });
 export type UpdateSpeakerInput = z.output<typeof updateSpeakerInput>;
@@ -72,16 +95,31 @@ export const mergeSpeakersInput = z.object({
 
 export const SEARCH_LIMIT_MAX = 50;
 
+const limitMessage = `limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}.`;
+
+/** Search text: any words of a name or alias; blank means no search. */
+const searchText = storableText("Search text (q)")
+  .max(NAME_MAX_LENGTH, { message: `Search text is at most ${NAME_MAX_LENGTH} characters.` })
+  .transform((value) => cleanName(value) || undefined);
+
 export const searchSpeakersQuery = z.object({
+  q: z.string({ message: "Send the search text as one q parameter." }).pipe(searchText).optional(),
+  limit: wholeNumber(limitMessage, { min: 1, max: SEARCH_LIMIT_MAX }).optional(),
+});
+
+/** GET /api/v1/speakers: q is required (there is no listing of every project's speakers). */
+export const searchVisibleSpeakersQuery = z.object({
   q: z
-    .string({ message: "Send the search text as one q parameter." })
-    .max(NAME_MAX_LENGTH, { message: `Search text is at most ${NAME_MAX_LENGTH} characters.` })
-    .optional()
-    .transform((value) => (value === undefined ? undefined : cleanName(value) || undefined)),
-  limit: z.coerce
-    .number({ message: `limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}.` })
-    .int({ message: `limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}.` })
-    .min(1, { message: `limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}.` })
-    .max(SEARCH_LIMIT_MAX, { message: `limit must be a whole number from 1 to ${SEARCH_LIMIT_MAX}.` })
-    .optional(),
+    .string({ message: "Send q: the words to look for in speakers' names and aliases." })
+    .pipe(searchText)
+    .refine((value) => value !== undefined, {
+      message: "Send q: the words to look for in speakers' names and aliases.",
+    }),
+  project: idField("project").optional(),
+  limit: wholeNumber(limitMessage, { min: 1, max: SEARCH_LIMIT_MAX }).optional(),
+});
+
+/** The speakers page's search box (?q=). */
+export const speakersPageQuery = z.object({
+  q: z.string({ message: "Send the search text as one q parameter." }).pipe(searchText).optional(),
 });

@@ -1,11 +1,13 @@
 import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
-import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors.js";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, SimilarExistsError } from "../errors.js";
 import type { Speaker } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess } from "../projects/access.js";
 import { cleanName, type CreateSpeakerInput, type UpdateSpeakerInput } from "./speakers.schema.js";
 import { uniqueIgnoringCase } from "../unique.js";
+import { searchSpeakers } from "./speakers.search.js";
+import { similarMessage, similarSpeakers } from "./speakers.similar.js";
 
 export const messages = {
   noSpeaker: "No such speaker in this project. It may have been merged into another one.",
@@ -43,11 +45,14 @@ function toState(speaker: Speaker): SpeakerState {
   return { ...toSummary(speaker), version: speaker.version };
 }
 
-export type SpeakerRef = { id: number } | { name: string; role?: string; affiliation?: string };
+export type SpeakerRef =
+  { id: number } | { name: string; role?: string; affiliation?: string; confirmNew?: boolean };
 
 /**
  * The speaker a claim names: an existing one by id, or by name or alias (ignoring case), created
- * when nobody of that name exists yet. Runs inside the caller's transaction and uses nothing else.
+ * when nobody of that name exists yet. A new name that resembles an existing speaker's (accents,
+ * an initial, the surname alone) is refused with the candidates (409 similar_speakers) unless
+ * `confirmNew` says it is someone else. Runs inside the caller's transaction and uses nothing else.
  */
 export async function resolveSpeaker(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<Speaker> {
   if ("id" in ref) {
@@ -63,6 +68,7 @@ export async function resolveSpeaker(tx: DbClient, projectId: number, ref: Speak
   // Someone may have created it while we waited for the lock; this statement sees their commit.
   const createdMeanwhile = await findByNames(tx, projectId, [name]);
   if (createdMeanwhile) return createdMeanwhile.speaker;
+  if (!ref.confirmNew) await refuseSimilar(tx, projectId, name, "speaker", { speaker: { confirmNew: true } });
   return tx.speaker.create({
     data: {
       projectId,
@@ -109,29 +115,6 @@ async function findByNames(
   return { speaker: await db.speaker.findUniqueOrThrow({ where: { id: row.id } }), matched: row.matched };
 }
 
-/** Names and aliases containing `q` (ignoring case), the most quoted speakers first: for the speaker picker. */
-export async function searchSpeakers(
-  db: DbClient,
-  user: CurrentUser,
-  projectId: number,
-  q?: string,
-  limit = 20,
-): Promise<SpeakerSummary[]> {
-  await assertProjectAccess(db, user, projectId);
-  const needle = cleanName(q ?? "");
-  const rows = await db.$queryRaw<SpeakerSummary[]>`
-    SELECT s.id, s.name, s.role, s.affiliation, coalesce(s.aliases, ARRAY[]::text[]) AS aliases
-    FROM speakers s
-    WHERE s.project_id = ${projectId}
-      AND (${needle} = '' OR EXISTS (
-        SELECT 1 FROM unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[]))) AS known(n)
-        WHERE strpos(lower(known.n), lower(${needle})) > 0))
-    ORDER BY (SELECT count(*) FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL) DESC,
-      lower(s.name), s.id
-    LIMIT ${Math.max(1, Math.min(limit, 100))}`;
-  return rows.map(toSummary);
-}
-
 export async function listSpeakersWithCounts(
   db: DbClient,
   user: CurrentUser,
@@ -146,14 +129,36 @@ export async function listSpeakersWithCounts(
   return speakers.map((speaker) => ({ ...toSummary(speaker), claimCount: speaker._count.claims }));
 }
 
-/** Everything the speakers page shows: the project's name and its speakers with claim counts. */
-export async function speakersOverview(db: DbClient, user: CurrentUser, projectId: number) {
-  const speakers = await listSpeakersWithCounts(db, user, projectId);
+/** The speakers page shows at most this many matches of a search. */
+export const PAGE_SEARCH_LIMIT = 200;
+
+/**
+ * Everything the speakers page shows: the project's name and how many speakers it has; when `q` is
+ * given, the speakers matching it, best first; and every speaker with claim counts when the page
+ * lists them all (no `q`) or an admin needs them for the merge form.
+ */
+export async function speakersOverview(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+  q?: string,
+): Promise<{
+  project: { id: number; name: string };
+  total: number;
+  speakers: SpeakerWithCount[];
+  matches?: SpeakerWithCount[];
+}> {
+  await assertProjectAccess(db, user, projectId);
   const project = await db.project.findUniqueOrThrow({
     where: { id: projectId },
     select: { id: true, name: true },
   });
-  return { project, speakers };
+  const needsAll = q === undefined || user.role === "admin";
+  const speakers = needsAll ? await listSpeakersWithCounts(db, user, projectId) : [];
+  const total = needsAll ? speakers.length : await db.speaker.count({ where: { projectId } });
+  const matches =
+    q === undefined ? undefined : await searchSpeakers(db, user, projectId, q, PAGE_SEARCH_LIMIT);
+  return { project, total, speakers, matches };
 }
 
 export async function getSpeaker(db: DbClient, user: CurrentUser, projectId: number, speakerId: number) {
@@ -182,6 +187,7 @@ export async function createSpeaker(
       const aliases = aliasesBesides(input.name, input.aliases);
       const existing = await findByNames(tx, projectId, [input.name, ...aliases]);
       if (existing) throw new ConflictError(existsMessage(existing), toSummary(existing.speaker));
+      if (!input.confirmNew) await refuseSimilar(tx, projectId, input.name, "name", { confirmNew: true });
       const speaker = await tx.speaker.create({
         data: { projectId, name: input.name, role: input.role, affiliation: input.affiliation, aliases },
       });
@@ -194,6 +200,25 @@ export async function createSpeaker(
       });
       return toSummary(speaker);
     }),
+  );
+}
+
+/** 409 similar_speakers when the new name resembles existing speakers' (checked under the names lock). */
+async function refuseSimilar(
+  tx: DbClient,
+  projectId: number,
+  name: string,
+  field: string,
+  confirmWith: Record<string, unknown>,
+): Promise<void> {
+  const candidates = await similarSpeakers(tx, projectId, name);
+  if (candidates.length === 0) return;
+  throw new SimilarExistsError(
+    "similar_speakers",
+    similarMessage(name, candidates),
+    field,
+    candidates,
+    confirmWith,
   );
 }
 

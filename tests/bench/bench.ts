@@ -1,6 +1,7 @@
 // npm run bench: measures against a real Postgres server, reporting ratios against baselines
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
-// TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up.
+// TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
+// BENCH_ONLY (a comma-separated list of export, claims, speakers, workspace) runs only those parts.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
@@ -11,6 +12,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { RESEARCHER_PASSWORD, seedLarge } from "./seed-large.js";
+import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -20,6 +22,11 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
+const parts = ["export", "claims", "speakers", "workspace"] as const;
+const only = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
+const unknownPart = only?.find((part) => !(parts as readonly string[]).includes(part));
+if (unknownPart) throw new Error(`BENCH_ONLY: no part "${unknownPart}"; choose from ${parts.join(", ")}`);
+const runs = (part: (typeof parts)[number]) => !only || only.includes(part);
 
 function log(message: string) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -155,30 +162,41 @@ await withDatabase(async (url) => {
   log(`seeding ${CLAIMS.toLocaleString("en")} claims over ${ARTICLES.toLocaleString("en")} articles`);
   const client = await db.pool!.connect();
   const [projectId, seedMs] = await timed(() => seedLarge(client, { articles: ARTICLES, claims: CLAIMS }));
+  const namedSpeakers = await seedSpeakers(client, projectId);
   client.release();
   results.seedSeconds = Math.round(seedMs / 100) / 10;
 
   const server = await startServerProcess({ DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production" });
   try {
     const cookie = await logIn(server);
-    log("export: Postgres COPY baseline, then the app's CSV export (each twice, best taken)");
-    const copies = [await copyBaseline(db.pool!), await copyBaseline(db.pool!)];
-    const exportsRun = [await appExport(server, cookie), await appExport(server, cookie)];
-    const copy = copies.reduce((best, run) => (run.ms < best.ms ? run : best));
-    const app = exportsRun.reduce((best, run) => (run.ms < best.ms ? run : best));
-    results.export = {
-      copySeconds: Math.round(copy.ms) / 1000,
-      appSeconds: Math.round(app.ms) / 1000,
-      ratioToCopy: Math.round((app.ms / copy.ms) * 100) / 100,
-      appFirstByteMs: Math.round(app.firstByteMs),
-      megabytes: Math.round(app.bytes / 1e5) / 10,
-      appRssBeforeMb: Math.round(app.rssBeforeMb),
-      appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
-    };
-    log("claims page and API, 15 requests each");
-    results.claimsPage = await claimsPage(server, cookie, projectId);
-    log("workspace: 10,000-word article with 1,000 claims");
-    results.workspace = await measureWorkspace(db, server, cookie, projectId);
+    if (runs("export")) {
+      log("export: Postgres COPY baseline, then the app's CSV export (each twice, best taken)");
+      const copies = [await copyBaseline(db.pool!), await copyBaseline(db.pool!)];
+      const exportsRun = [await appExport(server, cookie), await appExport(server, cookie)];
+      const copy = copies.reduce((best, run) => (run.ms < best.ms ? run : best));
+      const app = exportsRun.reduce((best, run) => (run.ms < best.ms ? run : best));
+      results.export = {
+        copySeconds: Math.round(copy.ms) / 1000,
+        appSeconds: Math.round(app.ms) / 1000,
+        ratioToCopy: Math.round((app.ms / copy.ms) * 100) / 100,
+        appFirstByteMs: Math.round(app.firstByteMs),
+        megabytes: Math.round(app.bytes / 1e5) / 10,
+        appRssBeforeMb: Math.round(app.rssBeforeMb),
+        appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
+      };
+    }
+    if (runs("claims")) {
+      log("claims page and API, 15 requests each");
+      results.claimsPage = await claimsPage(server, cookie, projectId);
+    }
+    if (runs("speakers")) {
+      log("speaker search: picker, suggestions, Claims filter and speakers page, beside baselines");
+      results.speakerSearch = await measureSpeakers(server, cookie, db.pool!, projectId, namedSpeakers);
+    }
+    if (runs("workspace")) {
+      log("workspace: 10,000-word article with 1,000 claims");
+      results.workspace = await measureWorkspace(db, server, cookie, projectId);
+    }
   } finally {
     await server.stop();
     await db.close();

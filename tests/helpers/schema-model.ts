@@ -139,7 +139,12 @@ function prismaDefault(field: DmmfField): string {
  * Indexes that schema.prisma cannot declare (expression and partial indexes), made by hand in
  * migrations. Any other index must be in schema.prisma.
  */
-export const handMadeIndexes = new Set(["claims_quote_fts_idx", "claims_live_id_idx"]);
+export const handMadeIndexes = new Set([
+  "claims_quote_fts_idx",
+  "claims_live_id_idx",
+  "speakers_search_idx",
+  "claims_live_speaker_idx",
+]);
 
 export async function describeDatabase(session: SqlSession): Promise<Set<string>> {
   const lines = new Set<string>();

@@ -9,9 +9,9 @@ import {
   listSpeakersWithCounts,
   mergeSpeakers,
   resolveSpeaker,
-  searchSpeakers,
   updateSpeaker,
 } from "../../src/speakers/speakers.service.js";
+import { searchSpeakers } from "../../src/speakers/speakers.search.js";
 import { makeUser } from "../helpers/test-app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
@@ -158,32 +158,38 @@ describe("resolveSpeaker", () => {
 });
 
 describe("searching and listing", () => {
-  it("matches names and aliases containing the text, most quoted first, then by name", async () => {
+  it("matches the start of any word of names and aliases: the whole name first, then the most quoted", async () => {
     const projectId = await newProject([annotator]);
     const rare = await speaker(projectId, "Anna Rare");
     const often = await speaker(projectId, "Zed Often", { aliases: ["The ANNAlist"] });
     await speaker(projectId, "Bob Unrelated");
+    await speaker(projectId, "Hannah Inside");
     const also = await speaker(projectId, "Anna Also");
+    const exact = await speaker(projectId, "Anna");
     await claimsFor(projectId, often.id, 2);
+    await claimsFor(projectId, also.id, 1);
     await claimsFor(projectId, rare.id, 1, 1);
     const results = await searchSpeakers(prisma(), annotator, projectId, "anna");
-    expect(results.map((result) => result.id)).toEqual([often.id, also.id, rare.id]);
-    expect(results[0]).toEqual({
-      id: often.id,
-      name: "Zed Often",
+    expect(results.map((result) => result.name)).toEqual(["Anna", "Anna Also", "Anna Rare", "Zed Often"]);
+    expect(results[1]).toEqual({
+      id: also.id,
+      name: "Anna Also",
       role: "",
       affiliation: "",
-      aliases: ["The ANNAlist"],
+      aliases: [],
+      claimCount: 1,
     });
+    expect(results.map((result) => result.id)).toEqual([exact.id, also.id, rare.id, often.id]);
     expect(await searchSpeakers(prisma(), annotator, projectId, "anna", 1)).toHaveLength(1);
-    expect(await searchSpeakers(prisma(), annotator, projectId)).toHaveLength(4);
   });
 
-  it("treats % and _ in the search text as plain characters", async () => {
+  it("treats %, _ and search syntax in the text as plain characters", async () => {
     const projectId = await newProject();
     await speaker(projectId, "Plain Name");
-    expect(await searchSpeakers(prisma(), admin, projectId, "%")).toEqual([]);
-    expect(await searchSpeakers(prisma(), admin, projectId, "_")).toEqual([]);
+    for (const q of ["%", "_", "pla:*", "!plain", "plain |", "'", "\\", "(", "&"]) {
+      const names = (await searchSpeakers(prisma(), admin, projectId, q)).map((result) => result.name);
+      expect(names, q).toEqual(/pla/.test(q) ? ["Plain Name"] : []);
+    }
   });
 
   it("lists every speaker with the count of claims that are not deleted", async () => {
