@@ -135,7 +135,7 @@ export function claimsWhere(
 }
 
 /** A speaker filter of digits is an id when it can be one; otherwise it is matched as a name. */
-function isSpeakerId(value: string): boolean {
+export function isSpeakerId(value: string): boolean {
   return /^[0-9]{1,10}$/.test(value) && Number(value) <= INT4_MAX;
 }
 

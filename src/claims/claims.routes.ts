@@ -25,7 +25,7 @@ export function claimsRoutes(prisma: PrismaClient): Router {
     // takes far longer than the page of rows, which should not wait for it.
     const [result, choices] = await Promise.all([
       searchClaims(prisma, req.user!, filters, page),
-      filterChoices(prisma, req.user!),
+      filterChoices(prisma, req.user!, filters),
     ]);
     res.render("claims/index", {
       title: "Claims",

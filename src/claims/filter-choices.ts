@@ -1,9 +1,23 @@
 import type { DbClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { visibleProjectsFilter } from "../projects/access.js";
+import { isSpeakerId, type ClaimFilters } from "./claims.filters.js";
+
+/**
+ * What the speaker filter shows: a speaker chosen from the suggestions travels as its id, and the
+ * page shows that speaker's name (typed words are shown as typed).
+ */
+async function speakerLabel(db: DbClient, viewer: CurrentUser, speaker: string | undefined) {
+  if (!speaker || !isSpeakerId(speaker)) return { text: speaker ?? "", id: undefined };
+  const found = await db.speaker.findFirst({
+    where: { id: Number(speaker), project: visibleProjectsFilter(viewer) },
+    select: { id: true, name: true },
+  });
+  return found ? { text: found.name, id: found.id } : { text: speaker, id: undefined };
+}
 
 /** Options for the filter form's selects: the projects, stances, targets and annotators one may see. */
-export async function filterChoices(db: DbClient, viewer: CurrentUser) {
+export async function filterChoices(db: DbClient, viewer: CurrentUser, filters: ClaimFilters = {}) {
   const projects = await db.project.findMany({
     where: visibleProjectsFilter(viewer),
     orderBy: { name: "asc" },
@@ -31,5 +45,5 @@ export async function filterChoices(db: DbClient, viewer: CurrentUser) {
           select: { id: true, name: true },
         }),
   ]);
-  return { projects, stances, targets, annotators };
+  return { projects, stances, targets, annotators, speaker: await speakerLabel(db, viewer, filters.speaker) };
 }

@@ -25,14 +25,16 @@ describe.runIf(runBrowserTests)("bulk edits on the Claims page, in a real browse
     const project = await makeProject(app.db, admin);
     projectId = project.id;
     const article = await makeArticle(app.db, admin, project.id, QUOTES.join("\n\n"));
-    for (const quote of QUOTES) {
+    for (const [index, quote] of QUOTES.entries()) {
       await createClaim(app.db.prisma, admin, article.id, {
         ...spanOf(article.body, quote),
         quote,
         type: "indirect",
         stance: "favor",
+        speaker: index === 0 ? { name: "Zoë Müller", role: "Mayor" } : null,
       });
     }
+    await app.db.prisma.speaker.create({ data: { projectId, name: "Rafael Ortiz" } });
     browser = await launchBrowser();
     page = await browser.newPage();
     await page.goto(
@@ -86,5 +88,70 @@ describe.runIf(runBrowserTests)("bulk edits on the Claims page, in a real browse
     await page.getByRole("button", { name: "Undo" }).click();
     await page.getByRole("status").filter({ hasText: "Undone: 3 claims put back." }).waitFor();
     expect(await page.locator("table.claims-table tbody tr").count()).toBe(3);
+  });
+});
+
+describe.runIf(runBrowserTests)("speaker suggestions on the Claims page, in a real browser", () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const admin = await makeUser(app.db, "admin");
+    const project = await makeProject(app.db, admin);
+    const article = await makeArticle(app.db, admin, project.id, QUOTES.join("\n\n"));
+    for (const [index, quote] of QUOTES.entries()) {
+      await createClaim(app.db.prisma, admin, article.id, {
+        ...spanOf(article.body, quote),
+        quote,
+        type: "indirect",
+        speaker: { name: index === 0 ? "Zoë Müller" : "Rafael Ortiz" },
+      });
+    }
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await page.goto(`${app.url}/login?next=/claims`);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${app.url}/claims`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("suggests speakers by any word, ignoring accents, filters by the chosen one and shows its name", async () => {
+    const filter = page.getByRole("combobox", { name: /Speaker/ });
+    await filter.fill("muller");
+    const option = page.getByRole("option", { name: /Zoë Müller/ });
+    await option.waitFor();
+    await filter.press("ArrowDown");
+    await filter.press("Enter");
+    expect(await filter.inputValue()).toBe("Zoë Müller");
+    await page.getByRole("button", { name: "Show claims" }).click();
+    await page.waitForURL(/speaker=\d+/);
+    expect(await page.locator("table.claims-table tbody tr").count()).toBe(1);
+    expect(await page.getByRole("combobox", { name: /Speaker/ }).inputValue()).toBe("Zoë Müller");
+  });
+
+  it("sets a speaker on chosen claims through the bulk edit's suggestions", async () => {
+    await page.goto(`${app.url}/claims?sort=oldest`);
+    await page.getByRole("checkbox", { name: "Choose this claim" }).nth(0).check();
+    await page.getByRole("combobox", { name: "Change", exact: true }).selectOption("set_speaker");
+    const speaker = page.getByRole("combobox", { name: /New speaker/ });
+    await speaker.fill("raf ort");
+    await page.getByRole("option", { name: /Rafael Ortiz/ }).click();
+    await page.getByRole("button", { name: "Preview the change" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.textContent()).toContain("1 claim will change, of 1 chosen.");
+    expect(await dialog.textContent()).toContain("1 claim now Zoë Müller");
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("status").filter({ hasText: "Changed 1 claim." }).waitFor();
+    const speakers = await page
+      .locator("table.claims-table tbody tr")
+      .evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[2]?.textContent?.trim()));
+    expect(speakers).toEqual(["Rafael Ortiz", "Rafael Ortiz", "Rafael Ortiz"]);
   });
 });

@@ -3,8 +3,9 @@
 // server does the work (POST /api/v1/claims/bulk-edits…); this page never lists all the claims.
 import { callApi, errorMessage } from "../lib/api.js";
 import { byId, element } from "../lib/dom.js";
+import { attachSpeakerSuggestions } from "../lib/speaker-suggest.js";
 
-type Action = "set_stance" | "set_target" | "set_type" | "delete";
+type Action = "set_stance" | "set_target" | "set_type" | "set_speaker" | "delete";
 
 interface Preview {
   id: number;
@@ -53,8 +54,8 @@ export function startBulkEdit(): void {
     pagePick.checked = count > 0 && count === picks.length;
     pagePick.indeterminate = count > 0 && count < picks.length;
     previewButton.disabled = !all.checked && count === 0;
-    for (const select of document.querySelectorAll<HTMLSelectElement>("[data-bulk-value]")) {
-      select.hidden = select.id !== `bulk-value-${action.value}`;
+    for (const choice of document.querySelectorAll<HTMLElement>("[data-bulk-value]")) {
+      choice.hidden = choice.id !== `bulk-value-${action.value}`;
     }
   };
   for (const pick of picks) pick.addEventListener("change", refresh);
@@ -64,9 +65,20 @@ export function startBulkEdit(): void {
   });
   all.addEventListener("change", refresh);
   action.addEventListener("change", refresh);
+  const speaker = byId("bulk-speaker", HTMLInputElement);
+  const project = document.getElementById("f-project");
+  attachSpeakerSuggestions(speaker, {
+    projectId: () => (project instanceof HTMLSelectElement && project.value ? project.value : undefined),
+    onChoose: () => (problem.hidden = true),
+  });
   refresh();
 
   previewButton.addEventListener("click", () => {
+    if (action.value === "set_speaker" && !speaker.dataset.speakerId) {
+      problem.textContent = "Type the new speaker's name and choose them from the suggestions.";
+      problem.hidden = false;
+      return speaker.focus();
+    }
     const value = action.value === "delete" ? undefined : valueOf(action.value as Action);
     const selection = all.checked
       ? { filters }
@@ -81,7 +93,8 @@ export function startBulkEdit(): void {
 }
 
 /** The chosen new value; the empty option clears (null). */
-function valueOf(action: Action): string | null {
+function valueOf(action: Action): string | number | null {
+  if (action === "set_speaker") return Number(byId("bulk-speaker", HTMLInputElement).dataset.speakerId);
   const select = byId(`bulk-value-${action}`, HTMLSelectElement);
   return select.value === "" ? null : select.value;
 }

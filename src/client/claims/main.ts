@@ -1,6 +1,7 @@
 // The Claims page: fills in the number of matches, which the server counts separately so that
 // the rows never wait for a count over a million claims; and bulk edits of the listed claims.
 import { startBulkEdit } from "./bulk-edit.js";
+import { startSpeakerFilter } from "./speaker-filter.js";
 
 async function fillCount(): Promise<void> {
   const status = document.querySelector<HTMLElement>("[data-count-url]");
@@ -24,5 +25,6 @@ async function fillCount(): Promise<void> {
 // script did when it was a deferred classic one.
 document.addEventListener("DOMContentLoaded", () => {
   void fillCount();
+  startSpeakerFilter();
   startBulkEdit();
 });
