@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { cohenKappa } from "../../src/agreement/kappa.js";
 
 /** Item pairs from a 2×2 table of counts [[yes/yes, yes/no], [no/yes, no/no]] (A's answer first). */
-function fromTable([[yy, yn], [ny, nn]]: number[][]): [string, string][] {
+function fromTable([[yy, yn], [ny, nn]]: [[number, number], [number, number]]): [string, string][] {
   const repeat = (count: number, pair: [string, string]) => Array.from({ length: count }, () => pair);
   return [
-    ...repeat(yy!, ["yes", "yes"]),
-    ...repeat(yn!, ["yes", "no"]),
-    ...repeat(ny!, ["no", "yes"]),
-    ...repeat(nn!, ["no", "no"]),
+    ...repeat(yy, ["yes", "yes"]),
+    ...repeat(yn, ["yes", "no"]),
+    ...repeat(ny, ["no", "yes"]),
+    ...repeat(nn, ["no", "no"]),
   ];
 }
 
