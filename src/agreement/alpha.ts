@@ -9,15 +9,15 @@
 /** One unit: each coder's value, or null where that coder gave none. */
 export type Unit<V> = readonly (V | null | undefined)[];
 
-/** A unit reduced to what alpha needs: its value codes and its disagreement term. */
-export interface PairableUnit {
-  /** Index of each value present (one entry per coder who gave one). */
-  codes: Uint32Array;
-  disagreement: number;
-}
-
+/**
+ * Pairable units reduced to what alpha needs. Units with the same values (in any order) add the
+ * same to every sum, so they are kept once as a pattern with a weight: sentence-coverage data of
+ * thousands of units has a handful of patterns, which keeps the bootstrap's resamples cheap.
+ */
 export interface AlphaData {
-  units: PairableUnit[];
+  patterns: { codes: number[]; disagreement: number }[];
+  /** The pattern of each pairable unit, in order. */
+  unitPattern: Uint32Array;
   /** The distinct values, in the order of their codes. */
   values: unknown[];
 }
@@ -31,55 +31,86 @@ export interface AlphaResult {
   values: number;
 }
 
+export function unitCount(data: AlphaData): number {
+  return data.unitPattern.length;
+}
+
 /** Keeps the units with two or more values and codes their values as small integers. */
 export function pairableUnits<V>(units: readonly Unit<V>[]): AlphaData {
   const codeOf = new Map<V, number>();
   const values: V[] = [];
-  const pairable: PairableUnit[] = [];
+  const patternOf = new Map<string, number>();
+  const patterns: AlphaData["patterns"] = [];
+  const unitPattern: number[] = [];
+  const code = (value: V) => {
+    let found = codeOf.get(value);
+    if (found === undefined) {
+      found = values.length;
+      codeOf.set(value, found);
+      values.push(value);
+    }
+    return found;
+  };
   for (const unit of units) {
-    const present = unit.filter((value): value is V => value !== null && value !== undefined);
-    if (present.length < 2) continue;
-    const codes = new Uint32Array(present.length);
-    present.forEach((value, i) => {
-      let code = codeOf.get(value);
-      if (code === undefined) {
-        code = values.length;
-        codeOf.set(value, code);
-        values.push(value);
-      }
-      codes[i] = code;
-    });
-    pairable.push({ codes, disagreement: unitDisagreement(codes) });
+    const codes: number[] = [];
+    for (const value of unit) if (value !== null && value !== undefined) codes.push(code(value));
+    if (codes.length < 2) continue;
+    codes.sort((a, b) => a - b);
+    const key = codes.join(",");
+    let pattern = patternOf.get(key);
+    if (pattern === undefined) {
+      pattern = patterns.length;
+      patternOf.set(key, pattern);
+      patterns.push({ codes, disagreement: unitDisagreement(codes) });
+    }
+    unitPattern.push(pattern);
   }
-  return { units: pairable, values };
+  return { patterns, unitPattern: Uint32Array.from(unitPattern), values };
 }
 
-function unitDisagreement(codes: Uint32Array): number {
-  const counts = new Map<number, number>();
-  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+/** (m² - Σ_c count_c²)/(m - 1) for sorted codes. */
+function unitDisagreement(sorted: readonly number[]): number {
   let sameSquares = 0;
-  for (const count of counts.values()) sameSquares += count * count;
-  const m = codes.length;
+  let run = 1;
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i < sorted.length && sorted[i] === sorted[i - 1]) run += 1;
+    else {
+      sameSquares += run * run;
+      run = 1;
+    }
+  }
+  const m = sorted.length;
   return (m * m - sameSquares) / (m - 1);
 }
 
-/** Alpha over the units chosen by `pick` (all of them by default; the bootstrap passes a resample). */
-export function alphaOf(data: AlphaData, pick?: ArrayLike<number>): AlphaResult {
+/** How many times each pattern occurs among all the units (the weights of the data itself). */
+export function patternWeights(data: AlphaData): Float64Array {
+  const weights = new Float64Array(data.patterns.length);
+  for (const pattern of data.unitPattern) weights[pattern]! += 1;
+  return weights;
+}
+
+/** Alpha with each pattern counted `weights` times (the data's own weights by default). */
+export function alphaOf(data: AlphaData, weights = patternWeights(data)): AlphaResult {
   const totals = new Float64Array(data.values.length);
-  let n = 0;
   let observed = 0;
-  const count = pick ? pick.length : data.units.length;
-  for (let i = 0; i < count; i++) {
-    const unit = data.units[pick ? pick[i]! : i]!;
-    observed += unit.disagreement;
-    n += unit.codes.length;
-    for (const code of unit.codes) totals[code]! += 1;
-  }
+  let units = 0;
+  data.patterns.forEach((pattern, p) => {
+    const weight = weights[p]!;
+    if (weight === 0) return;
+    units += weight;
+    observed += weight * pattern.disagreement;
+    for (const code of pattern.codes) totals[code]! += weight;
+  });
+  let n = 0;
   let sameSquares = 0;
-  for (const total of totals) sameSquares += total * total;
+  for (const total of totals) {
+    n += total;
+    sameSquares += total * total;
+  }
   const expected = n * n - sameSquares;
   const alpha = n < 2 || expected === 0 ? null : 1 - ((n - 1) * observed) / expected;
-  return { alpha, units: count, values: n };
+  return { alpha, units, values: n };
 }
 
 /** Krippendorff's alpha (nominal) of reliability data given unit by unit. */

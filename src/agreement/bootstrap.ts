@@ -3,7 +3,7 @@
 // interval so that a figure from a handful of units is not read as meaningful. Units are resampled
 // with replacement and alpha recomputed; the interval is the 2.5th and 97.5th percentile of the
 // replicates. The generator is seeded, so the same data always gives the same interval.
-import { alphaOf, type AlphaData } from "./alpha.js";
+import { alphaOf, unitCount, type AlphaData } from "./alpha.js";
 
 export const BOOTSTRAP_REPLICATES = 1000;
 const DEFAULT_SEED = 0x5eed;
@@ -32,14 +32,15 @@ export function alphaInterval(
   data: AlphaData,
   options: { replicates?: number; seed?: number } = {},
 ): Interval | null {
-  const units = data.units.length;
+  const units = unitCount(data);
   if (units < 2) return null;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
-  const pick = new Uint32Array(units);
+  const weights = new Float64Array(data.patterns.length);
   const alphas: number[] = [];
   for (let r = 0; r < (options.replicates ?? BOOTSTRAP_REPLICATES); r++) {
-    for (let i = 0; i < units; i++) pick[i] = Math.floor(random() * units);
-    const { alpha } = alphaOf(data, pick);
+    weights.fill(0);
+    for (let i = 0; i < units; i++) weights[data.unitPattern[Math.floor(random() * units)]!]! += 1;
+    const { alpha } = alphaOf(data, weights);
     if (alpha !== null) alphas.push(alpha);
   }
   if (alphas.length === 0) return null;
