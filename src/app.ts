@@ -1,3 +1,5 @@
+import { agreementApiRoutes } from "./agreement/agreement.api.js";
+import { agreementRoutes } from "./agreement/agreement.routes.js";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import session from "express-session";
@@ -116,6 +118,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects", projectsRoutes(db.prisma));
   app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
+  app.use("/projects/:projectId/agreement", agreementRoutes(db.prisma));
   app.use("/export", exportsRoutes(db, config.exports));
   app.use("/claims", claimsRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));
@@ -126,6 +129,7 @@ export function createApp(options: AppOptions): App {
     claimsApiRoutes(db.prisma),
     bulkEditApiRoutes(db.prisma),
     speakersApiRoutes(db.prisma),
+    agreementApiRoutes(db.prisma),
   );
 
   app.use(notFoundHandler);

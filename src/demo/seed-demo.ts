@@ -50,7 +50,7 @@ export async function seedDemo(prisma: PrismaClient, adminUserId?: number): Prom
   }
   const membership = { projectId_userId: { projectId: project.id, userId: annotator.id } };
   if (!(await prisma.projectMember.findUnique({ where: membership }))) {
-    await addMember(prisma, actorId, project.id, annotator.id, false);
+    await addMember(prisma, actorId, project.id, annotator.id, { canImport: false, isCurator: false });
   }
 
   const importer: CurrentUser = admin ?? annotator;

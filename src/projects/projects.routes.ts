@@ -98,11 +98,12 @@ export function projectsRoutes(prisma: PrismaClient): Router {
     "members",
     (req) => (req.body?.member === "existing" ? undefined : "member"),
     async (req, projectId) => {
-      const { userId, canImport } = parseInput(memberInput, req.body);
-      await addMember(prisma, req.user!.id, projectId, userId, canImport);
-      return canImport
-        ? "Saved: the member may import articles."
-        : "Saved: the member may annotate (not import).";
+      const { userId, ...rights } = parseInput(memberInput, req.body);
+      await addMember(prisma, req.user!.id, projectId, userId, rights);
+      const may = ["annotate", rights.canImport && "import articles", rights.isCurator && "curate"].filter(
+        Boolean,
+      );
+      return `Saved: the member may ${may.join(", ")}.`;
     },
     "members",
   );

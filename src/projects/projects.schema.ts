@@ -38,13 +38,18 @@ export const listFromText = storableText("The list")
       .filter(Boolean),
   );
 
+/** A checkbox: "on" when ticked in a form, true in JSON; absent when not ticked. */
+const checkbox = z
+  .union([z.literal("on"), z.literal("true"), z.boolean()])
+  .optional()
+  .transform((value) => value === true || value === "on" || value === "true");
+
 export const memberInput = z.object({
   userId: idField("userId"),
-  canImport: z
-    .union([z.literal("on"), z.literal("true"), z.boolean()])
-    .optional()
-    .transform((value) => value === true || value === "on" || value === "true"),
+  canImport: checkbox,
+  isCurator: checkbox,
 });
+export type MemberRights = Pick<z.output<typeof memberInput>, "canImport" | "isCurator">;
 
 export const labelInput = z.object({ name: labelName });
 

@@ -1,3 +1,4 @@
+import type { MemberRights } from "./projects.schema.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
@@ -106,15 +107,15 @@ export async function addMember(
   actorId: number | null,
   projectId: number,
   userId: number,
-  canImport: boolean,
+  rights: MemberRights,
 ) {
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new InvalidError("Choose an existing user.", "userId");
     const member = await tx.projectMember.upsert({
       where: { projectId_userId: { projectId, userId } },
-      create: { projectId, userId, canImport },
-      update: { canImport },
+      create: { projectId, userId, ...rights },
+      update: rights,
     });
     await recordAudit(tx, {
       actorId,
@@ -291,5 +292,14 @@ export async function getProjectPage(db: DbClient, user: CurrentUser, projectId:
   const project = await getProject(db, user, projectId);
   const articles = await listProjectArticlesWithCounts(db, user, projectId);
   const candidates = user.role === "admin" ? await listMemberCandidates(db, projectId) : [];
-  return { project, articles, candidates, mayImport: await canImportInto(db, user, projectId) };
+  const seesAgreement =
+    user.role !== "annotator" ||
+    project.members.some((member) => member.userId === user.id && member.isCurator);
+  return {
+    project,
+    articles,
+    candidates,
+    seesAgreement,
+    mayImport: await canImportInto(db, user, projectId),
+  };
 }

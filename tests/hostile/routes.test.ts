@@ -29,19 +29,22 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** Path parameters that name something other than a row (a chart, a table), with a valid value. */
+const namedParams: Record<string, string> = { name: "speakers", table: "fields" };
+
 const routeList = routeTable();
 
 const writes = routeList.filter((route) => route.method !== "GET");
 const guarded = routeList.filter((route) => route.roles !== "public");
 const withIds = routeList.filter((route) => idParams(route.path).length > 0);
 
-/** Path parameters that name rows; the chart name is the only other kind. */
+/** Path parameters that name rows. */
 function idParams(path: string): string[] {
-  return [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!).filter((name) => name !== "name");
+  return [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!).filter((name) => !(name in namedParams));
 }
 
 function fill(path: string, value: string): string {
-  return path.replace(/:(\w+)/g, (_whole, name: string) => (name === "name" ? "speakers" : value));
+  return path.replace(/:(\w+)/g, (_whole, name: string) => namedParams[name] ?? value);
 }
 
 /** A role the route admits, preferring admin (who sees every project). */
