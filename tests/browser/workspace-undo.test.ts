@@ -92,7 +92,9 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
     await expect.poll(() => noticeText(page)).toBe("Claim saved.");
     const created = await app.db.prisma.claim.findFirstOrThrow({ where: { articleId: article.id } });
     const notice = page.locator("#ws-notice");
-    expect(await notice.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+    expect(
+      await page.evaluate<string>(`getComputedStyle(document.getElementById("ws-notice")).position`),
+    ).toBe("fixed");
     expect(await notice.getAttribute("role")).toBe("status");
 
     // In the form's note, Ctrl+Z takes back typing, not the claim.
