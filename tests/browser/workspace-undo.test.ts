@@ -203,6 +203,12 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
     await page.keyboard.press("Control+Shift+Z");
     await expect.poll(async () => (await row(edited.id)).stance?.key).toBe("against");
     await expect.poll(() => noticeText(page)).toMatch(/^Redone: .* has your change again\.$/);
+
+    // The notice's buttons work from the keyboard too.
+    await page.locator("#ws-notice").getByRole("button", { name: "Undo" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await row(edited.id)).stance?.key).toBe("favor");
+    await expect.poll(() => noticeText(page)).toMatch(/^Undone: .* is back as it was\.$/);
     expect(scriptErrors).toEqual([]);
     await page.close();
   });

@@ -363,7 +363,7 @@ function historyCommand(event: KeyboardEvent): "undo" | "redo" | null {
 /** Text fields keep the browser's own undo of typing; so does the open claim form as a whole. */
 function keepsOwnUndo(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target.closest("input, textarea, select, #claim-form") !== null;
+  return target.isContentEditable || target.closest("input, textarea, #claim-form") !== null;
 }
 
 document.addEventListener("keydown", (event) => {
