@@ -110,6 +110,15 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
     expect((await row(created.id)).deletedAt).not.toBeNull();
     expect(await page.locator(`mark[data-claims~="${created.id}"]`).count()).toBe(0);
     expect(await page.locator("#claim-list [role=option]").count()).toBe(0);
+
+    // Redo brings the same claim back (restore), and a second undo removes it again.
+    await page.keyboard.press("Control+Shift+Z");
+    await expect.poll(async () => (await row(created.id)).deletedAt).toBeNull();
+    await expect.poll(() => page.locator("#claim-list [role=option]").count()).toBe(1);
+    await page.keyboard.press("Control+y");
+    await expect.poll(() => noticeText(page)).toBe("Nothing to redo.");
+    await page.keyboard.press("Control+z");
+    await expect.poll(async () => (await row(created.id)).deletedAt).not.toBeNull();
     expect(scriptErrors).toEqual([]);
     await page.close();
   });
