@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
 import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
+import { workspaceProgress } from "../dashboard/progress.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { isHttpUrl, parseId } from "../http/fields.js";
@@ -69,6 +70,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       select: { id: true, name: true },
     });
     const canWrite = user.role === "admin" || user.role === "annotator";
+    const progress = await workspaceProgress(prisma, user.id, article.id);
     const data: WorkspaceData = {
       article: { id: article.id, projectId: article.projectId, body: article.body },
       sentences: article.sentences.map(({ start, end }) => ({ start, end })),
@@ -91,6 +93,9 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       layers,
       layer: String(layer),
       canWrite,
+      progress,
+      // Mark done and Reopen come back here, with the layer chosen.
+      returnTo: req.originalUrl,
       claimTypes,
       workspaceJson: scriptJson(data),
     });

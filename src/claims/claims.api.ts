@@ -6,13 +6,26 @@ import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
 import { countClaims, pageInput, searchClaims, type ClaimListRow } from "./claims.search.js";
-import { claimIdParam, createClaimInput, deleteClaimInput, updateClaimInput } from "./claims.schema.js";
+import {
+  claimIdParam,
+  createClaimInput,
+  deleteClaimInput,
+  restoreClaimInput,
+  updateClaimInput,
+} from "./claims.schema.js";
 import { assertArticleVisible } from "../articles/articles.service.js";
-import { assertClaimWritable, createClaim, deleteClaim, updateClaim } from "./claims.service.js";
+import {
+  assertClaimWritable,
+  assertDeletedClaimWritable,
+  createClaim,
+  deleteClaim,
+  restoreClaim,
+  updateClaim,
+} from "./claims.service.js";
 
 /**
- * GET /claims (filters, cursor pages), POST /articles/:id/claims, PATCH and DELETE /claims/:id
- * under /api/v1. Researchers only read.
+ * GET /claims (filters, cursor pages), POST /articles/:id/claims, PATCH and DELETE /claims/:id,
+ * POST /claims/:id/restore (undoing a delete) under /api/v1. Researchers only read.
  */
 export function claimsApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
@@ -54,6 +67,13 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
     const { version } = parseInput(deleteClaimInput, { ...req.query, ...(req.body as object) });
     await deleteClaim(prisma, req.user!, claimId, version);
     res.status(204).end();
+  });
+
+  router.post("/claims/:id/restore", writers, async (req, res) => {
+    const claimId = parseId(claimIdParam, req.params.id);
+    await assertDeletedClaimWritable(prisma, req.user!, claimId);
+    const { version } = parseInput(restoreClaimInput, req.body ?? {});
+    res.json(await restoreClaim(prisma, req.user!, claimId, version));
   });
 
   return router;

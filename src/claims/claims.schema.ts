@@ -56,6 +56,9 @@ export type UpdateClaimInput = z.output<typeof updateClaimInput>;
 /** A delete names the version it saw, like an edit: deleting a claim someone just changed is a 409. */
 export const deleteClaimInput = z.object({ version: versionField(versionMessage) });
 
+/** A restore names the version the delete left (the deleted version plus one). */
+export const restoreClaimInput = z.object({ version: versionField(versionMessage) });
+
 export const layerInput = z.object({
   /** "mine" (default for annotators), "all", or an annotator's id. */
   layer: z

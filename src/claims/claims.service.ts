@@ -15,6 +15,9 @@ export const messages = {
   stale:
     "Someone changed this claim after you opened it. Nothing was overwritten: look at the current version, then make your change again.",
   quoteNeeded: "Send the quote together with new start and end offsets.",
+  notDeleted: "This claim is not deleted, so there is nothing to restore.",
+  staleDeleted:
+    "This claim changed after you deleted it (someone restored it, perhaps, and deleted it again). Nothing was restored: reload the page to see it as it is now.",
 };
 
 interface Spans {
@@ -191,9 +194,27 @@ export async function assertClaimWritable(db: DbClient, user: CurrentUser, claim
   await loadOwnClaim(db, user, claimId);
 }
 
-async function loadOwnClaim(tx: DbClient, user: CurrentUser, claimId: number) {
+/** Like assertClaimWritable, for a claim that may be soft-deleted (restoring one). */
+export async function assertDeletedClaimWritable(
+  db: DbClient,
+  user: CurrentUser,
+  claimId: number,
+): Promise<void> {
+  await loadOwnClaim(db, user, claimId, { withDeleted: true });
+}
+
+async function loadOwnClaim(
+  tx: DbClient,
+  user: CurrentUser,
+  claimId: number,
+  options = { withDeleted: false },
+) {
   const claim = await tx.claim.findFirst({
-    where: { id: claimId, deletedAt: null, article: { project: visibleProjectsFilter(user) } },
+    where: {
+      id: claimId,
+      ...(options.withDeleted ? {} : { deletedAt: null }),
+      article: { project: visibleProjectsFilter(user) },
+    },
     include: { article: { select: { projectId: true, body: true } } },
   });
   if (!claim) throw new NotFoundError(messages.notFound);
@@ -296,6 +317,39 @@ export async function deleteClaim(
       subjectId: claimId,
       before,
     });
+  });
+}
+
+/**
+ * Undoes a soft delete if `version` is still current (the version the delete answered with, one
+ * past the version deleted): the claim comes back with its id and fields, one version further.
+ */
+export async function restoreClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  claimId: number,
+  version: number,
+): Promise<ClaimJson> {
+  return prisma.$transaction(async (tx) => {
+    const claim = await loadOwnClaim(tx, user, claimId, { withDeleted: true });
+    const body = new CodePointIndex(claim.article.body);
+    const before = await fetchClaim(tx, claimId, body);
+    if (claim.deletedAt === null) throw new ConflictError(messages.notDeleted, before);
+    if (version !== claim.version) throw new ConflictError(messages.staleDeleted, before);
+    const { count } = await tx.claim.updateMany({
+      where: { id: claimId, version: claim.version, deletedAt: { not: null } },
+      data: { deletedAt: null, version: { increment: 1 } },
+    });
+    if (count === 0) throw new ConflictError(messages.staleDeleted, before);
+    const after = await fetchClaim(tx, claimId, body);
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "claim.restore",
+      subjectType: "claim",
+      subjectId: claimId,
+      after,
+    });
+    return after;
   });
 }
 

@@ -48,6 +48,80 @@ export function nextArticle(articles: MyArticle[]): MyArticle | undefined {
   return articles.find((article) => article.status !== "done");
 }
 
+/** Where an article stands in the user's list, for the workspace's head. */
+export interface WorkspaceProgress {
+  /** 1-based place of this article in the user's list; null when it is not in it (not a member). */
+  position: number | null;
+  total: number;
+  done: number;
+  /** The user has marked this article done. */
+  isDone: boolean;
+  /** The article to work on next: the first not done after this one, else the first before it. */
+  next: { id: number; title: string } | null;
+  /** The article after this one in the list, done or not (researchers read in order). */
+  following: { id: number; title: string } | null;
+}
+
+interface WorkspaceProgressRow {
+  position: number | null;
+  total: number;
+  done: number;
+  isDone: boolean;
+  nextId: number | null;
+  nextTitle: string | null;
+  followingId: number | null;
+  followingTitle: string | null;
+}
+
+/**
+ * The list of listMyArticles (same order, same "done"), reduced in SQL to what the workspace shows:
+ * one query whatever the list's length, no article rows sent back.
+ */
+export async function workspaceProgress(
+  db: DbClient,
+  userId: number,
+  articleId: number,
+): Promise<WorkspaceProgress> {
+  const [row] = await db.$queryRaw<WorkspaceProgressRow[]>`
+    WITH mine AS (
+      SELECT a.id, a.title, (c.article_id IS NOT NULL) AS done,
+             ROW_NUMBER() OVER (ORDER BY p.name, p.id, a.id)::int AS position
+      FROM project_members m
+      JOIN projects p ON p.id = m.project_id
+      JOIN articles a ON a.project_id = m.project_id
+      LEFT JOIN article_completions c ON c.article_id = a.id AND c.user_id = m.user_id
+      WHERE m.user_id = ${userId}
+    ), here AS (
+      SELECT position FROM mine WHERE id = ${articleId}
+    )
+    SELECT (SELECT COUNT(*)::int FROM mine) AS total,
+           (SELECT COUNT(*)::int FROM mine WHERE done) AS done,
+           (SELECT position FROM here) AS position,
+           EXISTS (SELECT 1 FROM article_completions
+                   WHERE article_id = ${articleId} AND user_id = ${userId}) AS "isDone",
+           nxt.id AS "nextId", nxt.title AS "nextTitle",
+           fol.id AS "followingId", fol.title AS "followingTitle"
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+      -- After this article first (false sorts before true), then from the top of the list.
+      SELECT id, title FROM mine
+      WHERE NOT done AND id <> ${articleId}
+      ORDER BY (position < COALESCE((SELECT position FROM here), 0)), position
+      LIMIT 1
+    ) nxt ON true
+    LEFT JOIN LATERAL (
+      SELECT id, title FROM mine WHERE position = (SELECT position + 1 FROM here)
+    ) fol ON true`;
+  return {
+    position: row?.position ?? null,
+    total: row?.total ?? 0,
+    done: row?.done ?? 0,
+    isDone: row?.isDone ?? false,
+    next: row?.nextId ? { id: row.nextId, title: row.nextTitle ?? "" } : null,
+    following: row?.followingId ? { id: row.followingId, title: row.followingTitle ?? "" } : null,
+  };
+}
+
 export function countByStatus(articles: { status: ArticleStatus }[]): Record<ArticleStatus, number> {
   const counts = { not_started: 0, in_progress: 0, done: 0 };
   for (const article of articles) counts[article.status] += 1;

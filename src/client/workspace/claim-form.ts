@@ -332,7 +332,7 @@ export class ClaimForm {
 
   private async remove(): Promise<void> {
     if (this.busy || this.mode !== "edit" || !this.loaded) return;
-    if (!window.confirm("Delete this claim? It leaves every list and export.")) return;
+    // No confirm dialog: the notice that follows offers Undo (see undo-history.ts).
     this.clearMessages();
     const claim = this.loaded;
     const result = await this.during(this.deleteButton, "Deleting…", () =>

@@ -6,8 +6,10 @@ import { callApi, errorMessage } from "../lib/api.js";
 import { byId, closestFrom } from "../lib/dom.js";
 import { ClaimForm } from "./claim-form.js";
 import { ClaimList, type SelectSource } from "./claim-list.js";
+import { Notice } from "./notice.js";
 import { TextView } from "./text-view.js";
-import type { PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
+import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
+import { UndoHistory } from "./undo-history.js";
 
 const scriptStarted = performance.now();
 const data = JSON.parse(byId("workspace-data").textContent ?? "") as WorkspaceData;
@@ -133,8 +135,8 @@ const form = new ClaimForm(
         );
     },
     onSaved: (claim, created) => {
-      const layer = state.layer;
-      const shown = layer === "all" || layer === "mine" || Number(layer) === claim.annotator.id;
+      recordSaved(claim, created);
+      const shown = isInLayer(claim);
       if (shown) upsert(claim);
       state.selectedId = shown ? claim.id : state.selectedId;
       renderList();
@@ -148,6 +150,7 @@ const form = new ClaimForm(
       );
     },
     onDeleted: (claim) => {
+      recordDeleted(claim);
       setClaims(state.claims.filter((other) => other.id !== claim.id));
       renderList();
       form.close();
@@ -300,6 +303,74 @@ layerSelect.addEventListener("change", async () => {
   window.history.replaceState(null, "", `?${params}`);
   const label = layerSelect.selectedOptions[0]?.textContent ?? layer;
   say(`Showing ${label}: ${state.claims.length} ${state.claims.length === 1 ? "claim" : "claims"}.`);
+});
+
+// ------------------------------------------------------------------ undo and redo
+// The user's own creates, edits and deletes, undone through the versioned API (undo-history.ts),
+// by Ctrl+Z / Cmd+Z (Ctrl+Shift+Z or Ctrl+Y redo) or the notice's buttons (notice.ts).
+const notice = new Notice(byId("ws-notice"), {
+  undo: () => void history.undo(),
+  redo: () => void history.redo(),
+});
+const history = new UndoHistory(data.article.id, data.stances, {
+  onClaimBack: (claim) => {
+    if (isInLayer(claim)) upsert(claim);
+    repaintClaims();
+  },
+  onClaimGone: (id) => {
+    setClaims(state.claims.filter((claim) => claim.id !== id));
+    repaintClaims();
+  },
+  onCurrent: (claim) => {
+    if (isInLayer(claim)) upsert(claim);
+    repaintClaims();
+  },
+  onReport: (message, can) => notice.show(message, can),
+});
+
+function isInLayer(claim: ClaimJson): boolean {
+  const layer = state.layer;
+  return layer === "all" || layer === "mine" || Number(layer) === claim.annotator.id;
+}
+
+function repaintClaims(): void {
+  renderList();
+  paint();
+}
+
+/** Called before the page takes the saved claim in, so an edit's old values are still there. */
+function recordSaved(claim: ClaimJson, created: boolean): void {
+  const before = state.byId.get(claim.id);
+  if (created) history.recordCreate(claim);
+  else if (before) history.recordEdit(before, claim);
+  else return;
+  notice.show(created ? "Claim saved." : "Changes saved.", history);
+}
+
+function recordDeleted(claim: WorkspaceClaim): void {
+  history.recordDelete(claim);
+  notice.show("Claim deleted.", history);
+}
+
+function historyCommand(event: KeyboardEvent): "undo" | "redo" | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const key = event.key.toLowerCase();
+  if (key === "z") return event.shiftKey ? "redo" : "undo";
+  if (key === "y" && event.ctrlKey && !event.shiftKey) return "redo";
+  return null;
+}
+
+/** Text fields keep the browser's own undo of typing; so does the open claim form as a whole. */
+function keepsOwnUndo(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target.closest("input, textarea, #claim-form") !== null;
+}
+
+document.addEventListener("keydown", (event) => {
+  const command = historyCommand(event);
+  if (!command || !data.canWrite || event.defaultPrevented || keepsOwnUndo(event.target)) return;
+  event.preventDefault();
+  void (command === "undo" ? history.undo() : history.redo());
 });
 
 // ------------------------------------------------------------------ first paint
