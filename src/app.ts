@@ -1,3 +1,5 @@
+import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
+import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
 import { agreementRoutes } from "./agreement/agreement.routes.js";
 import path from "node:path";
@@ -119,6 +121,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use("/projects/:projectId/agreement", agreementRoutes(db.prisma));
+  app.use("/projects/:projectId/guidelines", guidelinesRoutes(db.prisma));
   app.use("/export", exportsRoutes(db, config.exports));
   app.use("/claims", claimsRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));
@@ -130,6 +133,7 @@ export function createApp(options: AppOptions): App {
     bulkEditApiRoutes(db.prisma),
     speakersApiRoutes(db.prisma),
     agreementApiRoutes(db.prisma),
+    guidelinesApiRoutes(db.prisma),
   );
 
   app.use(notFoundHandler);

@@ -1,3 +1,4 @@
+import { guidelinesDetour } from "../guidelines/guidelines.gate.js";
 import { Router, type Request, type Response } from "express";
 import type { PrismaClient } from "../db/types.js";
 import { ConflictError, InvalidError } from "../errors.js";
@@ -68,6 +69,10 @@ export function projectsRoutes(prisma: PrismaClient): Router {
   });
 
   router.get("/:projectId", requireLogin, async (req, res) => {
+    const projectId = parseId(projectIdParam, req.params.projectId);
+    await assertProjectAccess(prisma, req.user!, projectId);
+    const detour = await guidelinesDetour(prisma, req.user!, projectId, req.originalUrl);
+    if (detour) return res.redirect(detour);
     await renderProject(req, res, 200);
   });
 
