@@ -1,9 +1,17 @@
 // Bootstrapped confidence intervals for alpha. Hayes & Krippendorff ("Answering the call for a
 // standard reliability measure for coding data", 2007) recommend reporting alpha with a bootstrapped
-// interval so that a figure from a handful of units is not read as meaningful. Units are resampled
-// with replacement and alpha recomputed; the interval is the 2.5th and 97.5th percentile of the
+// interval so that a figure from a handful of units is not read as meaningful. Each replicate
+// reweights the units and recomputes alpha; the interval is the 2.5th and 97.5th percentile of the
 // replicates. The generator is seeded, so the same data always gives the same interval.
-import { alphaOf, unitCount, type AlphaData } from "./alpha.js";
+//
+// The weights are those of the Poisson bootstrap (each unit counted an independent Poisson(1)
+// number of times; Hanley & MacGibbon 2006, Chamandy et al. 2012), which for the hundreds of units
+// agreement needs behaves as resampling with replacement does. Its advantage here: units with the
+// same values add the same to alpha, and a sum of n Poisson(1) counts is one Poisson(n) draw, so a
+// replicate costs one draw per distinct pattern of values instead of one per unit. 1,000
+// replicates over 30,000 sentences take milliseconds instead of seconds.
+import { alphaOf, patternWeights, unitCount, type AlphaData } from "./alpha.js";
+import { poisson } from "./poisson.js";
 
 export const BOOTSTRAP_REPLICATES = 1000;
 const DEFAULT_SEED = 0x5eed;
@@ -35,11 +43,11 @@ export function alphaInterval(
   const units = unitCount(data);
   if (units < 2) return null;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
+  const counts = patternWeights(data);
   const weights = new Float64Array(data.patterns.length);
   const alphas: number[] = [];
   for (let r = 0; r < (options.replicates ?? BOOTSTRAP_REPLICATES); r++) {
-    weights.fill(0);
-    for (let i = 0; i < units; i++) weights[data.unitPattern[Math.floor(random() * units)]!]! += 1;
+    for (let p = 0; p < counts.length; p++) weights[p] = poisson(counts[p]!, random);
     const { alpha } = alphaOf(data, weights);
     if (alpha !== null) alphas.push(alpha);
   }

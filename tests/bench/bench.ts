@@ -1,7 +1,7 @@
 // npm run bench: measures against a real Postgres server, reporting ratios against baselines
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
 // TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
-// BENCH_ONLY (a comma-separated list of export, claims, speakers, workspace) runs only those parts.
+// BENCH_ONLY (a comma-separated list of export, claims, speakers, workspace, agreement) runs only those parts.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
@@ -12,6 +12,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { RESEARCHER_PASSWORD, seedLarge } from "./seed-large.js";
+import { measureAgreement } from "./agreement-bench.js";
 import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
 
@@ -22,7 +23,7 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
-const parts = ["export", "claims", "speakers", "workspace"] as const;
+const parts = ["export", "claims", "speakers", "workspace", "agreement"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
 const unknownPart = only?.find((part) => !(parts as readonly string[]).includes(part));
 if (unknownPart) throw new Error(`BENCH_ONLY: no part "${unknownPart}"; choose from ${parts.join(", ")}`);
@@ -196,6 +197,10 @@ await withDatabase(async (url) => {
     if (runs("workspace")) {
       log("workspace: 10,000-word article with 1,000 claims");
       results.workspace = await measureWorkspace(db, server, cookie, projectId);
+    }
+    if (runs("agreement")) {
+      log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
+      results.agreement = await measureAgreement(db.pool!, server, cookie);
     }
   } finally {
     await server.stop();
