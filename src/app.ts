@@ -1,3 +1,4 @@
+import { assignmentsRoutes } from "./assignments/assignments.routes.js";
 import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
 import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
@@ -122,6 +123,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));
   app.use("/projects/:projectId/agreement", agreementRoutes(db.prisma));
   app.use("/projects/:projectId/guidelines", guidelinesRoutes(db.prisma));
+  app.use("/projects/:projectId/assignments", assignmentsRoutes(db.prisma));
   app.use("/export", exportsRoutes(db, config.exports));
   app.use("/claims", claimsRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));

@@ -70,7 +70,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       select: { id: true, name: true },
     });
     const canWrite = user.role === "admin" || user.role === "annotator";
-    const progress = await workspaceProgress(prisma, user.id, article.id);
+    const progress = await workspaceProgress(prisma, user, article.id);
     const data: WorkspaceData = {
       article: { id: article.id, projectId: article.projectId, body: article.body },
       sentences: article.sentences.map(({ start, end }) => ({ start, end })),

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client.js";
 import { getArticle } from "../articles/articles.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
@@ -21,26 +22,49 @@ export interface MyArticle {
   status: ArticleStatus;
 }
 
-/** The articles of every project the user belongs to, with the user's own status on each. */
-export async function listMyArticles(db: DbClient, userId: number): Promise<MyArticle[]> {
-  return db.$queryRaw<MyArticle[]>`
-    SELECT a.id, a.title, a.outlet, a.published_at AS "publishedAt",
-           p.id AS "projectId", p.name AS "projectName",
-           COALESCE(mine.n, 0)::int AS "myClaims",
-           CASE WHEN c.article_id IS NOT NULL THEN 'done'
-                WHEN mine.n > 0 THEN 'in_progress'
-                ELSE 'not_started' END AS status
+/**
+ * The articles in a user's list, in list order, with whether the user marked each done: every
+ * article of the projects they belong to, except that in a project that uses assignments an
+ * annotator's list holds only the articles assigned to them. One definition for the dashboard and
+ * the workspace's progress line, so they never disagree.
+ */
+function myList(user: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
+  const assignedOnly = user.role === "annotator";
+  return Prisma.sql`
+    SELECT a.id, a.title, a.outlet, a.published_at, p.id AS project_id, p.name AS project_name,
+           (c.article_id IS NOT NULL) AS done,
+           ROW_NUMBER() OVER (ORDER BY p.name, p.id, a.id)::int AS position
     FROM project_members m
     JOIN projects p ON p.id = m.project_id
     JOIN articles a ON a.project_id = m.project_id
     LEFT JOIN article_completions c ON c.article_id = a.id AND c.user_id = m.user_id
+    WHERE m.user_id = ${user.id}
+      ${
+        assignedOnly
+          ? Prisma.sql`AND (NOT p.use_assignments OR EXISTS (
+              SELECT 1 FROM assignments s WHERE s.article_id = a.id AND s.user_id = m.user_id))`
+          : Prisma.empty
+      }`;
+}
+
+/** The articles of the user's list (myList), with the user's own status on each. */
+export async function listMyArticles(
+  db: DbClient,
+  user: Pick<CurrentUser, "id" | "role">,
+): Promise<MyArticle[]> {
+  return db.$queryRaw<MyArticle[]>`
+    WITH mine AS (${myList(user)})
+    SELECT l.id, l.title, l.outlet, l.published_at AS "publishedAt",
+           l.project_id AS "projectId", l.project_name AS "projectName",
+           COALESCE(counts.n, 0)::int AS "myClaims",
+           CASE WHEN l.done THEN 'done' WHEN counts.n > 0 THEN 'in_progress' ELSE 'not_started' END AS status
+    FROM mine l
     LEFT JOIN (
       SELECT article_id, COUNT(*)::int AS n FROM claims
-      WHERE annotator_id = ${userId} AND deleted_at IS NULL
+      WHERE annotator_id = ${user.id} AND deleted_at IS NULL
       GROUP BY article_id
-    ) mine ON mine.article_id = a.id
-    WHERE m.user_id = ${userId}
-    ORDER BY p.name, p.id, a.id`;
+    ) counts ON counts.article_id = l.id
+    ORDER BY l.position`;
 }
 
 /** The article to work on next: the first one in the list that is not done. */
@@ -79,18 +103,12 @@ interface WorkspaceProgressRow {
  */
 export async function workspaceProgress(
   db: DbClient,
-  userId: number,
+  user: Pick<CurrentUser, "id" | "role">,
   articleId: number,
 ): Promise<WorkspaceProgress> {
+  const userId = user.id;
   const [row] = await db.$queryRaw<WorkspaceProgressRow[]>`
-    WITH mine AS (
-      SELECT a.id, a.title, (c.article_id IS NOT NULL) AS done,
-             ROW_NUMBER() OVER (ORDER BY p.name, p.id, a.id)::int AS position
-      FROM project_members m
-      JOIN projects p ON p.id = m.project_id
-      JOIN articles a ON a.project_id = m.project_id
-      LEFT JOIN article_completions c ON c.article_id = a.id AND c.user_id = m.user_id
-      WHERE m.user_id = ${userId}
+    WITH mine AS (${myList(user)}
     ), here AS (
       SELECT position FROM mine WHERE id = ${articleId}
     )
@@ -204,7 +222,7 @@ export async function listProjectProgress(db: DbClient): Promise<ProjectProgress
 
 /** What the dashboard shows this user. */
 export async function getDashboard(prisma: PrismaClient, user: CurrentUser) {
-  const articles = await listMyArticles(prisma, user.id);
+  const articles = await listMyArticles(prisma, user);
   const isAdmin = user.role === "admin";
   return {
     articles,

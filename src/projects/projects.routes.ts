@@ -15,6 +15,7 @@ import {
   memberIdParam,
   memberInput,
   projectIdParam,
+  studySettingsInput,
 } from "./projects.schema.js";
 import {
   addLabel,
@@ -26,6 +27,7 @@ import {
   moveLabel,
   removeMember,
   updateLabel,
+  updateStudySettings,
 } from "./projects.service.js";
 
 const listKinds = [
@@ -111,6 +113,17 @@ export function projectsRoutes(prisma: PrismaClient): Router {
       return `Saved: the member may ${may.join(", ")}.`;
     },
     "members",
+  );
+
+  action(
+    "settings",
+    () => undefined,
+    async (req, projectId) => {
+      const settings = parseInput(studySettingsInput, req.body);
+      await updateStudySettings(prisma, req.user!.id, projectId, settings);
+      return `Saved: ${settings.blind ? "blind" : "not blind"}, ${settings.useAssignments ? "annotators work on their assigned articles" : "every member may work on every article"}.`;
+    },
+    "study",
   );
 
   action(

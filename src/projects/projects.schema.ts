@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { hasVisibleCharacter, idField, pathId, storableText, visibleText } from "../http/fields.js";
+import {
+  hasVisibleCharacter,
+  idField,
+  pathId,
+  storableText,
+  versionField,
+  visibleText,
+} from "../http/fields.js";
 
 export const projectIdParam = pathId("No such project, or you are not a member of it.");
 export const labelIdParam = pathId("No such label in this project.");
@@ -49,6 +56,13 @@ export const memberInput = z.object({
   canImport: checkbox,
   isCurator: checkbox,
 });
+export const studySettingsInput = z.object({
+  blind: checkbox,
+  useAssignments: checkbox,
+  version: versionField("Send the project version you read (reload the page), to detect concurrent edits."),
+});
+export type StudySettings = z.output<typeof studySettingsInput>;
+
 export type MemberRights = Pick<z.output<typeof memberInput>, "canImport" | "isCurator">;
 
 export const labelInput = z.object({ name: labelName });

@@ -1,10 +1,9 @@
-import type { MemberRights } from "./projects.schema.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "./access.js";
-import type { CreateProjectInput } from "./projects.schema.js";
+import type { CreateProjectInput, MemberRights, StudySettings } from "./projects.schema.js";
 import { uniqueIgnoringCase } from "../unique.js";
 
 export const DEFAULT_STANCES = ["favor", "against", "neutral", "unclear"];
@@ -302,4 +301,41 @@ export async function getProjectPage(db: DbClient, user: CurrentUser, projectId:
     seesAgreement,
     mayImport: await canImportInto(db, user, projectId),
   };
+}
+
+/**
+ * The study settings: blind (annotators see only their own layer) and assignments (annotators are
+ * offered only their assigned articles). Checked against the version the admin read.
+ */
+export async function updateStudySettings(
+  prisma: PrismaClient,
+  actorId: number,
+  projectId: number,
+  input: StudySettings,
+) {
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.project.findUnique({
+      where: { id: projectId },
+      select: { blind: true, useAssignments: true, version: true },
+    });
+    if (!before) throw new NotFoundError("No such project.");
+    const { count } = await tx.project.updateMany({
+      where: { id: projectId, version: input.version },
+      data: { blind: input.blind, useAssignments: input.useAssignments, version: { increment: 1 } },
+    });
+    if (count === 0) {
+      throw new ConflictError(
+        `Someone changed this project since you opened the page (version ${before.version}, you read ${input.version}). Reload and choose again.`,
+        { currentVersion: before.version },
+      );
+    }
+    await recordAudit(tx, {
+      actorId,
+      action: "project.study_settings",
+      subjectType: "project",
+      subjectId: projectId,
+      before: { blind: before.blind, useAssignments: before.useAssignments },
+      after: { blind: input.blind, useAssignments: input.useAssignments },
+    });
+  });
 }

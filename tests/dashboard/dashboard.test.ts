@@ -177,7 +177,7 @@ describe("progress for admins", () => {
       })),
     });
     const started = Date.now();
-    const mine = await listMyArticles(prisma, annotator.id);
+    const mine = await listMyArticles(prisma, annotator);
     await listProjectProgress(prisma);
     expect(mine.filter((a) => a.projectId === big.id)).toHaveLength(1000);
     expect(Date.now() - started).toBeLessThan(5000);

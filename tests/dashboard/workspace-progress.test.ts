@@ -45,10 +45,10 @@ afterAll(() => app.close());
 
 describe("workspaceProgress", () => {
   it("gives the article's place in the dashboard's list, the counts, and the next article not done after it", async () => {
-    const list = await listMyArticles(app.db.prisma, annotator.id);
+    const list = await listMyArticles(app.db.prisma, annotator);
     expect(list.map((article) => article.id)).toEqual(ids);
 
-    const onA1 = await workspaceProgress(app.db.prisma, annotator.id, ids[0]!);
+    const onA1 = await workspaceProgress(app.db.prisma, annotator, ids[0]!);
     expect(onA1).toEqual({
       position: 1,
       total: 5,
@@ -57,10 +57,10 @@ describe("workspaceProgress", () => {
       next: { id: ids[2], title: "A3" },
       following: { id: ids[1], title: "A2" },
     });
-    const onA2 = await workspaceProgress(app.db.prisma, annotator.id, ids[1]!);
+    const onA2 = await workspaceProgress(app.db.prisma, annotator, ids[1]!);
     expect(onA2).toMatchObject({ position: 2, isDone: true, next: { id: ids[2] } });
     // After the last not-done article, Next goes round to the first not done.
-    const onB2 = await workspaceProgress(app.db.prisma, annotator.id, ids[4]!);
+    const onB2 = await workspaceProgress(app.db.prisma, annotator, ids[4]!);
     expect(onB2).toMatchObject({ position: 5, isDone: false, next: { id: ids[0] }, following: null });
   });
 
@@ -68,13 +68,13 @@ describe("workspaceProgress", () => {
     const loner = await makeUser(app.db, "annotator");
     const own = await project("Solo", [loner], ["S1", "S2"]);
     await markDone(own.articleIds[1]!, loner.id);
-    expect(await workspaceProgress(app.db.prisma, loner.id, own.articleIds[0]!)).toMatchObject({
+    expect(await workspaceProgress(app.db.prisma, loner, own.articleIds[0]!)).toMatchObject({
       position: 1,
       total: 2,
       done: 1,
       next: null,
     });
-    expect(await workspaceProgress(app.db.prisma, loner.id, ids[0]!)).toMatchObject({
+    expect(await workspaceProgress(app.db.prisma, loner, ids[0]!)).toMatchObject({
       position: null,
       total: 2,
       isDone: false,
@@ -102,11 +102,11 @@ describe("workspaceProgress", () => {
       data: articles.slice(0, 700).map((article) => ({ articleId: article.id, userId: busy.id })),
     });
     const middle = articles[499]!.id;
-    await workspaceProgress(app.db.prisma, busy.id, middle); // warm: the first call plans the query
+    await workspaceProgress(app.db.prisma, busy, middle); // warm: the first call plans the query
     const runs: number[] = [];
     for (let i = 0; i < 5; i += 1) {
       const started = performance.now();
-      const progress = await workspaceProgress(app.db.prisma, busy.id, middle);
+      const progress = await workspaceProgress(app.db.prisma, busy, middle);
       runs.push(performance.now() - started);
       expect(progress).toMatchObject({ position: 500, total: 1000, done: 700, isDone: true });
       expect(progress.next?.id).toBe(articles[700]!.id);
