@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import session from "express-session";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { sessionApiRoutes } from "./auth/session.api.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttle.js";
 import { createPassport } from "./auth/passport.js";
@@ -126,6 +127,7 @@ export function createApp(options: AppOptions): App {
     claimsApiRoutes(db.prisma),
     bulkEditApiRoutes(db.prisma),
     speakersApiRoutes(db.prisma),
+    sessionApiRoutes(),
   );
 
   app.use(notFoundHandler);
