@@ -265,6 +265,16 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     expect(await page.locator("#f-stance input:checked").inputValue()).toBe("against");
     expect(await app.db.prisma.claim.count({ where: { articleId: article.id } })).toBe(0);
 
+    // Someone else logs in in the other tab: the claim must not become theirs.
+    await logIn(other, admin, "/");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => error.textContent())
+      .toContain(`now logged in as ${admin.name}, so this was not saved`);
+    expect(await app.db.prisma.claim.count({ where: { articleId: article.id } })).toBe(0);
+    await other.getByRole("button", { name: "Log out" }).click();
+    await other.waitForURL(`${app.url}/login`);
+
     // Log in again in the other tab (a new session, whose CSRF token the page has not seen).
     await logIn(other, annotator, "/");
     await page.getByRole("button", { name: "Save" }).click();

@@ -27,6 +27,8 @@ export interface SessionJson {
 }
 
 let csrfToken = pageCsrfToken();
+/** Whose page this is: a write is sent again with a new session's token only for the same user. */
+const pageUserId = Number(document.querySelector<HTMLMetaElement>('meta[name="user-id"]')?.content) || null;
 
 export async function callApi<T>(
   method: Method,
@@ -42,8 +44,15 @@ export async function callApi<T>(
   const session = await send<SessionJson>("GET", "/api/v1/session", undefined, signal);
   if (!session.ok) return session;
   if (!session.data.csrfToken) return result;
+  if (pageUserId !== null && session.data.user.id !== pageUserId) return otherUser(session.data.user.name);
   csrfToken = session.data.csrfToken;
   return send<T>(method, url, body, signal);
+}
+
+/** Someone else logged in in this browser since the page was opened: the write must not become theirs. */
+function otherUser(name: string): ApiResult<never> {
+  const message = `This browser is now logged in as ${name}, so this was not saved. Log in again as yourself (in another tab), then send it again.`;
+  return { ok: false, status: 403, data: { error: { code: "other_user", message } } };
 }
 
 /** Whether an answer is a write refused for a CSRF token of a session that has ended. */
