@@ -6,7 +6,7 @@ import { byId, within } from "../lib/dom.js";
 import { ChoiceGroup, type Choice } from "./choice-group.js";
 import { ConflictPanel } from "./conflict-panel.js";
 import { compareThreeWay, excerpt, type ComparableClaim, type FieldId } from "./describe.js";
-import { assignKeys, isTypingTarget, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
+import { applyLabelKey, labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
 import { SimilarSpeakers, type SimilarSpeaker } from "./similar-speakers.js";
 import { SpeakerCombobox, type SpeakerState } from "./speaker-combobox.js";
 import type { ExtraSpan } from "./text-view.js";
@@ -88,8 +88,8 @@ export class ClaimForm {
   private readonly quoteHint = byId("f-quote-hint");
   private readonly stance = new ChoiceGroup(byId("f-stance"), "stance");
   private readonly target = new ChoiceGroup(byId("f-target"), "target");
-  private readonly stanceKeys: Map<string, string | null>;
-  private readonly targetKeys: Map<string, string | null>;
+  private readonly stanceKeys: ReadonlyMap<string, string | null>;
+  private readonly targetKeys: ReadonlyMap<string, string | null>;
   private readonly keysStatus = byId("f-keys-status");
   private readonly note = byId("f-note", HTMLTextAreaElement);
   private readonly errorBox = byId("f-error");
@@ -159,48 +159,29 @@ export class ClaimForm {
       choose: (speaker) => this.resaveWith(() => this.speaker.choose(speaker)),
       insistNew: () => this.resaveWith(() => this.speaker.insistNew()),
     });
-    // Keys over every label of the project, retired ones too, so that they stay the same.
-    const keys = assignKeys([
-      ...context.stances.map((stance) => stance.label),
-      ...context.targets.map((target) => target.name),
-    ]);
-    this.stanceKeys = new Map(context.stances.map((stance, i) => [stance.key, keys[i] ?? null]));
-    this.targetKeys = new Map(
-      context.targets.map((target, i) => [target.name, keys[context.stances.length + i] ?? null]),
-    );
+    ({ stanceKeys: this.stanceKeys, targetKeys: this.targetKeys } = labelKeys(
+      context.stances,
+      context.targets,
+    ));
   }
 
   /** Ctrl+Enter saves from anywhere in the form; label keys act outside text fields. */
   private onKey(event: KeyboardEvent): void {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      this.speaker.close();
       void this.submit();
       return;
     }
-    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    if (this.mode === "view" || isTypingTarget(event.target) || event.key.length !== 1) return;
-    const key = event.key.toLowerCase();
-    const jumps: Record<string, HTMLElement> = { [SPEAKER_KEY]: this.speaker.input, [NOTE_KEY]: this.note };
-    if (jumps[key]) {
-      event.preventDefault();
-      jumps[key].focus();
-      return;
-    }
-    for (const [group, name] of [
-      [this.type, "Type"],
-      [this.stance, "Stance"],
-      [this.target, "Target"],
-    ] as const) {
-      const value = group.valueOf(key);
-      if (value === undefined) continue;
-      event.preventDefault();
-      // The key of the chosen stance or target again clears it; a type is always set.
-      group.value = group !== this.type && group.value === value ? "" : value;
-      if (group.contains(event.target)) group.focus();
-      this.keysStatus.textContent = `${name}: ${group.value ? group.label : "none"}.`;
-      return;
-    }
+    if (this.mode === "view") return;
+    applyLabelKey(event, {
+      groups: [
+        { group: this.type, name: "Type", clearable: false },
+        { group: this.stance, name: "Stance", clearable: true },
+        { group: this.target, name: "Target", clearable: true },
+      ],
+      jumps: { [SPEAKER_KEY]: this.speaker.input, [NOTE_KEY]: this.note },
+      announce: (text) => (this.keysStatus.textContent = text),
+    });
   }
 
   get isOpen(): boolean {
