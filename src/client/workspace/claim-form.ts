@@ -6,7 +6,8 @@ import { byId, within } from "../lib/dom.js";
 import { ChoiceGroup, type Choice } from "./choice-group.js";
 import { ConflictPanel } from "./conflict-panel.js";
 import { compareThreeWay, excerpt, type ComparableClaim, type FieldId } from "./describe.js";
-import { applyLabelKey, labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
+import { applyLabelKey } from "./form-keys.js";
+import { labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
 import { SimilarSpeakers, type SimilarSpeaker } from "./similar-speakers.js";
 import { SpeakerCombobox, type SpeakerState } from "./speaker-combobox.js";
 import type { ExtraSpan } from "./text-view.js";
@@ -388,7 +389,7 @@ export class ClaimForm {
       callApi<ClaimJson>(created ? "POST" : "PATCH", url, body),
     );
     if (result.ok) this.handlers.onSaved(result.data, created);
-    else this.showFailure(result);
+    else this.showFailure(result, "save");
   }
 
   private async remove(): Promise<void> {
@@ -417,14 +418,15 @@ export class ClaimForm {
     }
   }
 
-  private showFailure(result: ApiResult<unknown>): void {
+  /** `after` says what failed: only a save's own changes can be re-applied after a conflict. */
+  private showFailure(result: ApiResult<unknown>, after: "save" | "other" = "other"): void {
     const error = !result.ok ? result.data?.error : undefined;
     if (isLoggedOut(result)) {
       this.showLoggedOut();
       return;
     }
     if (result.status === 409 && error?.current) {
-      this.showConflict(error.message, error.current as ClaimJson);
+      this.showConflict(error.message, error.current as ClaimJson, after === "save");
       return;
     }
     if (result.status === 409 && error?.code === "similar_speakers" && Array.isArray(error.candidates)) {
@@ -457,9 +459,15 @@ export class ClaimForm {
     void this.submit();
   }
 
-  private showConflict(message: string, current: ClaimJson): void {
+  private showConflict(message: string, current: ClaimJson, mayReapply: boolean): void {
     this.current = current;
-    this.conflict.show(message, this.loaded ? this.compare(this.loaded, current) : []);
+    const comparisons = this.loaded ? this.compare(this.loaded, current) : [];
+    this.conflict.show(
+      message,
+      mayReapply
+        ? comparisons
+        : comparisons.map((field) => ({ ...field, mineChanged: false, conflict: false })),
+    );
   }
 
   private compare(base: ComparableClaim, current: ClaimJson) {

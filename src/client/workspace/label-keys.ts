@@ -1,7 +1,6 @@
 // Label keys of the claim form: one key per stance and target, derived from the project's labels
 // so that they stay the same from article to article, and never taken from keys that mean
 // something else on the page.
-import type { ChoiceGroup } from "./choice-group.js";
 import type { Stance, Target } from "./types.js";
 
 /** Keys the form jumps with: Speaker and Note. */
@@ -35,20 +34,6 @@ export function assignKeys(labels: readonly string[]): (string | null)[] {
   });
 }
 
-/** Whether a key press is meant for the page rather than typing into a field. */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (
-    target.isContentEditable ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement
-  )
-    return true;
-  return (
-    target instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit"].includes(target.type)
-  );
-}
-
 /** The keys of a project's stances (by key) and targets (by name), over all of them together. */
 export function labelKeys(stances: readonly Stance[], targets: readonly Target[]) {
   const keys = assignKeys([
@@ -59,35 +44,4 @@ export function labelKeys(stances: readonly Stance[], targets: readonly Target[]
     stanceKeys: new Map(stances.map((stance, i) => [stance.key, keys[i] ?? null])),
     targetKeys: new Map(targets.map((target, i) => [target.name, keys[stances.length + i] ?? null])),
   };
-}
-
-export interface LabelKeyTargets {
-  groups: { group: ChoiceGroup; name: string; clearable: boolean }[];
-  /** Keys that move focus to a field (Speaker, Note). */
-  jumps: Record<string, HTMLElement>;
-  /** Says what a key chose, for screen readers. */
-  announce(text: string): void;
-}
-
-/** Acts on a label key pressed in the form, outside text fields; other keys pass through. */
-export function applyLabelKey(event: KeyboardEvent, targets: LabelKeyTargets): void {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-  if (isTypingTarget(event.target) || event.key.length !== 1) return;
-  const key = event.key.toLowerCase();
-  const jump = targets.jumps[key];
-  if (jump) {
-    event.preventDefault();
-    jump.focus();
-    return;
-  }
-  for (const { group, name, clearable } of targets.groups) {
-    const value = group.valueOf(key);
-    if (value === undefined) continue;
-    event.preventDefault();
-    // The key of the chosen stance or target again clears it; a type is always set.
-    group.value = clearable && group.value === value ? "" : value;
-    if (group.contains(event.target)) group.focus();
-    targets.announce(`${name}: ${group.value ? group.label : "none"}.`);
-    return;
-  }
 }
