@@ -11,7 +11,18 @@ export class ChoiceGroup {
   constructor(
     readonly box: HTMLElement,
     private readonly name: string,
-  ) {}
+  ) {
+    box.addEventListener("change", () => this.mark());
+    this.mark();
+  }
+
+  /**
+   * Marks the checked chip with a class. (A `.chip:has(input:checked)` rule did the same in CSS, but
+   * made every repaint of 1,000 highlights recheck it: saves took 50-100 ms longer.)
+   */
+  private mark(): void {
+    for (const input of this.inputs) input.parentElement?.classList.toggle("is-checked", input.checked);
+  }
 
   /** Replaces the choices (the type group keeps the ones the server rendered). */
   render(choices: readonly Choice[], value: string): void {
@@ -48,6 +59,7 @@ export class ChoiceGroup {
 
   set value(value: string) {
     for (const input of this.inputs) input.checked = input.value === value;
+    this.mark();
   }
 
   /** The words of the checked choice, as shown. */
@@ -62,6 +74,7 @@ export class ChoiceGroup {
 
   setDisabled(disabled: boolean): void {
     for (const input of this.inputs) input.disabled = disabled;
+    this.box.classList.toggle("is-disabled", disabled);
   }
 
   setInvalid(invalid: boolean): void {
