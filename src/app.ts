@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import session from "express-session";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { sessionApiRoutes } from "./auth/session.api.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { defaultThrottleLimits, type ThrottleLimits } from "./auth/login-throttle.js";
 import { createPassport } from "./auth/passport.js";
@@ -136,6 +137,7 @@ export function createApp(options: AppOptions): App {
     speakersApiRoutes(db.prisma),
     agreementApiRoutes(db.prisma),
     guidelinesApiRoutes(db.prisma),
+    sessionApiRoutes(),
   );
 
   app.use(notFoundHandler);

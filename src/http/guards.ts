@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { ForbiddenError, UnauthorizedError } from "../errors.js";
 import type { RoleName } from "../users/users.schema.js";
+import { loggedOutMessage } from "./csrf.js";
 import { wantsJson } from "./negotiation.js";
 
 /**
@@ -10,7 +11,10 @@ import { wantsJson } from "./negotiation.js";
 export function requireRole(...allowed: RoleName[]) {
   const guard = (req: Request, res: Response, next: NextFunction) => {
     if (!req.user) {
-      if (wantsJson(req) || req.method !== "GET") return next(new UnauthorizedError());
+      // A browser's write whose session ended (e.g. its user was deactivated) says so plainly.
+      const sessionWrite = req.method !== "GET" && !req.headers.authorization;
+      if (sessionWrite) return next(new UnauthorizedError(loggedOutMessage));
+      if (wantsJson(req)) return next(new UnauthorizedError());
       return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
     }
     if (!allowed.includes(req.user.role)) return next(new ForbiddenError());

@@ -11,17 +11,64 @@ export interface ApiError {
   field?: string;
   /** On a 409: the current state of what was changed. */
   current?: unknown;
+  /** On a 409 similar_speakers: the existing speakers the new name resembles, closest first. */
+  candidates?: unknown[];
+  /** On a 409 similar_speakers: what to add to the speaker to create it anyway. */
+  confirmWith?: Record<string, unknown>;
 }
 
 export type ApiResult<T> =
   { ok: true; status: number; data: T } | { ok: false; status: number; data: { error?: ApiError } | null };
 
-const csrfToken = pageCsrfToken();
+/** What GET /api/v1/session answers when logged in. */
+export interface SessionJson {
+  user: { id: number; name: string; role: string };
+  csrfToken: string | null;
+}
+
+let csrfToken = pageCsrfToken();
+/** Whose page this is: a write is sent again with a new session's token only for the same user. */
+const pageUserId = Number(document.querySelector<HTMLMetaElement>('meta[name="user-id"]')?.content) || null;
 
 export async function callApi<T>(
   method: Method,
   url: string,
   body?: unknown,
+  signal?: AbortSignal,
+): Promise<ApiResult<T>> {
+  const result = await send<T>(method, url, body, signal);
+  if (!isStaleToken(result)) return result;
+  // The page's token belongs to a session that ended; the user has logged in again since (in
+  // another tab), or the write would have been refused as logged out (401). Fetch this session's
+  // token and send once more.
+  const session = await send<SessionJson>("GET", "/api/v1/session", undefined, signal);
+  if (!session.ok) return session;
+  if (!session.data.csrfToken) return result;
+  if (pageUserId !== null && session.data.user.id !== pageUserId) return otherUser(session.data.user.name);
+  csrfToken = session.data.csrfToken;
+  return send<T>(method, url, body, signal);
+}
+
+/** Someone else logged in in this browser since the page was opened: the write must not become theirs. */
+function otherUser(name: string): ApiResult<never> {
+  const message = `This browser is now logged in as ${name}, so this was not saved. Log in again as yourself (in another tab), then send it again.`;
+  return { ok: false, status: 403, data: { error: { code: "other_user", message } } };
+}
+
+/** Whether an answer is a write refused for a CSRF token of a session that has ended. */
+function isStaleToken(result: ApiResult<unknown>): boolean {
+  return !result.ok && result.status === 403 && result.data?.error?.code === "csrf";
+}
+
+/** Whether an answer says the session has ended (logged out, deactivated, expired). */
+export function isLoggedOut(result: ApiResult<unknown>): boolean {
+  return !result.ok && result.status === 401;
+}
+
+async function send<T>(
+  method: Method,
+  url: string,
+  body: unknown,
   signal?: AbortSignal,
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };

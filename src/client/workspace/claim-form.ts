@@ -1,9 +1,15 @@
 // The claim form: new claims (POST) and edits (PATCH with version), delete, 422 messages beside
-// their fields, and 409 conflicts that say what someone else changed. Nothing typed is lost.
-import { callApi, errorMessage, type ApiResult } from "../lib/api.js";
+// their fields, 409 conflicts (re-apply my changes, field by field), similar speakers, label keys
+// and Ctrl+Enter. Nothing typed is lost, not even when the session has ended.
+import { callApi, errorMessage, isLoggedOut, type ApiResult } from "../lib/api.js";
 import { byId, within } from "../lib/dom.js";
-import { describeChanges, excerpt } from "./describe.js";
-import { SpeakerCombobox } from "./speaker-combobox.js";
+import { ChoiceGroup, type Choice } from "./choice-group.js";
+import { ConflictPanel } from "./conflict-panel.js";
+import { compareThreeWay, excerpt, type ComparableClaim, type FieldId } from "./describe.js";
+import { applyLabelKey } from "./form-keys.js";
+import { labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
+import { SimilarSpeakers, type SimilarSpeaker } from "./similar-speakers.js";
+import { SpeakerCombobox, type SpeakerState } from "./speaker-combobox.js";
 import type { ExtraSpan } from "./text-view.js";
 import {
   SPAN_KEYS,
@@ -20,6 +26,20 @@ import {
 const SPAN_NOUNS: Record<SpanKey, string> = { speakerMention: "mention", cue: "cue" };
 const FIELDS = ["quote", "type", "speaker", "speakerMention", "cue", "stance", "target", "note"] as const;
 type Field = (typeof FIELDS)[number];
+
+const LOGGED_OUT =
+  "You are logged out, so this was not saved. Everything you typed is still here: log in again in another tab, then press Save again.";
+
+/** Everything the user can change in the form, to put back after loading someone else's version. */
+interface FormInput {
+  span: Span;
+  type: string;
+  speaker: SpeakerState;
+  spans: Record<SpanKey, Span | null>;
+  stance: string;
+  target: string;
+  note: string;
+}
 
 export type FormMode = "new" | "edit" | "view";
 
@@ -59,18 +79,23 @@ export class ClaimForm {
   mode: FormMode | null = null;
   /** The span key whose "Pick from text" waits for a selection in the article. */
   armed: SpanKey | null = null;
-  readonly type = byId("f-type", HTMLSelectElement);
+  /** The type chips; main.ts focuses them when a keyboard selection changes the quote. */
+  readonly type = new ChoiceGroup(byId("f-type"), "type");
   private readonly panel = byId("claim-panel");
   private readonly form = byId("claim-form", HTMLFormElement);
   private readonly heading = byId("claim-form-heading");
   private readonly owner = byId("f-owner");
   private readonly quote = byId("f-quote");
   private readonly quoteHint = byId("f-quote-hint");
-  private readonly stance = byId("f-stance", HTMLSelectElement);
-  private readonly target = byId("f-target", HTMLSelectElement);
+  private readonly stance = new ChoiceGroup(byId("f-stance"), "stance");
+  private readonly target = new ChoiceGroup(byId("f-target"), "target");
+  private readonly stanceKeys: ReadonlyMap<string, string | null>;
+  private readonly targetKeys: ReadonlyMap<string, string | null>;
+  private readonly keysStatus = byId("f-keys-status");
   private readonly note = byId("f-note", HTMLTextAreaElement);
   private readonly errorBox = byId("f-error");
-  private readonly conflict = byId("f-conflict");
+  private readonly conflict: ConflictPanel;
+  private readonly similar: SimilarSpeakers;
   private readonly saveButton = byId("f-save", HTMLButtonElement);
   private readonly deleteButton = byId("f-delete", HTMLButtonElement);
   private readonly speaker: SpeakerCombobox;
@@ -124,9 +149,40 @@ export class ClaimForm {
       event.preventDefault();
       void this.submit();
     });
+    this.form.addEventListener("keydown", (event) => this.onKey(event));
     byId("f-cancel").addEventListener("click", () => this.close());
     this.deleteButton.addEventListener("click", () => void this.remove());
-    byId("f-load-current").addEventListener("click", () => this.loadCurrent());
+    this.conflict = new ConflictPanel({
+      reapply: () => this.reapply(),
+      loadCurrent: () => this.loadCurrent(),
+    });
+    this.similar = new SimilarSpeakers({
+      choose: (speaker) => this.resaveWith(() => this.speaker.choose(speaker)),
+      insistNew: () => this.resaveWith(() => this.speaker.insistNew()),
+    });
+    ({ stanceKeys: this.stanceKeys, targetKeys: this.targetKeys } = labelKeys(
+      context.stances,
+      context.targets,
+    ));
+  }
+
+  /** Ctrl+Enter saves from anywhere in the form; label keys act outside text fields. */
+  private onKey(event: KeyboardEvent): void {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void this.submit();
+      return;
+    }
+    if (this.mode === "view") return;
+    applyLabelKey(event, {
+      groups: [
+        { group: this.type, name: "Type", clearable: false },
+        { group: this.stance, name: "Stance", clearable: true },
+        { group: this.target, name: "Target", clearable: true },
+      ],
+      jumps: { [SPEAKER_KEY]: this.speaker.input, [NOTE_KEY]: this.note },
+      announce: (text) => (this.keysStatus.textContent = text),
+    });
   }
 
   get isOpen(): boolean {
@@ -180,8 +236,8 @@ export class ClaimForm {
     this.clearMessages();
     this.disarm(false);
     const readOnly = !editable;
-    for (const el of this.form.querySelectorAll<HTMLSelectElement | HTMLTextAreaElement>("select, textarea"))
-      el.disabled = readOnly;
+    for (const group of [this.type, this.stance, this.target]) group.setDisabled(readOnly);
+    this.note.disabled = readOnly;
     this.speaker.setDisabled(readOnly);
     for (const key of SPAN_KEYS) this.renderSpan(key);
     this.saveButton.hidden = readOnly;
@@ -189,32 +245,36 @@ export class ClaimForm {
     this.quoteHint.hidden = readOnly;
     this.panel.hidden = false;
     this.panel.scrollIntoView({ block: "nearest" });
-    (readOnly ? byId("f-cancel") : this.type).focus({ preventScroll: true });
+    if (readOnly) byId("f-cancel").focus({ preventScroll: true });
+    else this.type.focus();
     this.handlers.onSpansChanged();
   }
 
   /** Stance and target choices: the live ones, plus a retired one the claim still uses. */
   private fillChoices(claim: WorkspaceClaim | null): void {
-    const stanceOptions: [string, string][] = [["", "none"]];
+    const none: Choice = { value: "", label: "none", key: null };
+    const stanceChoices: Choice[] = [none];
     for (const stance of this.context.stances) {
       if (!stance.retired || stance.key === claim?.stance) {
-        stanceOptions.push([stance.key, stance.retired ? `${stance.label} (retired)` : stance.label]);
+        const label = stance.retired ? `${stance.label} (retired)` : stance.label;
+        stanceChoices.push({ value: stance.key, label, key: this.stanceKeys.get(stance.key) ?? null });
       }
     }
-    if (claim?.stance && !stanceOptions.some(([key]) => key === claim.stance)) {
-      stanceOptions.push([claim.stance, claim.stanceLabel ?? claim.stance]);
+    if (claim?.stance && !stanceChoices.some((choice) => choice.value === claim.stance)) {
+      stanceChoices.push({ value: claim.stance, label: claim.stanceLabel ?? claim.stance, key: null });
     }
-    const targetOptions: [string, string][] = [["", "none"]];
+    const targetChoices: Choice[] = [none];
     for (const target of this.context.targets) {
       if (!target.retired || target.name === claim?.target) {
-        targetOptions.push([target.name, target.retired ? `${target.name} (retired)` : target.name]);
+        const label = target.retired ? `${target.name} (retired)` : target.name;
+        targetChoices.push({ value: target.name, label, key: this.targetKeys.get(target.name) ?? null });
       }
     }
-    if (claim?.target && !targetOptions.some(([name]) => name === claim.target)) {
-      targetOptions.push([claim.target, claim.target]);
+    if (claim?.target && !targetChoices.some((choice) => choice.value === claim.target)) {
+      targetChoices.push({ value: claim.target, label: claim.target, key: null });
     }
-    setOptions(this.stance, stanceOptions, claim?.stance ?? "");
-    setOptions(this.target, targetOptions, claim?.target ?? "");
+    this.stance.render(stanceChoices, claim?.stance ?? "");
+    this.target.render(targetChoices, claim?.target ?? "");
   }
 
   /** A new quote span: from the form opening, or a selection made while it is open. */
@@ -314,6 +374,8 @@ export class ClaimForm {
 
   private async submit(): Promise<void> {
     if (this.busy || (this.mode !== "new" && this.mode !== "edit") || !this.span) return;
+    // A blur settles the speaker's name; Ctrl+Enter saves without one.
+    this.speaker.close();
     this.disarm(false);
     this.clearMessages();
     const created = this.mode === "new";
@@ -327,7 +389,7 @@ export class ClaimForm {
       callApi<ClaimJson>(created ? "POST" : "PATCH", url, body),
     );
     if (result.ok) this.handlers.onSaved(result.data, created);
-    else this.showFailure(result);
+    else this.showFailure(result, "save");
   }
 
   private async remove(): Promise<void> {
@@ -356,10 +418,20 @@ export class ClaimForm {
     }
   }
 
-  private showFailure(result: ApiResult<unknown>): void {
+  /** `after` says what failed: only a save's own changes can be re-applied after a conflict. */
+  private showFailure(result: ApiResult<unknown>, after: "save" | "other" = "other"): void {
     const error = !result.ok ? result.data?.error : undefined;
+    if (isLoggedOut(result)) {
+      this.showLoggedOut();
+      return;
+    }
     if (result.status === 409 && error?.current) {
-      this.showConflict(error.message, error.current as ClaimJson);
+      this.showConflict(error.message, error.current as ClaimJson, after === "save");
+      return;
+    }
+    if (result.status === 409 && error?.code === "similar_speakers" && Array.isArray(error.candidates)) {
+      const name = this.speaker.input.value.trim();
+      this.similar.show(error.message, name, error.candidates as SimilarSpeaker[]);
       return;
     }
     const key = fieldOf(error?.field);
@@ -369,19 +441,107 @@ export class ClaimForm {
     this.errorBox.hidden = false;
   }
 
-  private showConflict(message: string, current: ClaimJson): void {
+  /** The session has ended: say so, with a way to log in that leaves this page (and its input) be. */
+  private showLoggedOut(): void {
+    const link = document.createElement("a");
+    link.href = "/login";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Log in (opens a new tab)";
+    this.errorBox.replaceChildren(`${LOGGED_OUT} `, link);
+    this.errorBox.hidden = false;
+  }
+
+  /** The similar-speakers answer was settled (a candidate chosen, or the new one confirmed): save. */
+  private resaveWith(settle: () => void): void {
+    settle();
+    this.similar.hide();
+    void this.submit();
+  }
+
+  private showConflict(message: string, current: ClaimJson, mayReapply: boolean): void {
     this.current = current;
-    const changes = this.loaded ? describeChanges(this.loaded, current, this.context.stances) : [];
-    byId("f-conflict-message").textContent = message;
-    const texts = changes.length ? changes : ["Someone saved it again without changing what the form shows."];
-    byId("f-conflict-changes").replaceChildren(
-      ...texts.map((text) => {
-        const li = document.createElement("li");
-        li.textContent = text;
-        return li;
-      }),
+    const comparisons = this.loaded ? this.compare(this.loaded, current) : [];
+    this.conflict.show(
+      message,
+      mayReapply
+        ? comparisons
+        : comparisons.map((field) => ({ ...field, mineChanged: false, conflict: false })),
     );
-    this.conflict.hidden = false;
+  }
+
+  private compare(base: ComparableClaim, current: ClaimJson) {
+    return compareThreeWay(base, this.formClaim(), current, this.context.stances);
+  }
+
+  /** The form's input as a claim, to compare with the loaded and the current version. */
+  private formClaim(): ComparableClaim {
+    const span = this.span ?? { start: 0, end: 0 };
+    const withText = (value: Span | null) =>
+      value && { ...value, text: this.context.slice(value.start, value.end) };
+    const { chosen, name } = this.speaker.state;
+    const typed = name.trim();
+    const speaker =
+      chosen && chosen.name === typed ? { id: chosen.id, name: typed } : typed ? { name: typed } : null;
+    return {
+      ...span,
+      quote: this.context.slice(span.start, span.end),
+      type: this.type.value,
+      speaker,
+      speakerMention: withText(this.spans.speakerMention),
+      cue: withText(this.spans.cue),
+      stance: this.stance.value || null,
+      stanceLabel: this.stance.value ? this.stance.label : null,
+      target: this.target.value || null,
+      note: this.note.value,
+    };
+  }
+
+  private capture(): FormInput {
+    return {
+      span: this.span ?? { start: 0, end: 0 },
+      type: this.type.value,
+      speaker: this.speaker.state,
+      spans: { ...this.spans },
+      stance: this.stance.value,
+      target: this.target.value,
+      note: this.note.value,
+    };
+  }
+
+  /** Puts the user's input back into the named fields (the rest keep what the form shows). */
+  private restore(input: FormInput, fields: ReadonlySet<FieldId>): void {
+    if (fields.has("quote")) this.span = input.span;
+    if (fields.has("type")) this.type.value = input.type;
+    if (fields.has("speaker")) this.speaker.restore(input.speaker);
+    for (const key of SPAN_KEYS) if (fields.has(key)) this.spans[key] = input.spans[key];
+    if (fields.has("stance")) this.stance.value = input.stance;
+    if (fields.has("target")) this.target.value = input.target;
+    if (fields.has("note")) this.note.value = input.note;
+    this.setSpanQuote(this.span ?? input.span, false);
+    for (const key of SPAN_KEYS) this.renderSpan(key);
+  }
+
+  /**
+   * After a conflict: the current version with the user's changes on top, where the other change
+   * did not touch the same field (or where the user chose theirs over it), saved with the current
+   * version number. Another conflict in between answers 409 again, and says so.
+   */
+  private reapply(): void {
+    const current = this.current;
+    const loaded = this.loaded;
+    if (!current || !loaded || this.busy) return;
+    const keptTheirs = this.conflict.keptTheirs();
+    const mine = new Set(
+      this.compare(loaded, current)
+        .filter((field) => field.mineChanged && !(field.conflict && keptTheirs.has(field.field)))
+        .map((field) => field.field),
+    );
+    const input = this.capture();
+    this.fill(current);
+    this.restore(input, mine);
+    this.handlers.onCurrentLoaded(current);
+    void this.submit();
   }
 
   /** After a conflict: shows the claim as it is now, replacing the user's input on purpose. */
@@ -399,10 +559,10 @@ export class ClaimForm {
     el.textContent = message;
     el.hidden = !message;
     const controls: Partial<Record<Field, HTMLElement>> = {
-      type: this.type,
+      type: this.type.box,
       speaker: this.speaker.input,
-      stance: this.stance,
-      target: this.target,
+      stance: this.stance.box,
+      target: this.target.box,
       note: this.note,
     };
     controls[key]?.setAttribute("aria-invalid", message ? "true" : "false");
@@ -411,7 +571,8 @@ export class ClaimForm {
   private clearMessages(): void {
     for (const key of FIELDS) this.showFieldError(key, "");
     this.errorBox.hidden = true;
-    this.conflict.hidden = true;
+    this.conflict.hide();
+    this.similar.hide();
     this.current = null;
   }
 
@@ -434,16 +595,4 @@ function fieldOf(field: string | undefined): Field | null {
   const head = field.split(".")[0];
   if (head === "start" || head === "end") return "quote";
   return (FIELDS as readonly string[]).includes(head ?? "") ? (head as Field) : null;
-}
-
-function setOptions(select: HTMLSelectElement, options: [string, string][], value: string): void {
-  select.replaceChildren(
-    ...options.map(([optionValue, label]) => {
-      const option = document.createElement("option");
-      option.value = optionValue;
-      option.textContent = label;
-      return option;
-    }),
-  );
-  select.value = value;
 }

@@ -1,5 +1,6 @@
-// Words for claims: list entries, excerpts, and what changed between two versions of a claim.
-import type { ClaimJson, Stance, WorkspaceClaim } from "./types.js";
+// Words for claims: list entries, excerpts, what changed between two versions of a claim, and
+// after a 409 which fields the user and someone else both changed.
+import type { Stance } from "./types.js";
 
 /** At most `max` code points of `text`, with an ellipsis when cut. */
 export function excerpt(text: string, max = 120): string {
@@ -7,7 +8,7 @@ export function excerpt(text: string, max = 120): string {
   return points.length > max ? `${points.slice(0, max - 1).join("")}…` : points.join("");
 }
 
-type Stanced = Pick<ClaimJson, "stance"> & { stanceLabel?: string | null };
+type Stanced = { stance: string | null; stanceLabel?: string | null };
 
 export function stanceName(claim: Stanced, stances: readonly Stance[]): string {
   if (!claim.stance) return "";
@@ -18,24 +19,83 @@ export function stanceName(claim: Stanced, stances: readonly Stance[]): string {
 const none = "none";
 const quoted = (text: string | undefined) => (text ? `“${excerpt(text, 60)}”` : none);
 
-/** A claim as either side of a comparison: what the form loaded, or the server's current one. */
-export type ComparableClaim = WorkspaceClaim | ClaimJson;
+type TextSpan = { start: number; end: number; text?: string } | null;
 
-/** The fields a person sees in the form, as [name, value to compare, words]. */
-function visibleFields(claim: ComparableClaim, stances: readonly Stance[]): [string, string, string][] {
-  return [
-    ["Quote", `${claim.start}:${claim.end}`, quoted(claim.quote)],
-    ["Type", claim.type, claim.type],
-    ["Speaker", String(claim.speaker?.id ?? ""), claim.speaker?.name ?? none],
-    ["Mention", spanKey(claim.speakerMention), quoted(claim.speakerMention?.text)],
-    ["Cue", spanKey(claim.cue), quoted(claim.cue?.text)],
-    ["Stance", claim.stance ?? "", stanceName(claim, stances) || none],
-    ["Target", claim.target ?? "", claim.target ?? none],
-    ["Note", claim.note ?? "", claim.note ? `“${excerpt(claim.note, 60)}”` : "empty"],
-  ];
+/**
+ * A claim as any side of a comparison: what the form loaded, the server's current one, or what
+ * the form holds now (whose speaker may be a new name, without an id yet).
+ */
+export interface ComparableClaim {
+  start: number;
+  end: number;
+  quote?: string;
+  type: string;
+  speaker: { id?: number; name: string } | null;
+  speakerMention: TextSpan;
+  cue: TextSpan;
+  stance: string | null;
+  stanceLabel?: string | null;
+  target: string | null;
+  note?: string | null;
 }
 
-function spanKey(span: { start: number; end: number } | null): string {
+export const FIELD_IDS = [
+  "quote",
+  "type",
+  "speaker",
+  "speakerMention",
+  "cue",
+  "stance",
+  "target",
+  "note",
+] as const;
+export type FieldId = (typeof FIELD_IDS)[number];
+
+const FIELD_NAMES: Record<FieldId, string> = {
+  quote: "Quote",
+  type: "Type",
+  speaker: "Speaker",
+  speakerMention: "Mention",
+  cue: "Cue",
+  stance: "Stance",
+  target: "Target",
+  note: "Note",
+};
+
+/** One field as a person sees it: a key to compare and the words to show. */
+export interface FieldValue {
+  field: FieldId;
+  name: string;
+  key: string;
+  words: string;
+}
+
+function speakerKey(speaker: ComparableClaim["speaker"]): string {
+  if (!speaker) return "";
+  return speaker.id === undefined ? `new:${speaker.name.trim()}` : `id:${speaker.id}`;
+}
+
+/** The fields a person sees in the form, in the form's order. */
+export function fieldValues(claim: ComparableClaim, stances: readonly Stance[]): FieldValue[] {
+  const values: Record<FieldId, [string, string]> = {
+    quote: [`${claim.start}:${claim.end}`, quoted(claim.quote)],
+    type: [claim.type, claim.type],
+    speaker: [speakerKey(claim.speaker), claim.speaker?.name ?? none],
+    speakerMention: [spanKey(claim.speakerMention), quoted(claim.speakerMention?.text)],
+    cue: [spanKey(claim.cue), quoted(claim.cue?.text)],
+    stance: [claim.stance ?? "", stanceName(claim, stances) || none],
+    target: [claim.target ?? "", claim.target ?? none],
+    note: [claim.note ?? "", claim.note ? `“${excerpt(claim.note, 60)}”` : "empty"],
+  };
+  return FIELD_IDS.map((field) => ({
+    field,
+    name: FIELD_NAMES[field],
+    key: values[field][0],
+    words: values[field][1],
+  }));
+}
+
+function spanKey(span: TextSpan): string {
   return span ? `${span.start}:${span.end}` : "";
 }
 
@@ -45,12 +105,52 @@ export function describeChanges(
   current: ComparableClaim,
   stances: readonly Stance[],
 ): string[] {
-  const before = visibleFields(loaded, stances);
-  const after = visibleFields(current, stances);
-  const changes: string[] = [];
-  before.forEach(([name, oldKey, oldWords], i) => {
-    const [, newKey, newWords] = after[i]!;
-    if (oldKey !== newKey) changes.push(`${name} changed from ${oldWords} to ${newWords} by someone else.`);
+  const after = fieldValues(current, stances);
+  return fieldValues(loaded, stances).flatMap((before, i) => {
+    const now = after[i]!;
+    return before.key === now.key
+      ? []
+      : [`${before.name} changed from ${before.words} to ${now.words} by someone else.`];
   });
-  return changes;
+}
+
+/** One field after a 409: who changed it since the version the form loaded. */
+export interface FieldComparison {
+  field: FieldId;
+  name: string;
+  base: FieldValue;
+  mine: FieldValue;
+  theirs: FieldValue;
+  mineChanged: boolean;
+  theirsChanged: boolean;
+  /** Both changed it, to different values: the user chooses which one to keep. */
+  conflict: boolean;
+}
+
+/** Compares the user's input and someone else's saved version with the version both started from. */
+export function compareThreeWay(
+  base: ComparableClaim,
+  mine: ComparableClaim,
+  theirs: ComparableClaim,
+  stances: readonly Stance[],
+): FieldComparison[] {
+  const [baseValues, mineValues, theirValues] = [base, mine, theirs].map((claim) =>
+    fieldValues(claim, stances),
+  );
+  return baseValues!.map((before, i) => {
+    const mineValue = mineValues![i]!;
+    const theirValue = theirValues![i]!;
+    const mineChanged = mineValue.key !== before.key;
+    const theirsChanged = theirValue.key !== before.key;
+    return {
+      field: before.field,
+      name: before.name,
+      base: before,
+      mine: mineValue,
+      theirs: theirValue,
+      mineChanged,
+      theirsChanged,
+      conflict: mineChanged && theirsChanged && mineValue.key !== theirValue.key,
+    };
+  });
 }

@@ -1,5 +1,7 @@
 // The Speaker field: an ARIA 1.2 combobox over GET /api/v1/projects/:id/speakers?q=, matching
-// names and aliases, with "Create new speaker" revealing Role and Affiliation.
+// names and aliases (accents and case ignored by the server). Role and Affiliation are always on
+// the form and open for input only while the name is a new speaker's: nothing appears or
+// disappears on blur or when an answer arrives, so no control moves under the pointer.
 import { callApi } from "../lib/api.js";
 import { closestFrom } from "../lib/dom.js";
 import type { NewClaimBody, Speaker } from "./types.js";
@@ -9,6 +11,14 @@ const SEARCH_DELAY_MS = 120;
 /** A speaker as the search answers it: the claim's speaker fields plus aliases. */
 export interface SpeakerMatch extends Speaker {
   aliases?: string[];
+}
+
+/** What the form keeps of the field to put it back (after a 409, re-applying the user's changes). */
+export interface SpeakerState {
+  chosen: SpeakerMatch | null;
+  name: string;
+  role: string;
+  affiliation: string;
 }
 
 type Option = { kind: "existing"; speaker: SpeakerMatch } | { kind: "new"; name: string };
@@ -36,6 +46,9 @@ export class SpeakerCombobox {
   private timer = 0;
   private controller: AbortController | null = null;
   private lastResults: SpeakerMatch[] = [];
+  private disabled = false;
+  /** Set when the user insisted on a new speaker whose name resembles existing ones'. */
+  private confirmNew = false;
 
   constructor(
     elements: SpeakerElements,
@@ -56,7 +69,7 @@ export class SpeakerCombobox {
     this.listbox.addEventListener("mousedown", (event) => event.preventDefault());
     this.listbox.addEventListener("click", (event) => {
       const option = closestFrom(event.target, "[role=option]");
-      if (option) this.choose(Number(option.dataset.index));
+      if (option) this.chooseOption(Number(option.dataset.index));
     });
   }
 
@@ -67,7 +80,41 @@ export class SpeakerCombobox {
     this.input.value = speaker ? speaker.name : "";
     this.role.value = "";
     this.affiliation.value = "";
-    this.newBox.hidden = true;
+    this.confirmNew = false;
+    this.describe();
+  }
+
+  /** Chooses a known speaker (from the similar-speakers answer). */
+  choose(speaker: SpeakerMatch): void {
+    this.close();
+    this.chosen = { ...speaker };
+    this.input.value = speaker.name;
+    this.confirmNew = false;
+    this.describe();
+  }
+
+  /** The typed name is a new speaker, even though it resembles existing ones'. */
+  insistNew(): void {
+    this.chosen = null;
+    this.confirmNew = true;
+    this.describe();
+  }
+
+  get state(): SpeakerState {
+    return {
+      chosen: this.chosen,
+      name: this.input.value,
+      role: this.role.value,
+      affiliation: this.affiliation.value,
+    };
+  }
+
+  restore(state: SpeakerState): void {
+    this.close();
+    this.chosen = state.chosen;
+    this.input.value = state.name;
+    this.role.value = state.role;
+    this.affiliation.value = state.affiliation;
     this.describe();
   }
 
@@ -76,37 +123,52 @@ export class SpeakerCombobox {
     const name = this.input.value.trim();
     if (!name) return null;
     if (this.chosen && this.chosen.name === name) return { id: this.chosen.id };
-    const speaker: { name: string; role?: string; affiliation?: string } = { name };
+    const speaker: { name: string; role?: string; affiliation?: string; confirmNew?: boolean } = { name };
     if (this.role.value.trim()) speaker.role = this.role.value.trim();
     if (this.affiliation.value.trim()) speaker.affiliation = this.affiliation.value.trim();
+    if (this.confirmNew) speaker.confirmNew = true;
     return speaker;
   }
 
   setDisabled(disabled: boolean): void {
-    for (const el of [this.input, this.role, this.affiliation]) el.disabled = disabled;
+    this.disabled = disabled;
+    this.input.disabled = disabled;
     if (disabled) this.close();
+    this.describe();
   }
 
+  /** Whether the typed name is a speaker the save creates. */
+  private get isNew(): boolean {
+    return Boolean(this.input.value.trim()) && !this.chosen;
+  }
+
+  /** The hint and the new-speaker fields follow the name: same size whatever they say. */
   private describe(): void {
-    if (this.chosen && this.input.value.trim() === this.chosen.name) {
-      const details = [this.chosen.role, this.chosen.affiliation].filter(Boolean).join(", ");
-      this.hint.textContent = details
-        ? `Chosen: ${this.chosen.name} (${details}).`
-        : `Chosen: ${this.chosen.name}.`;
-    } else if (!this.newBox.hidden && this.input.value.trim()) {
-      this.hint.textContent = `A new speaker “${this.input.value.trim()}” is created when you save.`;
+    const name = this.input.value.trim();
+    const chosen = this.chosen && name === this.chosen.name ? this.chosen : null;
+    if (chosen) {
+      const details = [chosen.role, chosen.affiliation].filter(Boolean).join(", ");
+      this.hint.textContent = details ? `Chosen: ${chosen.name} (${details}).` : `Chosen: ${chosen.name}.`;
+    } else if (name) {
+      this.hint.textContent = `A new speaker “${name}” is created when you save.`;
     } else {
       this.hint.textContent = this.defaultHint;
     }
+    this.hint.title = this.hint.textContent;
+    const open = this.isNew && !this.disabled;
+    this.newBox.classList.toggle("is-idle", !open);
+    for (const field of [this.role, this.affiliation]) field.disabled = !open;
+    this.role.placeholder = chosen?.role ?? "";
+    this.affiliation.placeholder = chosen?.affiliation ?? "";
   }
 
   private onInput(): void {
     if (this.chosen && this.input.value.trim() !== this.chosen.name) this.chosen = null;
+    this.confirmNew = false;
     this.describe();
     clearTimeout(this.timer);
     if (!this.input.value.trim()) {
       this.close();
-      this.newBox.hidden = true;
       return;
     }
     this.timer = window.setTimeout(() => void this.search(), SEARCH_DELAY_MS);
@@ -132,8 +194,8 @@ export class SpeakerCombobox {
   }
 
   private show(q: string, speakers: SpeakerMatch[]): void {
-    const lower = q.toLowerCase();
-    const exact = speakers.some((speaker) => isCalled(speaker, lower));
+    const lower = fold(q);
+    const exact = speakers.some((speaker) => isCalled(speaker, q.toLowerCase()));
     this.options = speakers.map((speaker): Option => ({ kind: "existing", speaker }));
     if (!exact) this.options.push({ kind: "new", name: q });
     const fragment = document.createDocumentFragment();
@@ -184,18 +246,15 @@ export class SpeakerCombobox {
     current.scrollIntoView({ block: "nearest" });
   }
 
-  private choose(index: number): void {
+  private chooseOption(index: number): void {
     const option = this.options[index];
     if (!option) return;
     if (option.kind === "existing") {
-      this.chosen = option.speaker;
-      this.input.value = option.speaker.name;
-      this.newBox.hidden = true;
-    } else {
-      this.chosen = null;
-      this.input.value = option.name;
-      this.newBox.hidden = false;
+      this.choose(option.speaker);
+      return;
     }
+    this.chosen = null;
+    this.input.value = option.name;
     this.close();
     this.describe();
   }
@@ -210,7 +269,7 @@ export class SpeakerCombobox {
       this.move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && this.isOpen) {
       event.preventDefault();
-      if (this.active >= 0) this.choose(this.active);
+      if (this.active >= 0) this.chooseOption(this.active);
       else this.close();
     } else if (event.key === "Escape" && this.isOpen) {
       event.preventDefault();
@@ -218,7 +277,7 @@ export class SpeakerCombobox {
       this.close();
     } else if (event.key === "Tab" && !event.shiftKey) {
       // Settle the name now, so that Tab lands on Role when a new speaker's details are revealed.
-      if (this.isOpen && this.active >= 0) this.choose(this.active);
+      if (this.isOpen && this.active >= 0) this.chooseOption(this.active);
       this.settle();
     }
   }
@@ -228,18 +287,12 @@ export class SpeakerCombobox {
     this.settle();
   }
 
-  /** A typed name of a known speaker or alias chooses them; a name nobody has offers Role and Affiliation. */
+  /** A typed name of a known speaker or alias (ignoring case, as the server does) chooses them. */
   private settle(): void {
     const name = this.input.value.trim();
     if (!name || this.chosen) return;
     const known = this.lastResults.find((speaker) => isCalled(speaker, name.toLowerCase()));
-    if (known) {
-      this.chosen = known;
-      this.input.value = known.name;
-    } else {
-      this.newBox.hidden = false;
-    }
-    this.describe();
+    if (known) this.choose(known);
   }
 }
 
@@ -251,10 +304,15 @@ function isCalled(speaker: SpeakerMatch, lower: string): boolean {
   );
 }
 
-function describeSpeaker(speaker: SpeakerMatch, lowerQuery: string): string {
+/** Lower case without accents, as the server's search compares ("Müller" → "muller"). */
+function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+function describeSpeaker(speaker: SpeakerMatch, foldedQuery: string): string {
   const details = [speaker.role, speaker.affiliation].filter(Boolean).join(", ");
-  const alias = speaker.name.toLowerCase().includes(lowerQuery)
+  const alias = fold(speaker.name).includes(foldedQuery)
     ? undefined
-    : (speaker.aliases ?? []).find((name) => name.toLowerCase().includes(lowerQuery));
+    : (speaker.aliases ?? []).find((name) => fold(name).includes(foldedQuery));
   return [speaker.name, details && ` — ${details}`, alias && ` (also “${alias}”)`].filter(Boolean).join("");
 }
