@@ -76,7 +76,7 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
   async function changeStance(page: Page, quote: RegExp, stance: string) {
     await page.getByRole("option", { name: quote }).click();
     await expect.poll(() => page.locator("#claim-form-heading").textContent()).toBe("Edit claim");
-    await page.getByLabel("Stance").selectOption(stance);
+    await page.locator(`#f-stance input[value="${stance}"]`).check();
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.locator("#ws-status").textContent()).toBe("Changes saved.");
   }
