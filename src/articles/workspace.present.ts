@@ -92,7 +92,9 @@ export interface LayerOption {
 export function layerOptions(
   user: { role: RoleName },
   annotators: { id: number; name: string; claims: number }[],
+  seesOthers = true,
 ): LayerOption[] {
+  if (!seesOthers) return [{ value: "mine", label: "My claims (blind project)" }];
   if (user.role === "annotator") {
     return [
       { value: "mine", label: "My claims" },

@@ -1,3 +1,5 @@
+import { guidelinesDetour } from "../guidelines/guidelines.gate.js";
+import { seesOthersClaims } from "../projects/access.js";
 import { Router } from "express";
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
 import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
@@ -47,8 +49,11 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
   router.get("/:id", requireLogin, async (req, res) => {
     const user = req.user!;
     const article = await getArticle(prisma, user, parseId(articleIdParam, req.params.id));
+    const detour = await guidelinesDetour(prisma, user, article.projectId, req.originalUrl);
+    if (detour) return res.redirect(detour);
     const annotators = user.role === "annotator" ? [] : await annotatorsWithClaims(prisma, article.id);
-    const layers = layerOptions(user, annotators);
+    const blind = !(await seesOthersClaims(prisma, user, article.projectId));
+    const layers = layerOptions(user, annotators, !blind);
     const layer = chosenLayer(
       user,
       req.query,
@@ -67,7 +72,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
     });
     const project = await prisma.project.findUniqueOrThrow({
       where: { id: article.projectId },
-      select: { id: true, name: true },
+      select: { id: true, name: true, blind: true },
     });
     const canWrite = user.role === "admin" || user.role === "annotator";
     const progress = await workspaceProgress(prisma, user, article.id);

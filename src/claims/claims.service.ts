@@ -3,7 +3,7 @@ import { CodePointIndex, quoteContext } from "../text/code-points.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { visibleProjectsFilter } from "../projects/access.js";
+import { assertSeesOthersClaims, visibleProjectsFilter } from "../projects/access.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
 import { claimInclude, presentClaim, type ClaimJson } from "./claims.present.js";
 import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
@@ -363,10 +363,11 @@ export function defaultLayer(user: CurrentUser): Layer {
 export async function listArticleClaims(
   db: DbClient,
   user: CurrentUser,
-  article: { id: number; body: string },
+  article: { id: number; body: string; projectId: number },
   layer: Layer = defaultLayer(user),
 ): Promise<ClaimJson[]> {
   const annotatorId = layer === "mine" ? user.id : layer === "all" ? undefined : layer;
+  if (annotatorId !== user.id) await assertSeesOthersClaims(db, user, article.projectId);
   const claims = await db.claim.findMany({
     where: { articleId: article.id, deletedAt: null, ...(annotatorId ? { annotatorId } : {}) },
     include: claimInclude,

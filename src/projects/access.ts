@@ -1,5 +1,5 @@
 import type { DbClient } from "../db/types.js";
-import { NotFoundError } from "../errors.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 
 /** Admins and researchers see every project; annotators only those they belong to. */
@@ -33,4 +33,31 @@ export async function canImportInto(db: DbClient, user: CurrentUser, projectId: 
 /** Which project ids a user may see, as a Prisma filter on Project. */
 export function visibleProjectsFilter(user: CurrentUser) {
   return seesEveryProject(user) ? {} : { members: { some: { userId: user.id } } };
+}
+
+/**
+ * Whether the user may see other annotators' claims in the project: admins and researchers
+ * always; annotators unless the project is blind (a blind study keeps each annotator to their
+ * own layer so that nobody codes by looking at a colleague's work).
+ */
+export async function seesOthersClaims(
+  db: DbClient,
+  user: Pick<CurrentUser, "role">,
+  projectId: number,
+): Promise<boolean> {
+  if (user.role !== "annotator") return true;
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { blind: true } });
+  return !project?.blind;
+}
+
+export const blindMessage =
+  "This project is blind: annotators see only their own claims until the article is curated.";
+
+/** Refuses another annotator's layer to an annotator of a blind project. */
+export async function assertSeesOthersClaims(
+  db: DbClient,
+  user: Pick<CurrentUser, "role">,
+  projectId: number,
+) {
+  if (!(await seesOthersClaims(db, user, projectId))) throw new ForbiddenError(blindMessage);
 }
