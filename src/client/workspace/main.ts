@@ -162,7 +162,7 @@ const form = new ClaimForm(
     onClosed: (focusTo) => {
       paint();
       if (focusTo?.claim !== undefined) list.itemOf(focusTo.claim)?.focus();
-      else if (focusTo?.sentence !== undefined) view.sentenceEls[focusTo.sentence]?.focus();
+      else if (focusTo?.sentence !== undefined) view.focusSentence(focusTo.sentence);
     },
   },
 );
@@ -230,7 +230,7 @@ function moveSentence(step: number, extend: boolean): void {
   const first = Math.min(state.anchor, next);
   const last = Math.max(state.anchor, next);
   view.setChosen(first, last);
-  view.sentenceEls[next]?.focus();
+  view.focusSentence(next);
   say(
     last > first
       ? `Sentences ${first + 1} to ${last + 1} of ${count} selected.`

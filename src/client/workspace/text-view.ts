@@ -46,6 +46,9 @@ export class TextView {
       for (const piece of paragraph.pieces) this.cuts.push(piece.start, piece.end);
     }
     this.collectSentences();
+    // Only the sentence the keyboard is on may take focus: a focusable sentence under the pointer
+    // would take focus on mousedown and collapse a drag that starts on its first letter.
+    container.addEventListener("mousedown", () => this.releaseSentenceFocus(), { capture: true });
   }
 
   get body(): string {
@@ -116,7 +119,6 @@ export class TextView {
         if (piece.index >= 0) {
           el.className = "sentence";
           el.dataset.index = String(piece.index);
-          el.tabIndex = -1;
         } else {
           el.className = "gap";
         }
@@ -145,7 +147,22 @@ export class TextView {
     this.collectSentences();
     if (this.chosen) this.setChosen(this.chosen.first, this.chosen.last);
     if (this.selectedId !== null) this.markSelected(this.selectedId);
-    if (focused !== undefined) this.sentenceEls[Number(focused)]?.focus({ preventScroll: true });
+    if (focused !== undefined) this.focusSentence(Number(focused), { preventScroll: true });
+  }
+
+  /** Moves keyboard focus to a sentence: it alone becomes focusable (roving focus). */
+  focusSentence(index: number, options: FocusOptions = {}): void {
+    const el = this.sentenceEls[index];
+    if (!el) return;
+    this.releaseSentenceFocus(el);
+    el.tabIndex = -1;
+    el.focus(options);
+  }
+
+  /** Makes sentences unfocusable again, except `keep`. */
+  private releaseSentenceFocus(keep?: HTMLElement): void {
+    for (const el of this.container.querySelectorAll<HTMLElement>(".sentence[tabindex]"))
+      if (el !== keep) el.removeAttribute("tabindex");
   }
 
   /** Marks sentences first..last as chosen for a new claim (keyboard selection); null clears. */
