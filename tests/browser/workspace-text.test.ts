@@ -118,4 +118,23 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     expect(scriptErrors).toEqual([]);
     await page.close();
   });
+
+  it("reaches the article text from page load with one Tab and Enter on the skip link", async () => {
+    const article = await makeArticle(app.db, admin, projectId, BODY);
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    await page.reload();
+    await page.waitForSelector("main[data-painted]");
+    await page.keyboard.press("Tab");
+    const skip = await page.evaluate<{ text: string; cls: string }>(
+      "({ text: document.activeElement.textContent, cls: document.activeElement.className })",
+    );
+    expect(skip).toEqual({ text: "Skip to the article text", cls: "skip-link" });
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate("document.activeElement.id")).toBe("article-body");
+    // From there the keyboard works on the text at once.
+    await page.keyboard.press("j");
+    expect(await page.evaluate<string>("document.activeElement.textContent")).toBe("BAKU, Azerbaijan, Nov.3");
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
 });
