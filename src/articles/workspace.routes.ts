@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
+import { NO_STANCE_COLOUR } from "../claims/stance-palette.js";
 import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
@@ -12,6 +13,7 @@ import {
   layoutParagraphs,
   pageClaim,
   scriptJson,
+  stanceChoices,
   type WorkspaceData,
 } from "./workspace.present.js";
 
@@ -73,7 +75,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       article: { id: article.id, projectId: article.projectId, body: article.body },
       sentences: article.sentences.map(({ start, end }) => ({ start, end })),
       claims: claims.map(pageClaim),
-      stances,
+      stances: stanceChoices(stances),
       targets,
       user: { id: user.id, role: user.role, name: user.name },
       canWrite,
@@ -93,6 +95,8 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       canWrite,
       claimTypes,
       workspaceJson: scriptJson(data),
+      legendStances: data.stances.filter((stance) => !stance.retired),
+      noStanceColour: NO_STANCE_COLOUR,
     });
   });
 

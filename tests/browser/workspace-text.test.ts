@@ -137,4 +137,237 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     expect(scriptErrors).toEqual([]);
     await page.close();
   });
+
+  const ARMENIANS =
+    '"The Armenians are still committing military provocations," added the president’s assistant.';
+  const OFFICIALS = "Officials in Yerevan denied the report.";
+  const OVERNIGHT = "They said the ceasefire held overnight.";
+
+  /** An article with three claims by the annotator: two with speaker, mention and cue. */
+  async function attributedArticle() {
+    const article = await makeArticle(app.db, admin, projectId, BODY);
+    const speaker = await app.db.prisma.speaker.create({
+      data: { projectId, name: `Hikmat Hajiyev ${article.id}`, role: "", aliases: [] },
+    });
+    const stance = (key: string) =>
+      app.db.prisma.stanceLabel.findFirstOrThrow({ where: { projectId, key } }).then((row) => row.id);
+    const make = async (quote: string, mention?: string, cue?: string, stanceKey?: string) => {
+      const cueSpan = cue ? spanOf(article.body, cue) : null;
+      const mentionSpan = mention ? spanOf(article.body, mention) : null;
+      return app.db.prisma.claim.create({
+        data: {
+          articleId: article.id,
+          projectId,
+          annotatorId: annotator.id,
+          ...spanOf(article.body, quote),
+          quote,
+          prefix: "",
+          suffix: "",
+          type: "direct",
+          speakerId: mention ? speaker.id : null,
+          mentionStart: mentionSpan?.start ?? null,
+          mentionEnd: mentionSpan?.end ?? null,
+          cueStart: cueSpan?.start ?? null,
+          cueEnd: cueSpan?.end ?? null,
+          stanceId: stanceKey ? await stance(stanceKey) : null,
+        },
+      });
+    };
+    const armenians = await make(ARMENIANS, "the president’s assistant", "added", "favor");
+    const officials = await make(OFFICIALS, "Officials in Yerevan", "denied", "against");
+    const overnight = await make(OVERNIGHT);
+    return { article, speaker, armenians, officials, overnight };
+  }
+
+  /** The ends of a connector and the boxes it should join, in viewport coordinates. */
+  const CONNECTOR = `(([claim, kind]) => {
+    const path = document.querySelector('#ws-links path[data-claim="' + claim + '"][data-kind="' + kind + '"]');
+    if (!path) return null;
+    const svg = path.ownerSVGElement.getBoundingClientRect();
+    const length = path.getTotalLength();
+    const a = path.getPointAtLength(0);
+    const b = path.getPointAtLength(length);
+    const attr = kind === "mention" ? "data-mention-of" : "data-cue-of";
+    const box = (el) => { const r = el.getClientRects()[0]; return { left: r.left, right: r.right, top: r.top }; };
+    return {
+      from: { x: svg.left + a.x, y: svg.top + a.y },
+      to: { x: svg.left + b.x, y: svg.top + b.y },
+      targets: [...document.querySelectorAll('mark[' + attr + '~="' + claim + '"]')].map(box),
+      quotes: [...document.querySelectorAll('mark[data-claims~="' + claim + '"]')].map(box),
+    };
+  })`;
+  type Box = { left: number; right: number; top: number };
+  const onTop = (point: { x: number; y: number }, box: Box) =>
+    point.x >= box.left - 1 && point.x <= box.right + 1 && Math.abs(point.y - box.top) <= 1;
+
+  it("links the selected claim's quote to its speaker mention and cue, and every claim's on request", async () => {
+    const { article, speaker, armenians, officials } = await attributedArticle();
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    const links = page.locator("#ws-links path");
+    expect(await links.count()).toBe(0);
+
+    const item = page.locator(`#claim-item-${armenians.id}`);
+    expect(await item.locator(".ci-said").textContent()).toBe(
+      `said by ${speaker.name} (mention “the president’s assistant”), cue “added”`,
+    );
+    await item.click();
+    await expect.poll(() => links.count()).toBe(2);
+    for (const kind of ["mention", "cue"] as const) {
+      const connector = await page.evaluate<{
+        from: { x: number; y: number };
+        to: { x: number; y: number };
+        targets: Box[];
+        quotes: Box[];
+      } | null>(`${CONNECTOR}(${JSON.stringify([armenians.id, kind])})`);
+      expect(connector, kind).not.toBeNull();
+      expect(connector!.targets.length).toBeGreaterThan(0);
+      expect(connector!.targets.some((box) => onTop(connector!.to, box))).toBe(true);
+      expect(connector!.quotes.some((box) => onTop(connector!.from, box))).toBe(true);
+    }
+    const mention = page.locator(`mark[data-mention-of~="${armenians.id}"]`);
+    expect(await mention.first().getAttribute("aria-label")).toBe(
+      "the president’s assistant: speaker mention of claim 1",
+    );
+    expect(await page.locator(`mark[data-cue-of~="${armenians.id}"]`).getAttribute("aria-label")).toBe(
+      "added: cue of claim 1",
+    );
+    // Nothing of the other claim is shown until asked for.
+    expect(await page.locator(`mark[data-mention-of~="${officials.id}"]`).count()).toBe(0);
+
+    await page.getByLabel("Show mentions and cues of all claims").check();
+    await expect.poll(() => links.count()).toBe(4);
+    expect(await page.locator(`#ws-links path[data-claim="${officials.id}"]`).count()).toBe(2);
+    const officialsLink = await page.evaluate<{ to: { x: number; y: number }; targets: Box[] } | null>(
+      `${CONNECTOR}(${JSON.stringify([officials.id, "cue"])})`,
+    );
+    expect(officialsLink!.targets.some((box) => onTop(officialsLink!.to, box))).toBe(true);
+
+    // Remembered: the next page opens with every claim's links.
+    await page.reload();
+    await page.waitForSelector("main[data-painted]");
+    expect(await page.getByLabel("Show mentions and cues of all claims").isChecked()).toBe(true);
+    await expect.poll(() => links.count()).toBe(4);
+    // And redrawn where the text moves: a narrower window wraps the lines.
+    await page.setViewportSize({ width: 900, height: 900 });
+    await expect
+      .poll(async () => {
+        const link = await page.evaluate<{ to: { x: number; y: number }; targets: Box[] } | null>(
+          `${CONNECTOR}(${JSON.stringify([officials.id, "mention"])})`,
+        );
+        return link !== null && link.targets.some((box) => onTop(link.to, box));
+      })
+      .toBe(true);
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows quotes that begin with a quotation mark without a doubled mark", async () => {
+    const { article, armenians } = await attributedArticle();
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    const item = page.locator(`#claim-item-${armenians.id}`);
+    expect(await item.locator(".ci-quote").textContent()).toBe(ARMENIANS);
+    expect(await page.locator(`#claim-item-${armenians.id + 1} .ci-quote`).textContent()).toBe(
+      `“${OFFICIALS}”`,
+    );
+    await item.click();
+    await expect.poll(() => page.locator("#f-quote").textContent()).toBe(ARMENIANS);
+
+    await page.goto(`${app.url}/claims?project=${projectId}`);
+    const cell = page.locator(`a[href="/articles/${article.id}#claim-${armenians.id}"]`);
+    expect(await cell.textContent()).toBe(ARMENIANS);
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("explains colours and lines in a legend that uses the highlights' own colours, here and on the Claims page", async () => {
+    const { article, armenians, officials } = await attributedArticle();
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    const legend = page.locator("#ws-legend");
+    const stances = await legend.locator(".legend-stance").evaluateAll((items) =>
+      items.map((item) => ({
+        key: (item as HTMLElement).dataset.stance,
+        label: item.textContent?.trim(),
+        fill: getComputedStyle(item.querySelector("rect")!).fill,
+      })),
+    );
+    expect(stances.map((stance) => stance.label)).toEqual([
+      "favor",
+      "against",
+      "neutral",
+      "unclear",
+      "no stance",
+    ]);
+    expect(await legend.textContent()).toMatch(/direct.*indirect.*mixed.*outlet/s);
+    const colourOf = (id: number) =>
+      page
+        .locator(`mark[data-claims~="${id}"]`)
+        .first()
+        .evaluate((mark) => getComputedStyle(mark).textDecorationColor);
+    const favor = stances.find((stance) => stance.key === "favor")!.fill;
+    const against = stances.find((stance) => stance.key === "against")!.fill;
+    expect(favor).not.toBe(against);
+    expect(await colourOf(armenians.id)).toBe(favor);
+    expect(await colourOf(officials.id)).toBe(against);
+    const noStance = stances.find((stance) => stance.key === "")!.fill;
+    expect(await colourOf(officials.id + 1)).toBe(noStance);
+
+    // Where each claim begins and ends, in its colour.
+    expect(await page.locator(`.cb-start[data-claim="${armenians.id}"]`).count()).toBe(1);
+    expect(await page.locator(`.cb-end[data-claim="${armenians.id}"]`).count()).toBe(1);
+    const bracket = await page
+      .locator(`.cb-start[data-claim="${armenians.id}"]`)
+      .evaluate((el) => getComputedStyle(el, "::before").borderTopColor);
+    expect(bracket).toBe(favor);
+
+    await page.goto(`${app.url}/claims?project=${projectId}`);
+    const swatch = page
+      .locator("tr", { has: page.locator(`a[href="/articles/${article.id}#claim-${armenians.id}"]`) })
+      .locator(".stance-swatch rect");
+    expect(await swatch.evaluate((rect) => getComputedStyle(rect).fill)).toBe(favor);
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("marks sentences without a claim, and updates them as claims and layers change", async () => {
+    const { article } = await attributedArticle();
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    const uncovered = page.locator(".sentence.is-uncovered");
+    const line = page.locator("#ws-uncovered");
+    // BAKU…, Hajiyev…, Fans cheered., and the closing number: four sentences of seven.
+    expect(await uncovered.count()).toBe(4);
+    expect(await line.textContent()).toBe("4 sentences without a claim in this layer.");
+    expect(await uncovered.first().getAttribute("aria-describedby")).toBe("uncovered-hint");
+    expect(await page.locator("#uncovered-hint").textContent()).toBe(
+      "No claim in the layer shown covers this sentence.",
+    );
+
+    await drag(page, await pointIn(page, "Fans", 0.1), await pointIn(page, "cheered", 0.5));
+    await expect.poll(() => page.locator("#f-quote").textContent()).toBe("“Fans cheered.”");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => line.textContent()).toBe("3 sentences without a claim in this layer.");
+    expect(await uncovered.count()).toBe(3);
+
+    const colleague = await makeUser(app.db, "annotator", { name: "Col Text" });
+    await app.db.prisma.projectMember.create({ data: { projectId, userId: colleague.id } });
+    const baku = "BAKU, Azerbaijan, Nov.3";
+    await app.db.prisma.claim.create({
+      data: {
+        articleId: article.id,
+        projectId,
+        annotatorId: colleague.id,
+        ...spanOf(article.body, "Azerbaijan"),
+        quote: "Azerbaijan",
+        prefix: "",
+        suffix: "",
+        type: "outlet",
+      },
+    });
+    await page.getByLabel("Layer").selectOption("all");
+    await expect.poll(() => line.textContent()).toBe("2 sentences without a claim in this layer.");
+    expect(await page.locator(".sentence", { hasText: baku }).getAttribute("class")).not.toMatch(
+      /is-uncovered/,
+    );
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
 });

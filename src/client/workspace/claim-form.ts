@@ -2,7 +2,7 @@
 // their fields, and 409 conflicts that say what someone else changed. Nothing typed is lost.
 import { callApi, errorMessage, type ApiResult } from "../lib/api.js";
 import { byId, within } from "../lib/dom.js";
-import { describeChanges, excerpt } from "./describe.js";
+import { describeChanges, quoted } from "./describe.js";
 import { SpeakerCombobox } from "./speaker-combobox.js";
 import type { ExtraSpan } from "./text-view.js";
 import {
@@ -220,7 +220,7 @@ export class ClaimForm {
   /** A new quote span: from the form opening, or a selection made while it is open. */
   setSpanQuote(span: Span, repaint = true): void {
     this.span = { start: span.start, end: span.end };
-    this.quote.textContent = `“${excerpt(this.context.slice(span.start, span.end), 400)}”`;
+    this.quote.textContent = quoted(this.context.slice(span.start, span.end), 400);
     this.showFieldError("quote", "");
     if (repaint && this.isOpen) this.handlers.onSpansChanged();
   }
@@ -275,7 +275,7 @@ export class ClaimForm {
     const field = this.spanFields[key];
     const span = this.spans[key];
     if (this.armed === key) return;
-    field.value.textContent = span ? `“${excerpt(this.context.slice(span.start, span.end), 80)}”` : "None";
+    field.value.textContent = span ? quoted(this.context.slice(span.start, span.end), 80) : "None";
     field.clear.hidden = !span || this.mode === "view";
     field.pick.hidden = this.mode === "view";
     field.clear.setAttribute("aria-label", `Clear ${SPAN_NOUNS[key]}`);

@@ -6,7 +6,9 @@ import { callApi, errorMessage } from "../lib/api.js";
 import { byId, closestFrom } from "../lib/dom.js";
 import { ClaimForm } from "./claim-form.js";
 import { ClaimList, type SelectSource } from "./claim-list.js";
-import { TextView } from "./text-view.js";
+import { installStanceTones } from "./stance-tones.js";
+import { AttributionLinks } from "./attribution-links.js";
+import { TextView, type AttributionSpan } from "./text-view.js";
 import type { PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 
 const scriptStarted = performance.now();
@@ -20,6 +22,8 @@ const view = new TextView(byId("article-body"), new CodePointIndex(data.article.
 const state = {
   claims: [] as WorkspaceClaim[],
   byId: new Map<number, WorkspaceClaim>(),
+  /** Place in text order, for "claim 3" in what screen readers say. */
+  position: new Map<number, number>(),
   classes: new Map<number, string>(),
   layer: data.layer,
   selectedId: null as number | null,
@@ -30,10 +34,8 @@ const state = {
 };
 
 // ------------------------------------------------------------------ claims and their look
-const PALETTE_SIZE = 6;
-const tones = new Map(
-  data.stances.filter((stance) => !stance.retired).map((stance, i) => [stance.key, i % PALETTE_SIZE]),
-);
+// Every stance, retired ones too: old claims keep their colour.
+const tones = installStanceTones(data.stances);
 const isOther = (claim: WorkspaceClaim) => claim.annotator.id !== data.user.id;
 const isEditable = (claim: WorkspaceClaim) =>
   data.canWrite && (data.user.role === "admin" || claim.annotator.id === data.user.id);
@@ -41,9 +43,8 @@ const classesOf = (id: number) => state.classes.get(id) ?? "tone-none";
 
 function claimClasses(claim: WorkspaceClaim): string {
   const classes = [`type-${claim.type}`, isOther(claim) ? "other" : "own"];
-  const tone = claim.stance ? tones.get(claim.stance) : undefined;
   if (claim.stance) classes.push(`stance-${claim.stance.replace(/[^A-Za-z0-9_-]/g, "_")}`);
-  classes.push(tone === undefined ? "tone-none" : `tone-${tone}`);
+  classes.push((claim.stance && tones.get(claim.stance)) || "tone-none");
   return classes.join(" ");
 }
 
@@ -59,6 +60,7 @@ function setClaims(claims: readonly (PageClaim & { quote?: string })[]): void {
   );
   state.claims = full.sort(textOrder);
   state.byId = new Map(state.claims.map((claim) => [claim.id, claim]));
+  state.position = new Map(state.claims.map((claim, i) => [claim.id, i]));
   state.classes = new Map(state.claims.map((claim) => [claim.id, claimClasses(claim)]));
   if (state.selectedId !== null && !state.byId.has(state.selectedId)) state.selectedId = null;
 }
@@ -72,12 +74,64 @@ function say(message: string): void {
 }
 
 // ------------------------------------------------------------------ painting
+const linksSvg = document.getElementById("ws-links");
+if (!(linksSvg instanceof SVGSVGElement)) throw new Error("#ws-links is missing from the page");
+const links = new AttributionLinks(linksSvg, view.container);
+const allLinksBox = byId("ws-all-links", HTMLInputElement);
+const uncoveredLine = byId("ws-uncovered");
+const ALL_LINKS_KEY = "claimant.workspace.allLinks";
+allLinksBox.checked = readSetting(ALL_LINKS_KEY) === "1";
+
+function readSetting(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage refused (private mode, policy): the option starts off
+  }
+}
+
+/** The claims whose speaker mention and cue are shown: the selected one, or all of them. */
+function linkedClaims(): WorkspaceClaim[] {
+  if (allLinksBox.checked) return state.claims;
+  const selected = state.selectedId === null ? undefined : state.byId.get(state.selectedId);
+  return selected ? [selected] : [];
+}
+
+function attributionsOf(claims: readonly WorkspaceClaim[]): AttributionSpan[] {
+  const spans: AttributionSpan[] = [];
+  for (const claim of claims) {
+    if (claim.speakerMention) spans.push({ claimId: claim.id, kind: "mention", ...claim.speakerMention });
+    if (claim.cue) spans.push({ claimId: claim.id, kind: "cue", ...claim.cue });
+  }
+  return spans;
+}
+
 function paint(): void {
   const started = performance.now();
+  const linked = linkedClaims();
   view.selectedId = state.selectedId;
-  view.paint(state.claims, classesOf, form.extras());
+  view.paint(state.claims, {
+    classesOf,
+    extras: form.extras(),
+    attributions: attributionsOf(linked),
+    claimName: (id) => `claim ${(state.position.get(id) ?? 0) + 1}`,
+  });
   main.dataset.paintMs = (performance.now() - started).toFixed(1);
+  links.show(linked.map((claim) => claim.id));
+  const count = view.uncovered;
+  uncoveredLine.textContent = count
+    ? `${count} ${count === 1 ? "sentence" : "sentences"} without a claim in this layer.`
+    : "Every sentence has a claim in this layer.";
 }
+
+allLinksBox.addEventListener("change", () => {
+  try {
+    localStorage.setItem(ALL_LINKS_KEY, allLinksBox.checked ? "1" : "0");
+  } catch {
+    // not remembered, still applied
+  }
+  paint();
+});
 
 function renderList(): void {
   list.render(state.claims, { stances: data.stances, classesOf, isOther, isEditable });
@@ -87,7 +141,9 @@ function renderList(): void {
 /** Selects a claim in the text and in the list; `from` says where the user acted. */
 function selectClaim(id: number, from: SelectSource): void {
   state.selectedId = id;
-  view.markSelected(id);
+  // The selected claim's mention and cue are painted with it, unless every claim's already are.
+  if (allLinksBox.checked) view.markSelected(id);
+  else paint();
   list.select(id, { focus: from === "text" || from === "keys", scroll: true });
   if (from !== "text") view.scrollToClaim(id);
 }

@@ -1,7 +1,12 @@
 // The article text: paints highlights over the server-rendered paragraphs and sentences, and maps
 // points of the page's text back to code-point offsets of the body.
 import { codePointLength, type CodePointIndex } from "../../text/code-points.js";
-import { layoutSegments, type LayoutSpan, type SpanId } from "../../text/highlight-layout.js";
+import {
+  coveredSentences,
+  layoutSegments,
+  type LayoutSpan,
+  type SpanId,
+} from "../../text/highlight-layout.js";
 import type { Span, SpanKey } from "./types.js";
 
 /** Pseudo-spans painted with the claims while the form is open: its quote, mention and cue. */
@@ -13,6 +18,27 @@ const EXTRA_CLASSES: Record<ExtraId, string> = {
   speakerMention: "is-mention",
   cue: "is-cue",
 };
+
+/** A claim's speaker mention or cue, painted as a mark of its own and linked to the quote. */
+export interface AttributionSpan extends Span {
+  claimId: number;
+  kind: "mention" | "cue";
+}
+
+/** What paint needs besides the claims. */
+export interface PaintOptions {
+  /** Classes of a claim's highlight (stance, type, layer). */
+  classesOf(id: number): string;
+  /** The form's pseudo-spans while it is open. */
+  extras?: readonly ExtraSpan[];
+  /** Mentions and cues to show (the selected claim's, or every claim's). */
+  attributions?: readonly AttributionSpan[];
+  /** Words a screen reader says for a claim: "claim 3". */
+  claimName?(id: number): string;
+}
+
+const ATTRIBUTION_PREFIX = { mention: "m:", cue: "c:" } as const;
+const ATTRIBUTION_WORDS = { mention: "speaker mention", cue: "cue" } as const;
 
 /** A run of the body inside a paragraph, as the server rendered it: a sentence or a gap. */
 interface PieceInfo extends Span {
@@ -33,6 +59,8 @@ export class TextView {
   selectedId: number | null = null;
   private readonly paragraphs: ParagraphInfo[];
   private readonly cuts: number[] = [];
+  /** Sentence spans by sentence number. */
+  private readonly sentenceSpans: Span[] = [];
   private chosen: { first: number; last: number } | null = null;
 
   constructor(
@@ -43,7 +71,10 @@ export class TextView {
     this.paragraphs = readStructure(container);
     for (const paragraph of this.paragraphs) {
       this.cuts.push(paragraph.start, paragraph.end);
-      for (const piece of paragraph.pieces) this.cuts.push(piece.start, piece.end);
+      for (const piece of paragraph.pieces) {
+        this.cuts.push(piece.start, piece.end);
+        if (piece.index >= 0) this.sentenceSpans[piece.index] = { start: piece.start, end: piece.end };
+      }
     }
     this.collectSentences();
     // Only the sentence the keyboard is on may take focus: a focusable sentence under the pointer
@@ -66,17 +97,25 @@ export class TextView {
     }
   }
 
+  /** Sentences that no claim painted last covers. */
+  uncovered = 0;
+
   /**
-   * Rebuilds the text with highlights in one DOM write.
-   * @param classesOf classes of a claim's highlight (stance, type, layer)
+   * Rebuilds the text with highlights, begin/end brackets, mentions and cues, and the marks on
+   * sentences without a claim, in one DOM write.
    */
-  paint(
-    claims: readonly LayoutSpan[],
-    classesOf: (id: number) => string,
-    extras: readonly ExtraSpan[] = [],
-  ): void {
-    const spans = extras.length ? [...claims, ...extras] : claims;
+  paint(claims: readonly LayoutSpan[], options: PaintOptions): void {
+    const { classesOf, extras = [], attributions = [], claimName = (id) => `claim ${id}` } = options;
+    const linkSpans = attributions.map((span) => ({
+      id: `${ATTRIBUTION_PREFIX[span.kind]}${span.claimId}`,
+      start: span.start,
+      end: span.end,
+    }));
+    const spans = extras.length || linkSpans.length ? [...claims, ...extras, ...linkSpans] : claims;
     const segments = layoutSegments(this.length, this.cuts, spans);
+    const bounds = claimBounds(claims);
+    const covered = coveredSentences(this.sentenceSpans, claims);
+    this.uncovered = covered.filter((isCovered) => !isCovered).length;
     const active = document.activeElement;
     const focused =
       active && this.container.contains(active)
@@ -84,24 +123,20 @@ export class TextView {
         : undefined;
 
     // Segments share their ids array while nothing changes, so the classes are worked out once.
-    const markInfo = new Map<ReadonlyArray<SpanId>, { className: string; claims: string }>();
+    const markInfo = new Map<ReadonlyArray<SpanId>, MarkInfo>();
     const infoOf = (ids: ReadonlyArray<SpanId>) => {
       let info = markInfo.get(ids);
       if (info) return info;
-      const real: number[] = [];
-      const classes: string[] = [];
-      for (const id of ids) {
-        if (typeof id === "number") real.push(id);
-        else classes.push(EXTRA_CLASSES[id as ExtraId]);
-      }
-      if (real.length) {
-        classes.push("hl", `depth-${Math.min(real.length, 3)}`, classesOf(real[real.length - 1]!));
-      } else {
-        classes.push("pseudo");
-      }
-      info = { className: classes.join(" "), claims: real.join(" ") };
+      info = markInfoOf(ids, classesOf, claimName);
       markInfo.set(ids, info);
       return info;
+    };
+    const bracket = (id: number, side: "start" | "end") => {
+      const el = document.createElement("span");
+      el.className = `cb cb-${side} ${classesOf(id)}`;
+      el.dataset.claim = String(id);
+      el.ariaHidden = "true";
+      return el;
     };
 
     const fragment = document.createDocumentFragment();
@@ -117,8 +152,9 @@ export class TextView {
         el.dataset.start = String(piece.start);
         el.dataset.end = String(piece.end);
         if (piece.index >= 0) {
-          el.className = "sentence";
+          el.className = covered[piece.index] === false ? "sentence is-uncovered" : "sentence";
           el.dataset.index = String(piece.index);
+          if (covered[piece.index] === false) el.setAttribute("aria-describedby", "uncovered-hint");
         } else {
           el.className = "gap";
         }
@@ -126,16 +162,13 @@ export class TextView {
         while (s < segments.length && segments[s]!.start < piece.end) {
           const segment = segments[s]!;
           const text = this.slice(segment.start, segment.end);
+          for (const id of bounds.starts.get(segment.start) ?? []) el.append(bracket(id, "start"));
           if (segment.ids.length === 0) {
             el.append(text);
           } else {
-            const info = infoOf(segment.ids);
-            const mark = document.createElement("mark");
-            mark.className = info.className;
-            if (info.claims) mark.dataset.claims = info.claims;
-            mark.textContent = text;
-            el.append(mark);
+            el.append(markOf(infoOf(segment.ids), text));
           }
+          for (const id of bounds.ends.get(segment.end) ?? []) el.append(bracket(id, "end"));
           if (segment.end > piece.end) break;
           s += 1;
         }
@@ -274,4 +307,78 @@ function readStructure(container: HTMLElement): ParagraphInfo[] {
     }
   }
   return paragraphs;
+}
+
+interface MarkInfo {
+  className: string;
+  claims: string;
+  mentionOf: string;
+  cueOf: string;
+  label: string | null;
+}
+
+/** Classes, claim ids and words of a mark covered by `ids` (claims, form spans, mentions, cues). */
+function markInfoOf(
+  ids: ReadonlyArray<SpanId>,
+  classesOf: (id: number) => string,
+  claimName: (id: number) => string,
+): MarkInfo {
+  const real: number[] = [];
+  const classes: string[] = [];
+  const links = { mention: [] as number[], cue: [] as number[] };
+  for (const id of ids) {
+    if (typeof id === "number") real.push(id);
+    else if (id in EXTRA_CLASSES) classes.push(EXTRA_CLASSES[id as ExtraId]);
+    else links[id.startsWith(ATTRIBUTION_PREFIX.cue) ? "cue" : "mention"].push(Number(id.slice(2)));
+  }
+  if (links.mention.length) classes.push("is-mention", "is-link");
+  if (links.cue.length) classes.push("is-cue", "is-link");
+  if (real.length) {
+    classes.push("hl", `depth-${Math.min(real.length, 3)}`, classesOf(real[real.length - 1]!));
+  } else {
+    classes.push("pseudo");
+  }
+  const words = (["mention", "cue"] as const).flatMap((kind) =>
+    links[kind].map((id) => `${ATTRIBUTION_WORDS[kind]} of ${claimName(id)}`),
+  );
+  return {
+    className: classes.join(" "),
+    claims: real.join(" "),
+    mentionOf: links.mention.join(" "),
+    cueOf: links.cue.join(" "),
+    label: words.length ? words.join(", ") : null,
+  };
+}
+
+function markOf(info: MarkInfo, text: string): HTMLElement {
+  const mark = document.createElement("mark");
+  mark.className = info.className;
+  if (info.claims) mark.dataset.claims = info.claims;
+  if (info.mentionOf) mark.dataset.mentionOf = info.mentionOf;
+  if (info.cueOf) mark.dataset.cueOf = info.cueOf;
+  // The words stay in the name: a screen reader reads the text, then what it is.
+  if (info.label) {
+    mark.setAttribute("role", "mark");
+    mark.setAttribute("aria-label", `${text}: ${info.label}`);
+  }
+  mark.textContent = text;
+  return mark;
+}
+
+/** Claims by the offset where they begin (outermost first) and end (innermost first). */
+function claimBounds(claims: readonly LayoutSpan[]) {
+  const starts = new Map<number, number[]>();
+  const ends = new Map<number, number[]>();
+  const ordered = claims
+    .filter((claim): claim is LayoutSpan & { id: number } => typeof claim.id === "number")
+    .filter((claim) => claim.end > claim.start)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  for (const claim of ordered) {
+    (starts.get(claim.start) ?? starts.set(claim.start, []).get(claim.start)!).push(claim.id);
+  }
+  for (let i = ordered.length - 1; i >= 0; i -= 1) {
+    const claim = ordered[i]!;
+    (ends.get(claim.end) ?? ends.set(claim.end, []).get(claim.end)!).push(claim.id);
+  }
+  return { starts, ends };
 }
