@@ -20,6 +20,12 @@ export class AttributionLinks {
   private frameRequest = 0;
   /** Milliseconds the last drawing took. */
   lastMs = 0;
+  /**
+   * Paragraphs measured last, watched for size changes: a paragraph painted anew keeps a
+   * placeholder height (content-visibility) until the browser lays it out, after the first draw.
+   */
+  private readonly watched = new Set<Element>();
+  private readonly paragraphSizes = new ResizeObserver(() => this.schedule());
 
   constructor(
     private readonly svg: SVGSVGElement,
@@ -77,9 +83,11 @@ export class AttributionLinks {
     };
     const low = -MARGIN;
     const high = window.innerHeight + MARGIN;
+    const near: HTMLElement[] = [];
     for (const para of this.text.querySelectorAll<HTMLElement>(".para")) {
       const bounds = para.getBoundingClientRect();
       if (bounds.bottom < low || bounds.top > high) continue;
+      near.push(para);
       for (const mark of para.querySelectorAll<HTMLElement>("mark")) {
         const { claims, mentionOf, cueOf } = mark.dataset;
         if (!claims && !mentionOf && !cueOf) continue;
@@ -90,7 +98,20 @@ export class AttributionLinks {
         for (const id of ids(cueOf)) add(links, `cue:${id}`, box);
       }
     }
+    this.watch(near);
     return { quotes, links };
+  }
+
+  /** Watches these paragraphs only; watching the same ones again would redraw for nothing. */
+  private watch(paragraphs: readonly HTMLElement[]): void {
+    const same = paragraphs.length === this.watched.size && paragraphs.every((p) => this.watched.has(p));
+    if (same) return;
+    this.paragraphSizes.disconnect();
+    this.watched.clear();
+    for (const paragraph of paragraphs) {
+      this.watched.add(paragraph);
+      this.paragraphSizes.observe(paragraph);
+    }
   }
 }
 
