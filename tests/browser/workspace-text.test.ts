@@ -43,6 +43,14 @@ async function drag(page: Page, from: { x: number; y: number }, to: { x: number;
   await page.mouse.up();
 }
 
+/** A computed style property of the first element matching `selector`, or of its pseudo-element. */
+function styleOf(page: Page, selector: string, property: string, pseudo?: string) {
+  const args = JSON.stringify([selector, property, pseudo ?? null]);
+  return page.evaluate<string>(
+    `(([selector, property, pseudo]) => getComputedStyle(document.querySelector(selector), pseudo)[property])(${args})`,
+  );
+}
+
 describe.runIf(runBrowserTests)("the workspace's article text in a real browser", () => {
   let app: TestApp;
   let browser: Browser;
@@ -283,12 +291,12 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     const { article, armenians, officials } = await attributedArticle();
     const page = await openAs(annotator, `/articles/${article.id}`);
     const legend = page.locator("#ws-legend");
-    const stances = await legend.locator(".legend-stance").evaluateAll((items) =>
-      items.map((item) => ({
-        key: (item as HTMLElement).dataset.stance,
-        label: item.textContent?.trim(),
-        fill: getComputedStyle(item.querySelector("rect")!).fill,
-      })),
+    const stances = await page.evaluate<{ key: string; label: string; fill: string }[]>(
+      `[...document.querySelectorAll("#ws-legend .legend-stance")].map((item) => ({
+        key: item.dataset.stance,
+        label: item.textContent.trim(),
+        fill: getComputedStyle(item.querySelector("rect")).fill,
+      }))`,
     );
     expect(stances.map((stance) => stance.label)).toEqual([
       "favor",
@@ -298,11 +306,7 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
       "no stance",
     ]);
     expect(await legend.textContent()).toMatch(/direct.*indirect.*mixed.*outlet/s);
-    const colourOf = (id: number) =>
-      page
-        .locator(`mark[data-claims~="${id}"]`)
-        .first()
-        .evaluate((mark) => getComputedStyle(mark).textDecorationColor);
+    const colourOf = (id: number) => styleOf(page, `mark[data-claims~="${id}"]`, "textDecorationColor");
     const favor = stances.find((stance) => stance.key === "favor")!.fill;
     const against = stances.find((stance) => stance.key === "against")!.fill;
     expect(favor).not.toBe(against);
@@ -314,16 +318,17 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     // Where each claim begins and ends, in its colour.
     expect(await page.locator(`.cb-start[data-claim="${armenians.id}"]`).count()).toBe(1);
     expect(await page.locator(`.cb-end[data-claim="${armenians.id}"]`).count()).toBe(1);
-    const bracket = await page
-      .locator(`.cb-start[data-claim="${armenians.id}"]`)
-      .evaluate((el) => getComputedStyle(el, "::before").borderTopColor);
+    const bracket = await styleOf(
+      page,
+      `.cb-start[data-claim="${armenians.id}"]`,
+      "borderTopColor",
+      "::before",
+    );
     expect(bracket).toBe(favor);
 
     await page.goto(`${app.url}/claims?project=${projectId}`);
-    const swatch = page
-      .locator("tr", { has: page.locator(`a[href="/articles/${article.id}#claim-${armenians.id}"]`) })
-      .locator(".stance-swatch rect");
-    expect(await swatch.evaluate((rect) => getComputedStyle(rect).fill)).toBe(favor);
+    const row = `tr:has(a[href="/articles/${article.id}#claim-${armenians.id}"])`;
+    expect(await styleOf(page, `${row} .stance-swatch rect`, "fill")).toBe(favor);
     expect(scriptErrors).toEqual([]);
     await page.close();
   });
