@@ -36,11 +36,13 @@ export async function measureWorkspace(
   );
   if (outcome.status !== "imported") throw new Error("long article was a duplicate");
   const articleId = outcome.articleId;
-  // Claims over sentence spans, overlapping in pairs: every fifth claim spans two sentences.
+  // Claims over sentence spans, overlapping in pairs: every fifth claim spans two sentences. Each
+  // has a speaker mention and a cue (its first words), for the links drawn from quote to both.
   await db.prisma.$executeRaw`
-    INSERT INTO claims (article_id, project_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at)
+    INSERT INTO claims (article_id, project_id, annotator_id, start, "end", quote, prefix, suffix, type, note, updated_at,
+                        mention_start, mention_end, cue_start, cue_end)
     SELECT ${articleId}, ${projectId}, ${annotator.id}, s.start, e."end", substr(a.body, s.start + 1, e."end" - s.start), '', '',
-           'indirect', '', now()
+           'indirect', '', now(), s.start, s.start + 5, s.start + 6, s.start + 10
     FROM generate_series(0, ${CLAIMS - 1}) g
     JOIN sentences s ON s.article_id = ${articleId} AND s.index = g % (SELECT count(*) FROM sentences WHERE article_id = ${articleId})
     JOIN sentences e ON e.article_id = ${articleId} AND e.index = least(s.index + (CASE WHEN g % 5 = 0 THEN 1 ELSE 0 END),
@@ -88,16 +90,35 @@ export async function measureWorkspace(
       paints.push(performance.now() - started);
       scriptPaints.push(Number(await page.locator("main").getAttribute("data-paint-ms")));
     }
+    // The same with every claim's mention and cue shown and linked (the option, remembered).
+    await page.evaluate(`localStorage.setItem("claimant.workspace.allLinks", "1")`);
+    const linkedPaints: number[] = [];
+    const linkDraws: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      await page.goto(`${server.url}/articles/${articleId}?layer=all`);
+      await page.waitForSelector("[data-painted]", { timeout: 30_000 });
+      await page.waitForSelector("#ws-links[data-draw-ms]", { timeout: 30_000 });
+      linkedPaints.push(Number(await page.locator("main").getAttribute("data-paint-ms")));
+      linkDraws.push(Number(await page.locator("#ws-links").getAttribute("data-draw-ms")));
+    }
+    const links = Number(await page.locator("#ws-links").getAttribute("data-links"));
+    await page.evaluate(`localStorage.removeItem("claimant.workspace.allLinks")`);
     // Paragraphs below the first screen are painted as they scroll into view.
     const marks = await page.locator("mark").count();
     return {
       ...figures,
       openAndPaintMedianMs: Math.round(paints.sort((a, b) => a - b)[1]!),
       // The script's own highlight paint (main[data-paint-ms]), median of the three opens.
-      paintMedianMs: scriptPaints.sort((a, b) => a - b)[1]!,
+      paintMedianMs: median(scriptPaints),
+      // With every claim's mention and cue painted, and the arcs near the view drawn.
+      paintAllLinksMedianMs: median(linkedPaints),
+      drawLinksMedianMs: median(linkDraws),
+      linksDrawn: links,
       marksOnFirstScreen: marks,
     };
   } finally {
     await browser.close();
   }
 }
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -70,6 +70,7 @@ export class AttributionLinks {
     this.svg.replaceChildren(...paths);
     this.svg.dataset.links = String(paths.length);
     this.lastMs = performance.now() - started;
+    this.svg.dataset.drawMs = this.lastMs.toFixed(1);
   }
 
   /** Quote boxes by claim and mention/cue boxes by "kind:claim", from paragraphs near the view. */
