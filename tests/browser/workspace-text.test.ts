@@ -315,16 +315,12 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     const noStance = stances.find((stance) => stance.key === "")!.fill;
     expect(await colourOf(officials.id + 1)).toBe(noStance);
 
-    // Where each claim begins and ends, in its colour.
-    expect(await page.locator(`.cb-start[data-claim="${armenians.id}"]`).count()).toBe(1);
-    expect(await page.locator(`.cb-end[data-claim="${armenians.id}"]`).count()).toBe(1);
-    const bracket = await styleOf(
-      page,
-      `.cb-start[data-claim="${armenians.id}"]`,
-      "borderTopColor",
-      "::before",
-    );
-    expect(bracket).toBe(favor);
+    // Where each claim begins and ends: a bar in its colour at each end.
+    for (const side of ["start", "end"]) {
+      const bracket = `.cb-${side}[data-claims~="${armenians.id}"]`;
+      expect(await page.locator(bracket).count()).toBe(1);
+      expect(await styleOf(page, bracket, "boxShadow")).toContain(favor);
+    }
 
     await page.goto(`${app.url}/claims?project=${projectId}`);
     const row = `tr:has(a[href="/articles/${article.id}#claim-${armenians.id}"])`;

@@ -1,5 +1,6 @@
 // The annotation workspace (GET /articles/:id): highlights, the claim list, the claim form, the
 // keyboard, and the layer switcher. Data comes from <script type="application/json" id="workspace-data">.
+import { NO_STANCE_COLOUR } from "../../claims/stance-palette.js";
 import { CodePointIndex } from "../../text/code-points.js";
 import { sentenceAt, snapToSentences } from "../../text/sentence-snap.js";
 import { callApi, errorMessage } from "../lib/api.js";
@@ -40,6 +41,8 @@ const isOther = (claim: WorkspaceClaim) => claim.annotator.id !== data.user.id;
 const isEditable = (claim: WorkspaceClaim) =>
   data.canWrite && (data.user.role === "admin" || claim.annotator.id === data.user.id);
 const classesOf = (id: number) => state.classes.get(id) ?? "tone-none";
+const stanceColours = new Map(data.stances.map((stance) => [stance.key, stance.colour]));
+const colourOf = (id: number) => stanceColours.get(state.byId.get(id)?.stance ?? "") ?? NO_STANCE_COLOUR;
 
 function claimClasses(claim: WorkspaceClaim): string {
   const classes = [`type-${claim.type}`, isOther(claim) ? "other" : "own"];
@@ -112,6 +115,7 @@ function paint(): void {
   view.selectedId = state.selectedId;
   view.paint(state.claims, {
     classesOf,
+    colourOf,
     extras: form.extras(),
     attributions: attributionsOf(linked),
     claimName: (id) => `claim ${(state.position.get(id) ?? 0) + 1}`,
@@ -139,11 +143,18 @@ function renderList(): void {
 }
 
 /** Selects a claim in the text and in the list; `from` says where the user acted. */
+const hasAttribution = (id: number | null) => {
+  const claim = id === null ? undefined : state.byId.get(id);
+  return Boolean(claim?.speakerMention || claim?.cue);
+};
+
 function selectClaim(id: number, from: SelectSource): void {
+  const previous = state.selectedId;
   state.selectedId = id;
-  // The selected claim's mention and cue are painted with it, unless every claim's already are.
-  if (allLinksBox.checked) view.markSelected(id);
-  else paint();
+  // The selected claim's mention and cue are painted with it (a repaint, only where there is one
+  // to show or to take away), unless every claim's already are.
+  if (!allLinksBox.checked && (hasAttribution(previous) || hasAttribution(id))) paint();
+  else view.markSelected(id);
   list.select(id, { focus: from === "text" || from === "keys", scroll: true });
   if (from !== "text") view.scrollToClaim(id);
 }

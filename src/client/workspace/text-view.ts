@@ -29,6 +29,8 @@ export interface AttributionSpan extends Span {
 export interface PaintOptions {
   /** Classes of a claim's highlight (stance, type, layer). */
   classesOf(id: number): string;
+  /** A claim's colour (CSS), for its begin and end brackets. */
+  colourOf(id: number): string;
   /** The form's pseudo-spans while it is open. */
   extras?: readonly ExtraSpan[];
   /** Mentions and cues to show (the selected claim's, or every claim's). */
@@ -105,7 +107,8 @@ export class TextView {
    * sentences without a claim, in one DOM write.
    */
   paint(claims: readonly LayoutSpan[], options: PaintOptions): void {
-    const { classesOf, extras = [], attributions = [], claimName = (id) => `claim ${id}` } = options;
+    const { classesOf, colourOf, extras = [], attributions = [] } = options;
+    const claimName = options.claimName ?? ((id: number) => `claim ${id}`);
     const linkSpans = attributions.map((span) => ({
       id: `${ATTRIBUTION_PREFIX[span.kind]}${span.claimId}`,
       start: span.start,
@@ -131,11 +134,15 @@ export class TextView {
       markInfo.set(ids, info);
       return info;
     };
-    const bracket = (id: number, side: "start" | "end") => {
+    // One bracket per offset where claims begin or end, not one per claim: a bar per claim in the
+    // claim's colour, drawn as shadows of a zero-width element (outermost claim first).
+    const bracket = (ids: readonly number[], side: "start" | "end") => {
       const el = document.createElement("span");
-      el.className = `cb cb-${side} ${classesOf(id)}`;
-      el.dataset.claim = String(id);
-      el.ariaHidden = "true";
+      el.className = `cb cb-${side}`;
+      el.setAttribute("aria-hidden", "true");
+      el.setAttribute("data-claims", ids.join(" "));
+      const sign = side === "start" ? 1 : -1;
+      el.style.boxShadow = ids.map((id, k) => `${sign * (1 + 3 * k)}px 0 0 1px ${colourOf(id)}`).join(", ");
       return el;
     };
 
@@ -162,13 +169,15 @@ export class TextView {
         while (s < segments.length && segments[s]!.start < piece.end) {
           const segment = segments[s]!;
           const text = this.slice(segment.start, segment.end);
-          for (const id of bounds.starts.get(segment.start) ?? []) el.append(bracket(id, "start"));
+          const starting = bounds.starts.get(segment.start);
+          if (starting) el.append(bracket(starting, "start"));
           if (segment.ids.length === 0) {
             el.append(text);
           } else {
             el.append(markOf(infoOf(segment.ids), text));
           }
-          for (const id of bounds.ends.get(segment.end) ?? []) el.append(bracket(id, "end"));
+          const ending = bounds.ends.get(segment.end);
+          if (ending) el.append(bracket(ending, "end"));
           if (segment.end > piece.end) break;
           s += 1;
         }
