@@ -43,6 +43,8 @@ async function drag(page: Page, from: { x: number; y: number }, to: { x: number;
   await page.mouse.up();
 }
 
+const escape = (text: string) => text.replace(/[()]/g, "\\$&");
+
 /** A computed style property of the first element matching `selector`, or of its pseudo-element. */
 function styleOf(page: Page, selector: string, property: string, pseudo?: string) {
   const args = JSON.stringify([selector, property, pseudo ?? null]);
@@ -184,7 +186,7 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     const armenians = await make(ARMENIANS, "the president’s assistant", "added", "favor");
     const officials = await make(OFFICIALS, "Officials in Yerevan", "denied", "against");
     const overnight = await make(OVERNIGHT);
-    return { article, speaker, armenians, officials, overnight };
+    return { article, speaker, armenians, officials, overnight, make };
   }
 
   /** The ends of a connector and the boxes it should join, in viewport coordinates. */
@@ -288,7 +290,10 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
   });
 
   it("explains colours and lines in a legend that uses the highlights' own colours, here and on the Claims page", async () => {
-    const { article, armenians, officials } = await attributedArticle();
+    const { article, armenians, officials, make } = await attributedArticle();
+    // Nested in the first claim: one beginning with it, one inside it.
+    const sameStart = await make('"The Armenians', undefined, undefined, "against");
+    const inside = await make("military provocations", undefined, undefined, "against");
     const page = await openAs(annotator, `/articles/${article.id}`);
     const legend = page.locator("#ws-legend");
     const stances = await page.evaluate<{ key: string; label: string; fill: string }[]>(
@@ -306,7 +311,7 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
       "no stance",
     ]);
     expect(await legend.textContent()).toMatch(/direct.*indirect.*mixed.*outlet/s);
-    const colourOf = (id: number) => styleOf(page, `mark[data-claims~="${id}"]`, "textDecorationColor");
+    const colourOf = (id: number) => styleOf(page, `mark[data-claims="${id}"]`, "textDecorationColor");
     const favor = stances.find((stance) => stance.key === "favor")!.fill;
     const against = stances.find((stance) => stance.key === "against")!.fill;
     expect(favor).not.toBe(against);
@@ -320,6 +325,15 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
       const bracket = `.cb-${side}[data-claims~="${armenians.id}"]`;
       expect(await page.locator(bracket).count()).toBe(1);
       expect(await styleOf(page, bracket, "boxShadow")).toContain(favor);
+    }
+    // Two claims beginning together: two bars, the outer one's colour first.
+    const together = `.cb-start[data-claims="${armenians.id} ${sameStart.id}"]`;
+    expect(await styleOf(page, together, "boxShadow")).toMatch(
+      new RegExp(`^${escape(favor)} 1px 0px 0px 1px, ${escape(against)} 4px 0px 0px 1px$`),
+    );
+    for (const side of ["start", "end"]) {
+      const bracket = `.cb-${side}[data-claims="${inside.id}"]`;
+      expect(await styleOf(page, bracket, "boxShadow")).toContain(against);
     }
 
     await page.goto(`${app.url}/claims?project=${projectId}`);

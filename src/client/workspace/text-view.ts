@@ -39,6 +39,9 @@ export interface PaintOptions {
   claimName?(id: number): string;
 }
 
+/** Begin or end bars drawn at one offset; more claims there read as "several" anyway. */
+const MAX_BARS = 3;
+
 const ATTRIBUTION_PREFIX = { mention: "m:", cue: "c:" } as const;
 const ATTRIBUTION_WORDS = { mention: "speaker mention", cue: "cue" } as const;
 
@@ -134,15 +137,23 @@ export class TextView {
       markInfo.set(ids, info);
       return info;
     };
-    // One bracket per offset where claims begin or end, not one per claim: a bar per claim in the
-    // claim's colour, drawn as shadows of a zero-width element (outermost claim first).
+    // One bracket per offset where claims begin or end, not one per claim: a bar per claim (up to
+    // three, outermost first) in the claim's colour, drawn as shadows of a zero-width element. A
+    // single claim's bar comes from its tone class; only where several meet is a style written.
     const bracket = (ids: readonly number[], side: "start" | "end") => {
       const el = document.createElement("span");
-      el.className = `cb cb-${side}`;
       el.setAttribute("aria-hidden", "true");
       el.setAttribute("data-claims", ids.join(" "));
+      if (ids.length === 1) {
+        el.className = `cb cb-${side} ${classesOf(ids[0]!)}`;
+        return el;
+      }
+      el.className = `cb cb-${side}`;
       const sign = side === "start" ? 1 : -1;
-      el.style.boxShadow = ids.map((id, k) => `${sign * (1 + 3 * k)}px 0 0 1px ${colourOf(id)}`).join(", ");
+      el.style.boxShadow = ids
+        .slice(0, MAX_BARS)
+        .map((id, k) => `${sign * (1 + 3 * k)}px 0 0 1px ${colourOf(id)}`)
+        .join(", ");
       return el;
     };
 
