@@ -142,12 +142,12 @@ function renderList(): void {
   list.select(state.selectedId);
 }
 
-/** Selects a claim in the text and in the list; `from` says where the user acted. */
 const hasAttribution = (id: number | null) => {
   const claim = id === null ? undefined : state.byId.get(id);
   return Boolean(claim?.speakerMention || claim?.cue);
 };
 
+/** Selects a claim in the text and in the list; `from` says where the user acted. */
 function selectClaim(id: number, from: SelectSource): void {
   const previous = state.selectedId;
   state.selectedId = id;
