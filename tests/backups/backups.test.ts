@@ -46,7 +46,9 @@ describe("backups of the embedded database", slow, () => {
     const listed = await runCommand("src/cli/backup-list.ts", [], { env: embeddedEnv(dataDir) });
     expect(listed.status).toBe(0);
     expect(listed.stdout).toContain(`Backups in ${backupDir}, newest first:`);
-    expect(listed.stdout).toMatch(new RegExp(`${path.basename(backupFile)} .* ${schemaTables} tables, \\d+ rows`));
+    expect(listed.stdout).toMatch(
+      new RegExp(`${path.basename(backupFile)} .* ${schemaTables} tables, \\d+ rows`),
+    );
   });
 
   it("a damaged backup is refused and nothing changes", async () => {
