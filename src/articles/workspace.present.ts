@@ -1,5 +1,6 @@
 // Page scripts import this module's types (src/client/workspace): keep it free of Node and Express.
 import type { ClaimJson } from "../claims/claims.present.js";
+import { stanceColour } from "../claims/stance-palette.js";
 import { CodePointIndex } from "../text/code-points.js";
 import type { RoleName } from "../users/roles.js";
 
@@ -130,13 +131,26 @@ export function pageClaim(claim: ClaimJson): PageClaim {
   return rest;
 }
 
+/** A stance of the project with its colour from the one stance palette. */
+export interface StanceChoice {
+  key: string;
+  label: string;
+  retired: boolean;
+  /** #rrggbb, the same as on the Claims page and in the charts. */
+  colour: string;
+}
+
+export function stanceChoices(stances: readonly Omit<StanceChoice, "colour">[]): StanceChoice[] {
+  return stances.map((stance) => ({ ...stance, colour: stanceColour(stance.key) }));
+}
+
 /** What the workspace page embeds as JSON (#workspace-data) for its script. */
 export interface WorkspaceData {
   article: { id: number; projectId: number; body: string };
   /** Sentence spans in code points, in order. */
   sentences: { start: number; end: number }[];
   claims: PageClaim[];
-  stances: { key: string; label: string; retired: boolean }[];
+  stances: StanceChoice[];
   targets: { id: number; name: string; retired: boolean }[];
   user: { id: number; role: RoleName; name: string };
   canWrite: boolean;

@@ -2,6 +2,7 @@ import { guidelinesDetour } from "../guidelines/guidelines.gate.js";
 import { seesOthersClaims } from "../projects/access.js";
 import { Router } from "express";
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
+import { NO_STANCE_COLOUR } from "../claims/stance-palette.js";
 import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
 import { workspaceProgress } from "../dashboard/progress.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
@@ -15,6 +16,7 @@ import {
   layoutParagraphs,
   pageClaim,
   scriptJson,
+  stanceChoices,
   type WorkspaceData,
 } from "./workspace.present.js";
 
@@ -80,7 +82,7 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       article: { id: article.id, projectId: article.projectId, body: article.body },
       sentences: article.sentences.map(({ start, end }) => ({ start, end })),
       claims: claims.map(pageClaim),
-      stances,
+      stances: stanceChoices(stances),
       targets,
       user: { id: user.id, role: user.role, name: user.name },
       canWrite,
@@ -103,6 +105,8 @@ export function workspaceRoutes(prisma: PrismaClient): Router {
       returnTo: req.originalUrl,
       claimTypes,
       workspaceJson: scriptJson(data),
+      legendStances: data.stances.filter((stance) => !stance.retired),
+      noStanceColour: NO_STANCE_COLOUR,
     });
   });
 

@@ -1,31 +1,29 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Period, SpeakerStanceCount, StanceOverTime } from "./claims.summary.js";
+import { stanceColour, stanceOrder } from "./stance-palette.js";
 
 /**
  * Summary charts as SVG, rendered on the server with Vega-Lite. Every mark also carries its
  * stance as text, dash or shape, so the charts read without colour.
  */
 
-const knownStances: Record<string, string> = {
-  favor: "#1b7837",
-  against: "#b2182b",
-  neutral: "#4d4d4d",
-  unclear: "#8073ac",
-};
-const otherColours = ["#e08214", "#2166ac", "#c51b7d", "#35978f", "#7f3b08", "#542788"];
-
-/** Stable colours: the default stances keep theirs (favor green, against red), others follow. */
-function stanceScale(stances: string[]) {
-  const domain = [...new Set(stances)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  let next = 0;
-  const range = domain.map((stance) => knownStances[stance] ?? otherColours[next++ % otherColours.length]!);
-  return { domain, range };
+interface StanceCount {
+  stance: string;
+  stanceKey?: string | null;
 }
 
-function rank(stance: string): number {
-  const index = Object.keys(knownStances).indexOf(stance);
-  return index < 0 ? 99 : index;
+/**
+ * The charts' colour scale over stance labels, each coloured by its key from the one stance
+ * palette, so that the charts match the workspace and the Claims page.
+ */
+export function stanceScale(counts: readonly StanceCount[]) {
+  const keyOf = new Map<string, string | null>();
+  for (const count of counts) if (!keyOf.has(count.stance)) keyOf.set(count.stance, count.stanceKey ?? null);
+  const domain = [...keyOf.keys()].sort(
+    (a, b) => stanceOrder(keyOf.get(a) ?? "", keyOf.get(b) ?? "") || a.localeCompare(b),
+  );
+  return { domain, range: domain.map((stance) => stanceColour(keyOf.get(stance))) };
 }
 
 const countAxis = { title: "claims", format: "d", tickMinStep: 1 };
@@ -59,7 +57,7 @@ export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
       yOffset: {
         field: "stance",
         type: "nominal",
-        scale: { domain: stanceScale(data.map((d) => d.stance)).domain },
+        scale: { domain: stanceScale(data).domain },
       },
       x: { field: "count", type: "quantitative", axis: countAxis },
     },
@@ -67,7 +65,7 @@ export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
       {
         mark: "bar",
         encoding: {
-          color: { field: "stance", type: "nominal", scale: stanceScale(data.map((d) => d.stance)) },
+          color: { field: "stance", type: "nominal", scale: stanceScale(data) },
         },
       },
       {
@@ -108,7 +106,7 @@ export function stanceOverTimeChart({ period, counts }: StanceOverTime): Promise
         axis: { format: unit.format, labelAngle: 0, labelOverlap: true },
       },
       y: { field: "count", type: "quantitative", stack: "zero", axis: countAxis },
-      color: { field: "stance", type: "nominal", scale: stanceScale(counts.map((d) => d.stance)) },
+      color: { field: "stance", type: "nominal", scale: stanceScale(counts) },
       order: { field: "stance", type: "nominal" },
     },
   } as TopLevelSpec);

@@ -5,6 +5,7 @@ import { withoutEmptyParameters } from "../http/clean-query.js";
 import { requireLogin } from "../http/guards.js";
 import { parseInput } from "../http/validate.js";
 import { speakersChart, stanceOverTimeChart } from "./charts.js";
+import { stanceColour } from "./stance-palette.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
 import { claimTypes } from "./claims.schema.js";
 import { countClaims, pageInput, searchClaims, sorts } from "./claims.search.js";
@@ -43,6 +44,7 @@ export function claimsRoutes(prisma: PrismaClient): Router {
       // Admins change any claim, annotators their own; researchers only read.
       canEdit: req.user!.role !== "researcher",
       bulkFilters: JSON.stringify(filters),
+      stanceColour,
     });
   });
 

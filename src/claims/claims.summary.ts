@@ -4,7 +4,9 @@ import { claimsWhere, type ClaimFilters } from "./claims.filters.js";
 
 export interface SpeakerStanceCount {
   speaker: string;
+  /** The stance's label (what the chart shows); its key (what picks its colour) beside it. */
   stance: string;
+  stanceKey?: string | null;
   count: number;
 }
 
@@ -12,6 +14,7 @@ export interface SpeakerStanceCount {
 export interface PeriodStanceCount {
   period: string;
   stance: string;
+  stanceKey?: string | null;
   count: number;
 }
 
@@ -47,12 +50,12 @@ export async function claimsPerSpeaker(db: DbClient, viewer: CurrentUser, filter
       SELECT speaker_id FROM matching GROUP BY speaker_id ORDER BY count(*) DESC, speaker_id LIMIT ${TOP_SPEAKERS}
     )
     SELECT COALESCE(s.name, '(no speaker)') AS speaker, COALESCE(st.label, '(no stance)') AS stance,
-           count(*)::int AS count
+           st.key AS "stanceKey", count(*)::int AS count
     FROM matching m
     JOIN top ON top.speaker_id IS NOT DISTINCT FROM m.speaker_id
     LEFT JOIN speakers s ON s.id = m.speaker_id
     LEFT JOIN stance_labels st ON st.id = m.stance_id
-    GROUP BY 1, 2 ORDER BY 1, 2`;
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 }
 
 /** Claims per period of the article date, split by stance, over the range the filtered claims span. */
@@ -69,10 +72,10 @@ export async function stanceOverTime(
   const period = periodFor(range.first, range.last);
   const counts = await db.$queryRaw<PeriodStanceCount[]>`
     SELECT to_char(date_trunc(${period}, a.published_at), ${periodFormat[period]}) AS period,
-           COALESCE(st.label, '(no stance)') AS stance, count(*)::int AS count
+           COALESCE(st.label, '(no stance)') AS stance, st.key AS "stanceKey", count(*)::int AS count
     FROM claims c JOIN articles a ON a.id = c.article_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     WHERE ${claimsWhere(filters, viewer)} AND a.published_at IS NOT NULL
-    GROUP BY 1, 2 ORDER BY 1, 2`;
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
   return { period, counts };
 }

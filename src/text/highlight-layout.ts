@@ -86,3 +86,30 @@ function nextDistinct(sorted: Float64Array, i: number, at: number): number | und
   for (let j = i + 1; j < sorted.length; j += 1) if (sorted[j] !== at) return sorted[j];
   return undefined;
 }
+
+interface Bounds {
+  start: number;
+  end: number;
+}
+
+/**
+ * Whether some claim overlaps each sentence. One sweep: a sentence is covered when the furthest
+ * end among claims starting before the sentence ends lies past its start.
+ */
+export function coveredSentences(sentences: readonly Bounds[], claims: readonly Bounds[]): boolean[] {
+  const byStart = claims.map((claim) => claim).sort((a, b) => a.start - b.start);
+  const order = sentences.map((_, i) => i).sort((a, b) => sentences[a]!.start - sentences[b]!.start);
+  const covered: boolean[] = new Array<boolean>(sentences.length).fill(false);
+  let next = 0;
+  let furthest = -Infinity;
+  for (const i of order) {
+    const sentence = sentences[i]!;
+    while (next < byStart.length && byStart[next]!.start < sentence.end) {
+      const claim = byStart[next]!;
+      if (claim.end > claim.start) furthest = Math.max(furthest, claim.end);
+      next += 1;
+    }
+    covered[i] = furthest > sentence.start;
+  }
+  return covered;
+}

@@ -5,7 +5,7 @@ import { callApi, errorMessage, isLoggedOut, type ApiResult } from "../lib/api.j
 import { byId, within } from "../lib/dom.js";
 import { ChoiceGroup, type Choice } from "./choice-group.js";
 import { ConflictPanel } from "./conflict-panel.js";
-import { compareThreeWay, excerpt, type ComparableClaim, type FieldId } from "./describe.js";
+import { compareThreeWay, quoted, type ComparableClaim, type FieldId } from "./describe.js";
 import { applyLabelKey } from "./form-keys.js";
 import { labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
 import { SimilarSpeakers, type SimilarSpeaker } from "./similar-speakers.js";
@@ -280,7 +280,7 @@ export class ClaimForm {
   /** A new quote span: from the form opening, or a selection made while it is open. */
   setSpanQuote(span: Span, repaint = true): void {
     this.span = { start: span.start, end: span.end };
-    this.quote.textContent = `“${excerpt(this.context.slice(span.start, span.end), 400)}”`;
+    this.quote.textContent = quoted(this.context.slice(span.start, span.end), 400);
     this.showFieldError("quote", "");
     if (repaint && this.isOpen) this.handlers.onSpansChanged();
   }
@@ -335,7 +335,7 @@ export class ClaimForm {
     const field = this.spanFields[key];
     const span = this.spans[key];
     if (this.armed === key) return;
-    field.value.textContent = span ? `“${excerpt(this.context.slice(span.start, span.end), 80)}”` : "None";
+    field.value.textContent = span ? quoted(this.context.slice(span.start, span.end), 80) : "None";
     field.clear.hidden = !span || this.mode === "view";
     field.pick.hidden = this.mode === "view";
     field.clear.setAttribute("aria-label", `Clear ${SPAN_NOUNS[key]}`);

@@ -1,6 +1,6 @@
 // The side list of claims in text order: a listbox with one option per claim (roving focus).
 import { closestFrom, element } from "../lib/dom.js";
-import { excerpt, stanceName } from "./describe.js";
+import { attribution, quoted, stanceName } from "./describe.js";
 import type { Stance, WorkspaceClaim } from "./types.js";
 
 /** Where a selection came from: it decides what gets focus and what scrolls. */
@@ -116,8 +116,10 @@ function item(claim: WorkspaceClaim, look: ClaimLook): HTMLLIElement {
   swatch.setAttribute("aria-hidden", "true");
   const stanceWords = stanceName(claim, look.stances) || "no stance";
   stance.append(swatch, claim.target ? `${stanceWords} → ${claim.target}` : stanceWords);
-  const quote = element("span", `“${excerpt(claim.quote, 140)}”`, "ci-quote");
+  const quote = element("span", quoted(claim.quote, 140), "ci-quote");
   li.append(head, stance, quote);
+  const said = claim.speakerMention || claim.cue ? attribution(claim) : "";
+  if (said) li.append(element("span", said, "ci-said"));
   const notes: string[] = [];
   if (look.isOther(claim)) notes.push(`by ${claim.annotator.name}`);
   if (!look.isEditable(claim)) notes.push("read only");

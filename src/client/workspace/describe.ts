@@ -1,11 +1,17 @@
 // Words for claims: list entries, excerpts, what changed between two versions of a claim, and
 // after a 409 which fields the user and someone else both changed.
+import { withQuotationMarks } from "../../text/quote-marks.js";
 import type { Stance } from "./types.js";
 
 /** At most `max` code points of `text`, with an ellipsis when cut. */
 export function excerpt(text: string, max = 120): string {
   const points = Array.from(text.replace(/\s+/g, " ").trim());
   return points.length > max ? `${points.slice(0, max - 1).join("")}…` : points.join("");
+}
+
+/** An excerpt in quotation marks, without doubling a mark the quote begins with. */
+export function quoted(text: string, max = 120): string {
+  return withQuotationMarks(excerpt(text, max));
 }
 
 type Stanced = { stance: string | null; stanceLabel?: string | null };
@@ -17,7 +23,7 @@ export function stanceName(claim: Stanced, stances: readonly Stance[]): string {
 }
 
 const none = "none";
-const quoted = (text: string | undefined) => (text ? `“${excerpt(text, 60)}”` : none);
+const quotedOrNone = (text: string | undefined) => (text ? quoted(text, 60) : none);
 
 type TextSpan = { start: number; end: number; text?: string } | null;
 
@@ -78,14 +84,14 @@ function speakerKey(speaker: ComparableClaim["speaker"]): string {
 /** The fields a person sees in the form, in the form's order. */
 export function fieldValues(claim: ComparableClaim, stances: readonly Stance[]): FieldValue[] {
   const values: Record<FieldId, [string, string]> = {
-    quote: [`${claim.start}:${claim.end}`, quoted(claim.quote)],
+    quote: [`${claim.start}:${claim.end}`, quotedOrNone(claim.quote)],
     type: [claim.type, claim.type],
     speaker: [speakerKey(claim.speaker), claim.speaker?.name ?? none],
-    speakerMention: [spanKey(claim.speakerMention), quoted(claim.speakerMention?.text)],
-    cue: [spanKey(claim.cue), quoted(claim.cue?.text)],
+    speakerMention: [spanKey(claim.speakerMention), quotedOrNone(claim.speakerMention?.text)],
+    cue: [spanKey(claim.cue), quotedOrNone(claim.cue?.text)],
     stance: [claim.stance ?? "", stanceName(claim, stances) || none],
     target: [claim.target ?? "", claim.target ?? none],
-    note: [claim.note ?? "", claim.note ? `“${excerpt(claim.note, 60)}”` : "empty"],
+    note: [claim.note ?? "", claim.note ? quoted(claim.note, 60) : "empty"],
   };
   return FIELD_IDS.map((field) => ({
     field,
@@ -153,4 +159,20 @@ export function compareThreeWay(
       conflict: mineChanged && theirsChanged && mineValue.key !== theirValue.key,
     };
   });
+}
+
+type Attributed = {
+  speaker: { name: string } | null;
+  speakerMention: { text: string } | null;
+  cue: { text: string } | null;
+};
+
+/** Who said it and how: "said by Ilham Aliyev (mention “the president”), cue “said”"; "" if unknown. */
+export function attribution(claim: Attributed): string {
+  const parts: string[] = [];
+  const mention = claim.speakerMention ? ` (mention ${quoted(claim.speakerMention.text, 60)})` : "";
+  if (claim.speaker) parts.push(`said by ${claim.speaker.name}${mention}`);
+  else if (mention) parts.push(`speaker mention ${quoted(claim.speakerMention!.text, 60)}`);
+  if (claim.cue) parts.push(`cue ${quoted(claim.cue.text, 60)}`);
+  return parts.join(", ");
 }

@@ -35,7 +35,10 @@ export function assignKeys(labels: readonly string[]): (string | null)[] {
 }
 
 /** The keys of a project's stances (by key) and targets (by name), over all of them together. */
-export function labelKeys(stances: readonly Stance[], targets: readonly Target[]) {
+export function labelKeys(
+  stances: readonly Pick<Stance, "key" | "label">[],
+  targets: readonly Pick<Target, "name">[],
+) {
   const keys = assignKeys([
     ...stances.map((stance) => stance.label),
     ...targets.map((target) => target.name),

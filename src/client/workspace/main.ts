@@ -1,13 +1,16 @@
 // The annotation workspace (GET /articles/:id): highlights, the claim list, the claim form, the
 // keyboard, and the layer switcher. Data comes from <script type="application/json" id="workspace-data">.
+import { NO_STANCE_COLOUR } from "../../claims/stance-palette.js";
 import { CodePointIndex } from "../../text/code-points.js";
 import { sentenceAt, snapToSentences } from "../../text/sentence-snap.js";
 import { callApi, errorMessage } from "../lib/api.js";
 import { byId, closestFrom } from "../lib/dom.js";
 import { ClaimForm } from "./claim-form.js";
 import { ClaimList, type SelectSource } from "./claim-list.js";
+import { installStanceTones } from "./stance-tones.js";
+import { AttributionLinks } from "./attribution-links.js";
 import { Notice } from "./notice.js";
-import { TextView } from "./text-view.js";
+import { TextView, type AttributionSpan } from "./text-view.js";
 import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 import { UndoHistory } from "./undo-history.js";
 
@@ -22,6 +25,8 @@ const view = new TextView(byId("article-body"), new CodePointIndex(data.article.
 const state = {
   claims: [] as WorkspaceClaim[],
   byId: new Map<number, WorkspaceClaim>(),
+  /** Place in text order, for "claim 3" in what screen readers say. */
+  position: new Map<number, number>(),
   classes: new Map<number, string>(),
   layer: data.layer,
   selectedId: null as number | null,
@@ -32,20 +37,19 @@ const state = {
 };
 
 // ------------------------------------------------------------------ claims and their look
-const PALETTE_SIZE = 6;
-const tones = new Map(
-  data.stances.filter((stance) => !stance.retired).map((stance, i) => [stance.key, i % PALETTE_SIZE]),
-);
+// Every stance, retired ones too: old claims keep their colour.
+const tones = installStanceTones(data.stances);
 const isOther = (claim: WorkspaceClaim) => claim.annotator.id !== data.user.id;
 const isEditable = (claim: WorkspaceClaim) =>
   data.canWrite && (data.user.role === "admin" || claim.annotator.id === data.user.id);
 const classesOf = (id: number) => state.classes.get(id) ?? "tone-none";
+const stanceColours = new Map(data.stances.map((stance) => [stance.key, stance.colour]));
+const colourOf = (id: number) => stanceColours.get(state.byId.get(id)?.stance ?? "") ?? NO_STANCE_COLOUR;
 
 function claimClasses(claim: WorkspaceClaim): string {
   const classes = [`type-${claim.type}`, isOther(claim) ? "other" : "own"];
-  const tone = claim.stance ? tones.get(claim.stance) : undefined;
   if (claim.stance) classes.push(`stance-${claim.stance.replace(/[^A-Za-z0-9_-]/g, "_")}`);
-  classes.push(tone === undefined ? "tone-none" : `tone-${tone}`);
+  classes.push((claim.stance && tones.get(claim.stance)) || "tone-none");
   return classes.join(" ");
 }
 
@@ -61,6 +65,7 @@ function setClaims(claims: readonly (PageClaim & { quote?: string })[]): void {
   );
   state.claims = full.sort(textOrder);
   state.byId = new Map(state.claims.map((claim) => [claim.id, claim]));
+  state.position = new Map(state.claims.map((claim, i) => [claim.id, i]));
   state.classes = new Map(state.claims.map((claim) => [claim.id, claimClasses(claim)]));
   if (state.selectedId !== null && !state.byId.has(state.selectedId)) state.selectedId = null;
 }
@@ -74,22 +79,84 @@ function say(message: string): void {
 }
 
 // ------------------------------------------------------------------ painting
+const linksSvg = document.getElementById("ws-links");
+if (!(linksSvg instanceof SVGSVGElement)) throw new Error("#ws-links is missing from the page");
+const links = new AttributionLinks(linksSvg, view.container);
+const allLinksBox = byId("ws-all-links", HTMLInputElement);
+const uncoveredLine = byId("ws-uncovered");
+const ALL_LINKS_KEY = "claimant.workspace.allLinks";
+allLinksBox.checked = readSetting(ALL_LINKS_KEY) === "1";
+
+function readSetting(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage refused (private mode, policy): the option starts off
+  }
+}
+
+/** The claims whose speaker mention and cue are shown: the selected one, or all of them. */
+function linkedClaims(): WorkspaceClaim[] {
+  if (allLinksBox.checked) return state.claims;
+  const selected = state.selectedId === null ? undefined : state.byId.get(state.selectedId);
+  return selected ? [selected] : [];
+}
+
+function attributionsOf(claims: readonly WorkspaceClaim[]): AttributionSpan[] {
+  const spans: AttributionSpan[] = [];
+  for (const claim of claims) {
+    if (claim.speakerMention) spans.push({ claimId: claim.id, kind: "mention", ...claim.speakerMention });
+    if (claim.cue) spans.push({ claimId: claim.id, kind: "cue", ...claim.cue });
+  }
+  return spans;
+}
+
 function paint(): void {
   const started = performance.now();
+  const linked = linkedClaims();
   view.selectedId = state.selectedId;
-  view.paint(state.claims, classesOf, form.extras());
+  view.paint(state.claims, {
+    classesOf,
+    colourOf,
+    extras: form.extras(),
+    attributions: attributionsOf(linked),
+    claimName: (id) => `claim ${(state.position.get(id) ?? 0) + 1}`,
+  });
   main.dataset.paintMs = (performance.now() - started).toFixed(1);
+  links.show(linked.map((claim) => claim.id));
+  const count = view.uncovered;
+  uncoveredLine.textContent = count
+    ? `${count} ${count === 1 ? "sentence" : "sentences"} without a claim in this layer.`
+    : "Every sentence has a claim in this layer.";
 }
+
+allLinksBox.addEventListener("change", () => {
+  try {
+    localStorage.setItem(ALL_LINKS_KEY, allLinksBox.checked ? "1" : "0");
+  } catch {
+    // not remembered, still applied
+  }
+  paint();
+});
 
 function renderList(): void {
   list.render(state.claims, { stances: data.stances, classesOf, isOther, isEditable });
   list.select(state.selectedId);
 }
 
+const hasAttribution = (id: number | null) => {
+  const claim = id === null ? undefined : state.byId.get(id);
+  return Boolean(claim?.speakerMention || claim?.cue);
+};
+
 /** Selects a claim in the text and in the list; `from` says where the user acted. */
 function selectClaim(id: number, from: SelectSource): void {
+  const previous = state.selectedId;
   state.selectedId = id;
-  view.markSelected(id);
+  // The selected claim's mention and cue are painted with it (a repaint, only where there is one
+  // to show or to take away), unless every claim's already are.
+  if (!allLinksBox.checked && (hasAttribution(previous) || hasAttribution(id))) paint();
+  else view.markSelected(id);
   list.select(id, { focus: from === "text" || from === "keys", scroll: true });
   if (from !== "text") view.scrollToClaim(id);
 }
@@ -165,7 +232,7 @@ const form = new ClaimForm(
     onClosed: (focusTo) => {
       paint();
       if (focusTo?.claim !== undefined) list.itemOf(focusTo.claim)?.focus();
-      else if (focusTo?.sentence !== undefined) view.sentenceEls[focusTo.sentence]?.focus();
+      else if (focusTo?.sentence !== undefined) view.focusSentence(focusTo.sentence);
     },
   },
 );
@@ -233,7 +300,7 @@ function moveSentence(step: number, extend: boolean): void {
   const first = Math.min(state.anchor, next);
   const last = Math.max(state.anchor, next);
   view.setChosen(first, last);
-  view.sentenceEls[next]?.focus();
+  view.focusSentence(next);
   say(
     last > first
       ? `Sentences ${first + 1} to ${last + 1} of ${count} selected.`

@@ -3,7 +3,7 @@
 // a delete by POST …/restore. Each carries the version this page last left the claim at, so an undo
 // that would overwrite someone else's later change is refused by the server (409), never forced.
 import { callApi, errorMessage, type ApiResult } from "../lib/api.js";
-import { describeChanges, excerpt } from "./describe.js";
+import { describeChanges, quoted } from "./describe.js";
 import type { ClaimJson, ClaimPatchBody, Stance, WorkspaceClaim } from "./types.js";
 
 type Snapshot = WorkspaceClaim | ClaimJson;
@@ -170,7 +170,7 @@ function fieldsOf(claim: Snapshot): Omit<ClaimPatchBody, "version"> {
 
 function describeMove(have: Snapshot | null, want: Snapshot | null, direction: Direction): string {
   const claim = want ?? have;
-  const quote = claim ? `“${excerpt(claim.quote, 50)}”` : "the claim";
+  const quote = claim ? quoted(claim.quote, 50) : "the claim";
   if (want === null) return `claim ${quote} removed.`;
   if (have === null) return `claim ${quote} is back.`;
   return direction === "undo" ? `claim ${quote} is back as it was.` : `claim ${quote} has your change again.`;
