@@ -85,6 +85,8 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
   }
 
   const status = (page: Page) => page.locator("#ws-status").textContent();
+  /** Saves and deletes are announced by the undo notice (a status region), not by #ws-status. */
+  const savedNotice = (page: Page) => page.locator(".ws-notice-text").textContent();
   const saveBox = (page: Page) => page.locator("#f-save").boundingBox() as Promise<Box>;
   const speakerInput = (page: Page) => page.getByRole("combobox", { name: "Speaker" });
 
@@ -132,7 +134,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     expect(shifts).toEqual([]);
     await page.mouse.up();
 
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     const saved = await onlyClaim(article.id);
     expect(saved.speaker?.name).toBe("Nora Newname");
     expect(scriptErrors).toEqual([]);
@@ -154,7 +156,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
 
     await page.getByLabel("Note").fill("From the note.");
     await page.getByLabel("Note").press("Control+Enter");
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     expect((await onlyClaim(article.id)).note).toBe("From the note.");
 
     // From inside the speaker field, its list still open: the typed name is the speaker.
@@ -165,7 +167,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await speakerInput(page).pressSequentially("Rafael Ortiz");
     await page.getByRole("option", { name: /^Rafael Ortiz/ }).waitFor();
     await speakerInput(page).press("Meta+Enter");
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     const saved = await onlyClaim(second.id);
     expect(saved.speaker?.name).toBe("Rafael Ortiz");
     expect(await app.db.prisma.speaker.count({ where: { projectId, name: "Rafael Ortiz" } })).toBe(1);
@@ -226,7 +228,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     await page.keyboard.press("Control+Enter");
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
 
     const saved = await onlyClaim(article.id);
     expect(saved).toMatchObject({
@@ -278,7 +280,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     // Log in again in the other tab (a new session, whose CSRF token the page has not seen).
     await logIn(other, annotator, "/");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     expect(await onlyClaim(article.id)).toMatchObject({
       note: "Typed before the logout.",
       stance: { key: "against" },
@@ -326,7 +328,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     expect(await fields.getByLabel("Theirs: “admin's note”").isChecked()).toBe(false);
 
     await page.getByRole("button", { name: "Re-apply my changes" }).click();
-    await expect.poll(() => status(page)).toBe("Changes saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Changes saved.");
     expect(await onlyClaim(article.id)).toMatchObject({
       version: 3,
       type: "indirect",
@@ -349,7 +351,9 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await conflict.waitFor();
     await conflict.getByLabel("Theirs: “admin again”").check();
     await page.getByRole("button", { name: "Re-apply my changes" }).click();
-    await expect.poll(() => status(page)).toBe("Changes saved.");
+    // The notice still says "Changes saved." from the first save: wait for the claim itself.
+    await expect.poll(async () => (await onlyClaim(article.id)).version).toBe(5);
+    expect(await savedNotice(page)).toBe("Changes saved.");
     expect(await onlyClaim(article.id)).toMatchObject({
       version: 5,
       stance: { key: "neutral" },
@@ -382,7 +386,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     expect(await app.db.prisma.claim.count({ where: { articleId: article.id } })).toBe(0);
 
     await candidates.first().click();
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     expect(await onlyClaim(article.id)).toMatchObject({
       speakerId: zoe.id,
       note: "Kept through the question.",
@@ -399,7 +403,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await similar.waitFor();
     await similar.getByRole("button", { name: "No, create “Zoe Muller” as a new speaker" }).click();
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     const saved = await onlyClaim(second.id);
     expect(saved.speaker).toMatchObject({ name: "Zoe Muller", role: "Student" });
     expect(saved.speakerId).not.toBe(zoe.id);

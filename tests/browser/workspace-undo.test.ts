@@ -78,7 +78,7 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
     await expect.poll(() => page.locator("#claim-form-heading").textContent()).toBe("Edit claim");
     await page.locator(`#f-stance input[value="${stance}"]`).check();
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.locator("#ws-status").textContent()).toBe("Changes saved.");
+    await expect.poll(() => page.locator(".ws-notice-text").textContent()).toBe("Changes saved.");
   }
 
   it("undoes a new claim with Ctrl+Z (soft-deleted), while Ctrl+Z in the note keeps the text's own undo", async () => {

@@ -85,6 +85,8 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
   }
 
   const status = (page: Page) => page.locator("#ws-status").textContent();
+  /** Saves and deletes are announced by the undo notice (a status region), not by #ws-status. */
+  const savedNotice = (page: Page) => page.locator(".ws-notice-text").textContent();
 
   it("turns a mouse selection across two sentences into a claim with a new speaker, a cue and a stance", async () => {
     const article = await makeArticle(app.db, admin, projectId, BODY);
@@ -116,7 +118,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     await expect.poll(() => page.locator("mark.is-cue").textContent()).toBe("stressed");
 
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     expect(await page.locator("#claim-panel").isHidden()).toBe(true);
 
     const saved = await app.db.prisma.claim.findFirstOrThrow({
@@ -200,7 +202,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     await page.keyboard.type("Entered without a mouse.");
     // Save sits at the top of the form (so that nothing moves it); Ctrl+Enter saves from anywhere.
     await page.keyboard.press("Control+Enter");
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
 
     const saved = await app.db.prisma.claim.findFirstOrThrow({
       where: { articleId: article.id },
@@ -266,7 +268,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     expect(await conflict.isHidden()).toBe(true);
     await page.getByLabel("Note").fill("my second thoughts");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => status(page)).toBe("Changes saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Changes saved.");
     const claim = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: created.body.id } });
     expect(claim).toMatchObject({ version: 3, note: "my second thoughts" });
     expect(scriptErrors).toEqual([]);
@@ -346,7 +348,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     await expect.poll(() => page.locator("#claim-form-heading").textContent()).toBe("New claim");
     expect(await page.locator("#f-quote").textContent()).toBe("“denied the report”");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => status(page)).toBe("Claim saved.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
     const saved = await app.db.prisma.claim.findFirstOrThrow({
       where: { articleId: article.id, quote: "denied the report" },
     });
@@ -355,7 +357,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     await page.getByRole("option", { name: /denied the report/ }).click();
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Delete" }).click();
-    await expect.poll(() => status(page)).toBe("Claim deleted.");
+    await expect.poll(() => savedNotice(page)).toBe("Claim deleted.");
     expect(await page.locator(`mark[data-claims~="${saved.id}"]`).count()).toBe(0);
     expect(
       (await app.db.prisma.claim.findUniqueOrThrow({ where: { id: saved.id } })).deletedAt,

@@ -208,20 +208,15 @@ const form = new ClaimForm(
       state.selectedId = shown ? claim.id : state.selectedId;
       renderList();
       form.close();
-      say(
-        shown
-          ? created
-            ? "Claim saved."
-            : "Changes saved."
-          : "Claim saved. It is not in the layer shown: switch layers to see it.",
-      );
+      // The undo notice (a status region too) says "saved"; saying it here as well would be heard twice.
+      say(shown ? "" : "Claim saved. It is not in the layer shown: switch layers to see it.");
     },
     onDeleted: (claim) => {
       recordDeleted(claim);
       setClaims(state.claims.filter((other) => other.id !== claim.id));
       renderList();
       form.close();
-      say("Claim deleted.");
+      say("");
     },
     onCurrentLoaded: (claim) => {
       upsert(claim);
