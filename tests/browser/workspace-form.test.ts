@@ -84,7 +84,6 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await expect.poll(() => page.locator("#claim-panel").isVisible()).toBe(true);
   }
 
-  const status = (page: Page) => page.locator("#ws-status").textContent();
   /** Saves and deletes are announced by the undo notice (a status region), not by #ws-status. */
   const savedNotice = (page: Page) => page.locator(".ws-notice-text").textContent();
   const saveBox = (page: Page) => page.locator("#f-save").boundingBox() as Promise<Box>;

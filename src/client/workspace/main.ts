@@ -9,6 +9,7 @@ import { ClaimForm } from "./claim-form.js";
 import { ClaimList, type SelectSource } from "./claim-list.js";
 import { installStanceTones } from "./stance-tones.js";
 import { AttributionLinks } from "./attribution-links.js";
+import { installGuidelinesDialog } from "./guidelines-dialog.js";
 import { Notice } from "./notice.js";
 import { TextView, type AttributionSpan } from "./text-view.js";
 import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
@@ -447,3 +448,4 @@ main.dataset.scriptMs = (performance.now() - scriptStarted).toFixed(1);
 requestAnimationFrame(() => {
   main.dataset.painted = String(Math.round(performance.now()));
 });
+installGuidelinesDialog();
