@@ -4,8 +4,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
+import { openWorkspaceAs } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject } from "../helpers/factories.js";
-import { makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
+import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 describe.runIf(runBrowserTests)("the annotator's place in their list, in the workspace", () => {
   let app: TestApp;
@@ -37,20 +38,8 @@ describe.runIf(runBrowserTests)("the annotator's place in their list, in the wor
     await app?.close();
   });
 
-  async function openAs(user: CurrentUser, path: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (error) => scriptErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") scriptErrors.push(message.text());
-    });
-    await page.goto(`${app.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(`${app.url}${path}`);
-    await page.waitForSelector("main[data-painted]");
-    return page;
-  }
+  /** A page logged in through the /login form, on `path`, once the highlights are painted. */
+  const openAs = (user: CurrentUser, path: string) => openWorkspaceAs(browser, app, user, path, scriptErrors);
 
   const progress = (page: Page) => page.locator("#ws-progress").textContent();
   const day = (page: Page) => page.getByRole("navigation", { name: "Your articles" });

@@ -2,8 +2,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
+import { logInThroughForm, watchScriptErrors } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject } from "../helpers/factories.js";
-import { makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
+import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 /** Study features in the workspace: the guidelines (first visit after a change, the g key) and blind projects. */
 describe.runIf(runBrowserTests)("a study project in the workspace", () => {
@@ -39,11 +40,8 @@ describe.runIf(runBrowserTests)("a study project in the workspace", () => {
 
   async function logIn(user: CurrentUser, path: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (error) => scriptErrors.push(error.message));
-    await page.goto(`${app.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.keyboard.press("Enter");
+    watchScriptErrors(page, scriptErrors);
+    await logInThroughForm(page, app, user, path);
     return page;
   }
 

@@ -2,8 +2,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
+import { openWorkspaceAs } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
-import { makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
+import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const BODY = [
   "BAKU, Azerbaijan, Nov.3",
@@ -74,22 +75,7 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
   });
 
   /** A page logged in through the /login form, on `path`, once the highlights are painted. */
-  async function openAs(user: CurrentUser, path: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (error) => scriptErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
-        scriptErrors.push(message.text());
-      }
-    });
-    await page.goto(`${app.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(`${app.url}${path}`);
-    await page.waitForSelector("main[data-painted]");
-    return page;
-  }
+  const openAs = (user: CurrentUser, path: string) => openWorkspaceAs(browser, app, user, path, scriptErrors);
 
   it("selects from the very first letter of a sentence, for a quote and for a mention", async () => {
     const article = await makeArticle(app.db, admin, projectId, BODY);

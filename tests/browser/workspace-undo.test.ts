@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClaim } from "../../src/claims/claims.service.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
+import { openWorkspaceAs } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
-import { makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
+import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
 
 const BODY = [
   "BAKU, Azerbaijan, Nov.3",
@@ -37,24 +38,12 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
   });
 
   async function openAs(user: CurrentUser, path: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (error) => scriptErrors.push(error.message));
-    page.on("console", (message) => {
-      // A refused undo is a 409 answer, which Chromium logs as a failed resource.
-      if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
-        scriptErrors.push(message.text());
-      }
-    });
+    const page = await openWorkspaceAs(browser, app, user, path, scriptErrors);
+    // Deleting must not ask: any dialog is recorded (and fails the test that checks for none).
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(`${app.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(`${app.url}${path}`);
-    await page.waitForSelector("main[data-painted]");
     return page;
   }
 

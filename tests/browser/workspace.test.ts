@@ -3,15 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodePointIndex } from "../../src/text/code-points.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
+import { openWorkspaceAs } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
-import {
-  loginAgent,
-  makeUser,
-  startTestApp,
-  TEST_PASSWORD,
-  tokenFor,
-  type TestApp,
-} from "../helpers/test-app.js";
+import { loginAgent, makeUser, startTestApp, tokenFor, type TestApp } from "../helpers/test-app.js";
 
 const BODY = [
   "BAKU, Azerbaijan, Nov.3",
@@ -67,22 +61,7 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
   });
 
   /** A page logged in through the /login form, on `path`, once the highlights are painted. */
-  async function openAs(user: CurrentUser, path: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("pageerror", (error) => scriptErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !/Failed to load resource/.test(message.text())) {
-        scriptErrors.push(message.text());
-      }
-    });
-    await page.goto(`${app.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(`${app.url}${path}`);
-    await page.waitForSelector("main[data-painted]");
-    return page;
-  }
+  const openAs = (user: CurrentUser, path: string) => openWorkspaceAs(browser, app, user, path, scriptErrors);
 
   const status = (page: Page) => page.locator("#ws-status").textContent();
   /** Saves and deletes are announced by the undo notice (a status region), not by #ws-status. */

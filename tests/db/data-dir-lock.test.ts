@@ -155,24 +155,37 @@ describe("the DATA_DIR lock", () => {
           console.log(error.constructor.name);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));`;
-    const outcomes = await Promise.all(
-      Array.from({ length: 4 }, () => {
-        const child = spawn(process.execPath, [
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "-e",
-          script,
-          empty,
-          stale,
-        ]);
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        return new Promise<string[]>((resolve) => child.once("close", () => resolve(out.trim().split("\n"))));
-      }),
-    );
+      // Hold the locks until the test has every process's answer: a winner that exited early would
+      // leave a stale lock that a process started late (on a busy machine) could rightly take.
+      process.stdin.resume();
+      await new Promise((resolve) => process.stdin.on("end", resolve));`;
+    const children = Array.from({ length: 4 }, () => {
+      const child = spawn(process.execPath, [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        script,
+        empty,
+        stale,
+      ]);
+      let out = "";
+      const answered = new Promise<void>((resolve) => {
+        const collect = (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.trim().split("\n").length >= 2) resolve();
+        };
+        child.stdout.on("data", collect);
+        child.stderr.on("data", collect);
+        child.once("close", () => resolve());
+      });
+      const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+      return { child, answered, closed, lines: () => out.trim().split("\n") };
+    });
+    await Promise.all(children.map((runner) => runner.answered));
+    for (const { child } of children) child.stdin.end();
+    await Promise.all(children.map((runner) => runner.closed));
+    const outcomes = children.map((runner) => runner.lines());
     for (const which of [0, 1]) {
       expect(outcomes.map((lines) => lines[which]).sort()).toEqual([
         "DataDirBusyError",
