@@ -31,8 +31,10 @@ const HELPERS = `(() => {
 })()`;
 
 async function measure(page: Page, type: string, ready: string, act: () => Promise<void>): Promise<number> {
-  // A status line left from the last run must not count as this run's answer.
-  await page.evaluate(`document.getElementById("ws-status").textContent = ""`);
+  // A status line or notice left from the last run must not count as this run's answer.
+  await page.evaluate(
+    `document.getElementById("ws-status").textContent = ""; document.querySelector(".ws-notice-text").textContent = ""`,
+  );
   await page.evaluate(`window.__arm(${JSON.stringify(type)}, () => (${ready}))`);
   await act();
   return page.evaluate<number>("window.__result");
@@ -77,6 +79,8 @@ async function main() {
     const runs: Record<string, number[]> = {};
     const note = (name: string, ms: number) => (runs[name] ??= []).push(ms);
     const status = `document.getElementById("ws-status").textContent`;
+    // Saves and deletes are announced by the undo notice.
+    const notice = `document.querySelector(".ws-notice-text").textContent`;
     const panelOpen = `!document.getElementById("claim-panel").hidden`;
     const heading = (text: string) =>
       `${panelOpen} && document.getElementById("claim-form-heading").textContent === ${JSON.stringify(text)}`;
@@ -133,7 +137,7 @@ async function main() {
       const save = await pointOf(page, "#f-save");
       note(
         "saveNewClaim",
-        await measure(page, "click", `${status} === "Claim saved."`, () =>
+        await measure(page, "click", `${notice} === "Claim saved."`, () =>
           page.mouse.click(save.x + save.width / 2, save.y + save.height / 2),
         ),
       );
@@ -150,7 +154,7 @@ async function main() {
       const save = await pointOf(page, "#f-save");
       note(
         "saveEdit",
-        await measure(page, "click", `${status} === "Changes saved."`, () =>
+        await measure(page, "click", `${notice} === "Changes saved."`, () =>
           page.mouse.click(save.x + save.width / 2, save.y + save.height / 2),
         ),
       );
