@@ -2,6 +2,8 @@ import { assignmentsRoutes } from "./assignments/assignments.routes.js";
 import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
 import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
+import { curationApiRoutes } from "./curation/curation.api.js";
+import { curationRoutes } from "./curation/curation.routes.js";
 import { agreementRoutes } from "./agreement/agreement.routes.js";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -127,6 +129,7 @@ export function createApp(options: AppOptions): App {
   app.use("/projects/:projectId/assignments", assignmentsRoutes(db.prisma));
   app.use("/export", exportsRoutes(db, config.exports));
   app.use("/claims", claimsRoutes(db.prisma));
+  app.use(curationRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));
   app.use(
     "/api/v1",
@@ -137,6 +140,7 @@ export function createApp(options: AppOptions): App {
     speakersApiRoutes(db.prisma),
     agreementApiRoutes(db.prisma),
     guidelinesApiRoutes(db.prisma),
+    curationApiRoutes(db.prisma),
     sessionApiRoutes(),
   );
 

@@ -58,7 +58,7 @@ export async function loadStudy(db: DbClient, projectId: number, scope: StudySco
              c.speaker_id AS "speakerId"
       FROM claims c
       JOIN article_completions ac ON ac.article_id = c.article_id AND ac.user_id = c.annotator_id
-      WHERE c.article_id = ANY(${idList(studied)}) AND c.deleted_at IS NULL
+      WHERE c.article_id = ANY(${idList(studied)}) AND c.deleted_at IS NULL AND c.layer = 'annotator'
       ORDER BY c.article_id, c.annotator_id, c.start, c."end", c.id`,
     db.$queryRaw<{ articleId: number; start: number; end: number }[]>`
       SELECT article_id AS "articleId", start, "end" FROM sentences

@@ -94,20 +94,21 @@ export function layerOptions(
   user: { role: RoleName },
   annotators: { id: number; name: string; claims: number }[],
   seesOthers = true,
+  goldClaims: number | null = null,
 ): LayerOption[] {
-  if (!seesOthers) return [{ value: "mine", label: "My claims (blind project)" }];
+  const count = (n: number) => `${n} ${n === 1 ? "claim" : "claims"}`;
+  const gold = goldClaims === null ? [] : [{ value: "gold", label: `Gold layer (${count(goldClaims)})` }];
+  if (!seesOthers) return [{ value: "mine", label: "My claims (blind project)" }, ...gold];
   if (user.role === "annotator") {
-    return [
-      { value: "mine", label: "My claims" },
-      { value: "all", label: "All annotators" },
-    ];
+    return [{ value: "mine", label: "My claims" }, { value: "all", label: "All annotators" }, ...gold];
   }
   return [
     { value: "all", label: "All annotators" },
     ...annotators.map((annotator) => ({
       value: String(annotator.id),
-      label: `${annotator.name} (${annotator.claims} ${annotator.claims === 1 ? "claim" : "claims"})`,
+      label: `${annotator.name} (${count(annotator.claims)})`,
     })),
+    ...gold,
   ];
 }
 

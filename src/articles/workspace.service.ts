@@ -10,7 +10,7 @@ import { guidelinesDetour } from "../guidelines/guidelines.gate.js";
 import { currentGuidelines } from "../guidelines/guidelines.service.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { isHttpUrl } from "../http/fields.js";
-import { seesOthersClaims } from "../projects/access.js";
+import { isCurator, seesGold, seesOthersClaims } from "../projects/access.js";
 import { getArticle } from "./articles.service.js";
 import {
   layerOptions,
@@ -25,7 +25,7 @@ import {
 async function annotatorsWithClaims(db: DbClient, articleId: number) {
   const groups = await db.claim.groupBy({
     by: ["annotatorId"],
-    where: { articleId, deletedAt: null },
+    where: { articleId, deletedAt: null, layer: "annotator" },
     _count: { _all: true },
   });
   const users = await db.user.findMany({
@@ -35,6 +35,12 @@ async function annotatorsWithClaims(db: DbClient, articleId: number) {
   });
   const counts = new Map(groups.map((group) => [group.annotatorId, group._count._all]));
   return users.map((user) => ({ ...user, claims: counts.get(user.id) ?? 0 }));
+}
+
+/** How many gold claims the article has, or null when the user may not see its gold layer yet. */
+async function goldCount(db: DbClient, user: CurrentUser, article: { id: number; projectId: number }) {
+  if (!(await seesGold(db, user, article.projectId, article.id))) return null;
+  return db.claim.count({ where: { articleId: article.id, layer: "gold", deletedAt: null } });
 }
 
 /** The layer asked for in ?layer=, when it is one the user may pick; else the default one. */
@@ -60,8 +66,12 @@ export async function loadWorkspace(
   const detour = await guidelinesDetour(db, user, article.projectId, here);
   if (detour) return { detour };
   const annotators = user.role === "annotator" ? [] : await annotatorsWithClaims(db, article.id);
-  const blind = !(await seesOthersClaims(db, user, article.projectId));
-  const layers = layerOptions(user, annotators, !blind);
+  const blind = !(await seesOthersClaims(db, user, article.projectId, article.id));
+  const [goldClaims, curator] = await Promise.all([
+    goldCount(db, user, article),
+    isCurator(db, user, article.projectId),
+  ]);
+  const layers = layerOptions(user, annotators, !blind, goldClaims);
   const layer = chosenLayer(
     user,
     query,
@@ -86,7 +96,8 @@ export async function loadWorkspace(
     workspaceProgress(db, user, article.id),
     currentGuidelines(db, article.projectId),
   ]);
-  const canWrite = user.role === "admin" || user.role === "annotator";
+  // The gold layer is read here and written on the curation page.
+  const canWrite = (user.role === "admin" || user.role === "annotator") && layer !== "gold";
   const data: WorkspaceData = {
     article: { id: article.id, projectId: article.projectId, body: article.body },
     sentences: article.sentences.map(({ start, end }) => ({ start, end })),
@@ -106,6 +117,7 @@ export async function loadWorkspace(
       sourceUrl: article.url && isHttpUrl(article.url) ? article.url : undefined,
       project,
       guidelines,
+      curateUrl: curator ? `/articles/${article.id}/curate` : undefined,
       paragraphs: layoutParagraphs(article.body, article.sentences),
       layers,
       layer: String(layer),

@@ -18,6 +18,8 @@ export interface AssignmentsPage {
   }[];
   /** How many articles have 0, 1, 2, … annotators done (index = number done). */
   doneHistogram: number[];
+  /** Articles curated into the gold layer. */
+  curated: number;
 }
 
 export async function assignmentsPage(db: DbClient, projectId: number): Promise<AssignmentsPage> {
@@ -70,6 +72,7 @@ export async function assignmentsPage(db: DbClient, projectId: number): Promise<
         .sort((a, b) => a.name.localeCompare(b.name)),
     })),
     doneHistogram,
+    curated: await db.articleCuration.count({ where: { article: { projectId } } }),
   };
 }
 

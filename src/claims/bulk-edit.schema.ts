@@ -24,7 +24,14 @@ const chosenClaims = z
   })
   .strict();
 
-const matchingFilters = z.object({ filters: claimFiltersInput }).strict();
+const matchingFilters = z
+  .object({
+    filters: claimFiltersInput.refine((filters) => filters.layer !== "gold", {
+      message: "Bulk edits change annotators' claims; change gold claims in the curation view.",
+      path: ["layer"],
+    }),
+  })
+  .strict();
 
 const valueFor: Record<BulkAction, z.ZodType> = {
   set_stance: storableText("value").trim().min(1).max(80).nullable(),

@@ -10,13 +10,17 @@ import { claimTypes } from "./claims.schema.js";
  * The filters of the researchers' desk, shared by /claims, GET /api/v1/claims, the exports and
  * the export command, so that an exported file holds exactly the rows the page showed.
  * Query parameter names are the public contract: project, article, speaker, stance, target,
- * type, annotator, from, to (article date), claimFrom, claimTo (claim date), q (full text).
+ * type, annotator, from, to (article date), claimFrom, claimTo (claim date), q (full text), and
+ * layer: the annotators' claims (the default) or the curated gold layer (layer=gold).
  */
 
 const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 const id = (what: string) => z.preprocess(blankToUndefined, idField(what).optional());
 const text = (max = 200) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
 const day = dayFilter;
+
+/** The layers of the researchers' desk, as its `layer` parameter names them. */
+export const claimLayers = ["annotators", "gold"] as const;
 
 export const claimFiltersInput = z.object({
   project: id("project"),
@@ -38,8 +42,15 @@ export const claimFiltersInput = z.object({
   claimFrom: day("claimFrom"),
   claimTo: day("claimTo"),
   q: text(500),
+  layer: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(claimLayers, { message: "layer must be annotators (the default) or gold (the curated layer)." })
+      .optional(),
+  ),
 });
 export type ClaimFilters = z.output<typeof claimFiltersInput>;
+
 
 export const filterNames = Object.keys(claimFiltersInput.shape) as (keyof ClaimFilters)[];
 
@@ -93,7 +104,8 @@ function speakerCondition(speaker: string, ids: number[] | undefined): Prisma.Sq
 
 /**
  * SQL conditions over `claims c`, joined with `articles a` when needsArticles says so.
- * Annotators only ever see their own claims here; researchers and admins every annotator's.
+ * Annotators only ever see their own claims here, and the gold layer of curated articles (or of
+ * every article of a project they curate); researchers and admins every annotator's and all gold.
  * `resolved` carries what resolveSpeakerFilter found, if it was asked.
  */
 export function claimsWhere(
@@ -101,13 +113,17 @@ export function claimsWhere(
   viewer: Pick<CurrentUser, "id" | "role">,
   resolved: ResolvedFilters = {},
 ): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`c.deleted_at IS NULL`];
+  const gold = filters.layer === "gold";
+  const conditions: Prisma.Sql[] = [
+    Prisma.sql`c.deleted_at IS NULL`,
+    gold ? Prisma.sql`c.layer = 'gold'` : Prisma.sql`c.layer = 'annotator'`,
+  ];
   if (viewer.role === "annotator") {
-    // Their own claims, and only in projects they still belong to: a removed member sees none.
-    conditions.push(Prisma.sql`c.annotator_id = ${viewer.id}`);
+    // Only in projects they still belong to: a removed member sees none.
     conditions.push(
       Prisma.sql`c.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${viewer.id})`,
     );
+    conditions.push(gold ? goldVisibleTo(viewer.id) : Prisma.sql`c.annotator_id = ${viewer.id}`);
   }
   if (filters.project) conditions.push(Prisma.sql`c.project_id = ${filters.project}`);
   if (filters.article) conditions.push(Prisma.sql`c.article_id = ${filters.article}`);
@@ -132,6 +148,12 @@ export function claimsWhere(
     );
   }
   return Prisma.join(conditions, " AND ");
+}
+
+/** Gold claims an annotator may read: of curated articles, or of any article in a project they curate. */
+function goldVisibleTo(userId: number): Prisma.Sql {
+  return Prisma.sql`(c.article_id IN (SELECT article_id FROM article_curations)
+    OR c.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${userId} AND is_curator))`;
 }
 
 /** A speaker filter of digits is an id when it can be one; otherwise it is matched as a name. */

@@ -3,6 +3,7 @@ import type { CodePointIndex } from "../text/code-points.js";
 /** A claim row with what the API, the workspace and exports show about it. */
 export interface ClaimRow {
   id: number;
+  layer: "annotator" | "gold";
   articleId: number;
   start: number;
   end: number;
@@ -22,6 +23,8 @@ export interface ClaimRow {
   speaker: { id: number; name: string; role: string; affiliation: string } | null;
   stance: { key: string; label: string } | null;
   target: { id: number; name: string } | null;
+  /** Gold claims read with goldInclude: the annotator claims they came from. */
+  goldSources?: { sourceClaimId: number }[];
 }
 
 export const claimInclude = {
@@ -29,6 +32,12 @@ export const claimInclude = {
   speaker: { select: { id: true, name: true, role: true, affiliation: true } },
   stance: { select: { key: true, label: true } },
   target: { select: { id: true, name: true } },
+} as const;
+
+/** A gold claim also names its sources (provenance); its annotator is the curator. */
+export const goldInclude = {
+  ...claimInclude,
+  goldSources: { select: { sourceClaimId: true }, orderBy: { sourceClaimId: "asc" } },
 } as const;
 
 function span(index: CodePointIndex, start: number | null, end: number | null) {
@@ -41,6 +50,7 @@ export function presentClaim(claim: ClaimRow, body: CodePointIndex) {
   return {
     id: claim.id,
     articleId: claim.articleId,
+    layer: claim.layer,
     annotator: claim.annotator,
     start: claim.start,
     end: claim.end,
@@ -58,6 +68,7 @@ export function presentClaim(claim: ClaimRow, body: CodePointIndex) {
     version: claim.version,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
+    ...(claim.goldSources ? { sources: claim.goldSources.map((source) => source.sourceClaimId) } : {}),
   };
 }
 export type ClaimJson = ReturnType<typeof presentClaim>;

@@ -60,11 +60,11 @@ export const deleteClaimInput = z.object({ version: versionField(versionMessage)
 export const restoreClaimInput = z.object({ version: versionField(versionMessage) });
 
 export const layerInput = z.object({
-  /** "mine" (default for annotators), "all", or an annotator's id. */
+  /** "mine" (default for annotators), "all", "gold" (the curated layer), or an annotator's id. */
   layer: z
     .union([
-      z.enum(["mine", "all"]),
-      wholeNumber("layer must be mine, all or an annotator's id.", { min: 1 }),
+      z.enum(["mine", "all", "gold"]),
+      wholeNumber("layer must be mine, all, gold or an annotator's id.", { min: 1 }),
     ])
     .optional(),
 });

@@ -3,9 +3,15 @@ import { CodePointIndex, quoteContext } from "../text/code-points.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { assertSeesOthersClaims, visibleProjectsFilter } from "../projects/access.js";
+import {
+  assertCurator,
+  assertSeesOthersClaims,
+  blindMessage,
+  seesGold,
+  visibleProjectsFilter,
+} from "../projects/access.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
-import { claimInclude, presentClaim, type ClaimJson } from "./claims.present.js";
+import { claimInclude, goldInclude, presentClaim, type ClaimJson } from "./claims.present.js";
 import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
 
 export const messages = {
@@ -136,6 +142,48 @@ async function fetchClaim(tx: DbClient, id: number, body: CodePointIndex): Promi
   return presentClaim(claim, body);
 }
 
+/**
+ * The columns of a claim on the article, checked exactly as every claim is (offsets against the
+ * body, speaker, stance and target of the project): shared by annotators' claims and gold claims.
+ */
+export async function claimColumns(
+  tx: DbClient,
+  article: { id: number; projectId: number; body: string },
+  input: CreateClaimInput,
+) {
+  const body = new CodePointIndex(article.body);
+  checkSpans(body, {
+    start: input.start,
+    end: input.end,
+    quote: input.quote,
+    mentionStart: input.speakerMention?.start ?? null,
+    mentionEnd: input.speakerMention?.end ?? null,
+    cueStart: input.cue?.start ?? null,
+    cueEnd: input.cue?.end ?? null,
+  });
+  const { prefix, suffix } = quoteContext(body, input.start, input.end);
+  const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker) : null;
+  const columns = {
+    articleId: article.id,
+    projectId: article.projectId,
+    start: input.start,
+    end: input.end,
+    quote: input.quote,
+    prefix,
+    suffix,
+    type: input.type,
+    speakerId: speaker?.id ?? null,
+    mentionStart: input.speakerMention?.start ?? null,
+    mentionEnd: input.speakerMention?.end ?? null,
+    cueStart: input.cue?.start ?? null,
+    cueEnd: input.cue?.end ?? null,
+    stanceId: await resolveStanceId(tx, article.projectId, input.stance, null),
+    targetId: await resolveTargetId(tx, article.projectId, input.target, null),
+    note: input.note ?? "",
+  };
+  return { body, columns };
+}
+
 export async function createClaim(
   prisma: PrismaClient,
   user: CurrentUser,
@@ -144,39 +192,8 @@ export async function createClaim(
 ): Promise<ClaimJson> {
   return prisma.$transaction(async (tx) => {
     const article = await loadArticle(tx, user, articleId);
-    const body = new CodePointIndex(article.body);
-    checkSpans(body, {
-      start: input.start,
-      end: input.end,
-      quote: input.quote,
-      mentionStart: input.speakerMention?.start ?? null,
-      mentionEnd: input.speakerMention?.end ?? null,
-      cueStart: input.cue?.start ?? null,
-      cueEnd: input.cue?.end ?? null,
-    });
-    const { prefix, suffix } = quoteContext(body, input.start, input.end);
-    const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker) : null;
-    const created = await tx.claim.create({
-      data: {
-        articleId,
-        projectId: article.projectId,
-        annotatorId: user.id,
-        start: input.start,
-        end: input.end,
-        quote: input.quote,
-        prefix,
-        suffix,
-        type: input.type,
-        speakerId: speaker?.id ?? null,
-        mentionStart: input.speakerMention?.start ?? null,
-        mentionEnd: input.speakerMention?.end ?? null,
-        cueStart: input.cue?.start ?? null,
-        cueEnd: input.cue?.end ?? null,
-        stanceId: await resolveStanceId(tx, article.projectId, input.stance, null),
-        targetId: await resolveTargetId(tx, article.projectId, input.target, null),
-        note: input.note ?? "",
-      },
-    });
+    const { body, columns } = await claimColumns(tx, article, input);
+    const created = await tx.claim.create({ data: { ...columns, annotatorId: user.id } });
     const json = await fetchClaim(tx, created.id, body);
     await recordAudit(tx, {
       actorId: user.id,
@@ -218,7 +235,9 @@ async function loadOwnClaim(
     include: { article: { select: { projectId: true, body: true } } },
   });
   if (!claim) throw new NotFoundError(messages.notFound);
-  if (claim.annotatorId !== user.id && user.role !== "admin") throw new ForbiddenError(messages.notYours);
+  // Gold claims belong to the project's curators together, not to the curator who wrote them.
+  if (claim.layer === "gold") await assertCurator(tx, user, claim.article.projectId);
+  else if (claim.annotatorId !== user.id && user.role !== "admin") throw new ForbiddenError(messages.notYours);
   return claim;
 }
 
@@ -353,12 +372,15 @@ export async function restoreClaim(
   });
 }
 
-export type Layer = "mine" | "all" | number;
+/** An annotator's own claims, every annotator's, one annotator's (by id), or the gold layer. */
+export type Layer = "mine" | "all" | "gold" | number;
 
 /** Annotators see their own claims unless they ask for another layer; admins and researchers all. */
 export function defaultLayer(user: CurrentUser): Layer {
   return user.role === "annotator" ? "mine" : "all";
 }
+
+export const goldHiddenMessage = `${blindMessage} Its gold layer is shown to annotators once it is curated.`;
 
 export async function listArticleClaims(
   db: DbClient,
@@ -366,13 +388,30 @@ export async function listArticleClaims(
   article: { id: number; body: string; projectId: number },
   layer: Layer = defaultLayer(user),
 ): Promise<ClaimJson[]> {
-  const annotatorId = layer === "mine" ? user.id : layer === "all" ? undefined : layer;
-  if (annotatorId !== user.id) await assertSeesOthersClaims(db, user, article.projectId);
+  const where =
+    layer === "gold"
+      ? await goldWhere(db, user, article)
+      : await annotatorLayerWhere(db, user, article, layer === "mine" ? user.id : layer);
   const claims = await db.claim.findMany({
-    where: { articleId: article.id, deletedAt: null, ...(annotatorId ? { annotatorId } : {}) },
-    include: claimInclude,
+    where: { articleId: article.id, deletedAt: null, ...where },
+    include: layer === "gold" ? goldInclude : claimInclude,
     orderBy: [{ start: "asc" }, { end: "desc" }, { id: "asc" }],
   });
   const body = new CodePointIndex(article.body);
   return claims.map((claim) => presentClaim(claim, body));
+}
+
+async function goldWhere(db: DbClient, user: CurrentUser, article: { id: number; projectId: number }) {
+  if (!(await seesGold(db, user, article.projectId, article.id))) throw new ForbiddenError(goldHiddenMessage);
+  return { layer: "gold" as const };
+}
+
+async function annotatorLayerWhere(
+  db: DbClient,
+  user: CurrentUser,
+  article: { id: number; projectId: number },
+  annotator: "all" | number,
+) {
+  if (annotator !== user.id) await assertSeesOthersClaims(db, user, article.projectId, article.id);
+  return { layer: "annotator" as const, ...(annotator === "all" ? {} : { annotatorId: annotator }) };
 }

@@ -13,6 +13,7 @@ export const outputFolder = path.join(projectRoot, "public", "build");
 const entries = {
   app: "src/client/app.ts",
   claims: "src/client/claims/main.ts",
+  curation: "src/client/curation/main.ts",
   import: "src/client/import.ts",
   workspace: "src/client/workspace/main.ts",
 };

@@ -61,7 +61,7 @@ export async function listMyArticles(
     FROM mine l
     LEFT JOIN (
       SELECT article_id, COUNT(*)::int AS n FROM claims
-      WHERE annotator_id = ${user.id} AND deleted_at IS NULL
+      WHERE annotator_id = ${user.id} AND deleted_at IS NULL AND layer = 'annotator'
       GROUP BY article_id
     ) counts ON counts.article_id = l.id
     ORDER BY l.position`;
@@ -185,7 +185,7 @@ export async function listProjectProgress(db: DbClient): Promise<ProjectProgress
     ), started AS (
       SELECT a.project_id, cl.annotator_id AS user_id, COUNT(DISTINCT cl.article_id)::int AS n
       FROM claims cl JOIN articles a ON a.id = cl.article_id
-      WHERE cl.deleted_at IS NULL AND NOT EXISTS (
+      WHERE cl.deleted_at IS NULL AND cl.layer = 'annotator' AND NOT EXISTS (
         SELECT 1 FROM article_completions c
         WHERE c.article_id = cl.article_id AND c.user_id = cl.annotator_id)
       GROUP BY a.project_id, cl.annotator_id

@@ -34,6 +34,7 @@ export function exportFileName(
   const speaker = filters.speaker ? `speaker-${fileNameWords(filters.speaker, 30) || "id"}` : undefined;
   const parts = [
     what,
+    filters.layer === "gold" ? "gold" : undefined,
     project,
     filters.article ? `article-${filters.article}` : undefined,
     speaker,

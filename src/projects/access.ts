@@ -38,16 +38,19 @@ export function visibleProjectsFilter(user: CurrentUser) {
 /**
  * Whether the user may see other annotators' claims in the project: admins and researchers
  * always; annotators unless the project is blind (a blind study keeps each annotator to their
- * own layer so that nobody codes by looking at a colleague's work).
+ * own layer so that nobody codes by looking at a colleague's work) and, when an article is named,
+ * it is not yet curated: a curated article's layers are no longer a secret.
  */
 export async function seesOthersClaims(
   db: DbClient,
   user: Pick<CurrentUser, "role">,
   projectId: number,
+  articleId?: number,
 ): Promise<boolean> {
   if (user.role !== "annotator") return true;
   const project = await db.project.findUnique({ where: { id: projectId }, select: { blind: true } });
-  return !project?.blind;
+  if (!project?.blind) return true;
+  return articleId !== undefined && (await isCurated(db, articleId));
 }
 
 export const blindMessage =
@@ -58,6 +61,42 @@ export async function assertSeesOthersClaims(
   db: DbClient,
   user: Pick<CurrentUser, "role">,
   projectId: number,
+  articleId?: number,
 ) {
-  if (!(await seesOthersClaims(db, user, projectId))) throw new ForbiddenError(blindMessage);
+  if (!(await seesOthersClaims(db, user, projectId, articleId))) throw new ForbiddenError(blindMessage);
+}
+
+export async function isCurated(db: DbClient, articleId: number): Promise<boolean> {
+  return (await db.articleCuration.count({ where: { articleId } })) > 0;
+}
+
+/** Curators build a project's gold layer: admins, and members an admin marked as curator. */
+export async function isCurator(
+  db: DbClient,
+  user: Pick<CurrentUser, "id" | "role">,
+  projectId: number,
+): Promise<boolean> {
+  if (user.role === "admin") return true;
+  const membership = await db.projectMember.findUnique({
+    where: { projectId_userId: { projectId, userId: user.id } },
+    select: { isCurator: true },
+  });
+  return Boolean(membership?.isCurator);
+}
+
+export const curatorsOnlyMessage =
+  "Only the project's curators (admins, and members an admin marked as curator) may change its gold layer.";
+
+export async function assertCurator(db: DbClient, user: Pick<CurrentUser, "id" | "role">, projectId: number) {
+  if (!(await isCurator(db, user, projectId))) throw new ForbiddenError(curatorsOnlyMessage);
+}
+
+/**
+ * Whether the user may read the article's gold layer: everyone who sees the project, except that
+ * annotators who are not curators wait until the article is curated (in a blind study the gold
+ * layer would otherwise show them their colleagues' claims).
+ */
+export async function seesGold(db: DbClient, user: CurrentUser, projectId: number, articleId: number) {
+  if (user.role !== "annotator") return true;
+  return (await isCurated(db, articleId)) || (await isCurator(db, user, projectId));
 }

@@ -261,7 +261,7 @@ export async function moveLabel(
   });
 }
 
-/** The project's articles with their live (not deleted) claim counts, newest first. */
+/** The project's articles with their live (not deleted) annotator claim counts, newest first. */
 export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentUser, projectId: number) {
   await assertProjectAccess(db, user, projectId);
   return db.article.findMany({
@@ -272,7 +272,8 @@ export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentU
       title: true,
       outlet: true,
       publishedAt: true,
-      _count: { select: { claims: { where: { deletedAt: null } } } },
+      _count: { select: { claims: { where: { deletedAt: null, layer: "annotator" } } } },
+      curation: { select: { curatedAt: true } },
     },
   });
 }
@@ -291,14 +292,15 @@ export async function getProjectPage(db: DbClient, user: CurrentUser, projectId:
   const project = await getProject(db, user, projectId);
   const articles = await listProjectArticlesWithCounts(db, user, projectId);
   const candidates = user.role === "admin" ? await listMemberCandidates(db, projectId) : [];
-  const seesAgreement =
-    user.role !== "annotator" ||
-    project.members.some((member) => member.userId === user.id && member.isCurator);
+  const curator =
+    user.role === "admin" || project.members.some((member) => member.userId === user.id && member.isCurator);
   return {
     project,
     articles,
     candidates,
-    seesAgreement,
+    seesAgreement: curator || user.role === "researcher",
+    curator,
+    curated: articles.filter((article) => article.curation !== null).length,
     mayImport: await canImportInto(db, user, projectId),
   };
 }

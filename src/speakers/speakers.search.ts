@@ -12,7 +12,7 @@ export interface FoundSpeaker extends SpeakerWithCount {
 }
 
 /** Live claims of the speaker `s`, counted per matching speaker only: an index-only scan of claims_live_speaker_idx. */
-const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL)`;
+const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL AND c.layer = 'annotator')`;
 
 /**
  * Speakers matching `q` (every typed word starts a word of the name or an alias, ignoring case and

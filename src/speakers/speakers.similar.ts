@@ -71,7 +71,7 @@ export async function similarSpeakers(
   const rows = await db.$queryRaw<CandidateRow[]>`
     SELECT search_fold(${name}) AS wanted, s.id, s.name, s.role, s.affiliation,
            coalesce(s.aliases, ARRAY[]::text[]) AS aliases,
-           (SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL) AS "claimCount",
+           (SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL AND c.layer = 'annotator') AS "claimCount",
            ARRAY(SELECT search_fold(n) FROM unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[]))) AS n)
              AS "foldedNames"
     FROM speakers s
