@@ -51,7 +51,6 @@ export const claimFiltersInput = z.object({
 });
 export type ClaimFilters = z.output<typeof claimFiltersInput>;
 
-
 export const filterNames = Object.keys(claimFiltersInput.shape) as (keyof ClaimFilters)[];
 
 /** Midnight UTC of a day, as a naive timestamp: Prisma keeps DateTime columns as UTC without zone. */

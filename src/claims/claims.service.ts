@@ -237,7 +237,8 @@ async function loadOwnClaim(
   if (!claim) throw new NotFoundError(messages.notFound);
   // Gold claims belong to the project's curators together, not to the curator who wrote them.
   if (claim.layer === "gold") await assertCurator(tx, user, claim.article.projectId);
-  else if (claim.annotatorId !== user.id && user.role !== "admin") throw new ForbiddenError(messages.notYours);
+  else if (claim.annotatorId !== user.id && user.role !== "admin")
+    throw new ForbiddenError(messages.notYours);
   return claim;
 }
 

@@ -79,7 +79,11 @@ function clusters<T extends Span>(items: T[]): T[][] {
   return result;
 }
 
-function groupOf(index: number, members: (CurationClaim | ClaimJson)[], annotatorIds: number[]): CurationGroup {
+function groupOf(
+  index: number,
+  members: (CurationClaim | ClaimJson)[],
+  annotatorIds: number[],
+): CurationGroup {
   const candidates = members.filter((claim): claim is CurationClaim => "decision" in claim);
   const cells = annotatorIds.map((id) => candidates.filter((claim) => claim.annotator.id === id));
   const differs = comparedFields.filter((field) => {

@@ -17,4 +17,3 @@ export type GoldClaimInput = z.output<typeof goldClaimInput>;
 export const curatedInput = z.object({
   curated: z.boolean({ message: "curated must be true or false." }),
 });
-

@@ -58,7 +58,13 @@ async function assertSources(tx: DbClient, articleId: number, sources: number[])
   if (decided) throw new ConflictError(messages.decided(decided.sourceClaimId, decided.goldClaimId));
 }
 
-async function decide(tx: DbClient, curatorId: number, articleId: number, sources: number[], gold: number | null) {
+async function decide(
+  tx: DbClient,
+  curatorId: number,
+  articleId: number,
+  sources: number[],
+  gold: number | null,
+) {
   await tx.$executeRaw`
     INSERT INTO curation_decisions (source_claim_id, article_id, gold_claim_id, curator_id)
     SELECT id, ${articleId}, ${gold}, ${curatorId} FROM unnest(${sources}::int[]) AS s(id)
@@ -118,7 +124,12 @@ export async function rejectClaim(prisma: PrismaClient, user: CurrentUser, claim
     const decided = (await standingDecisions(tx, [claim.id]))[0];
     if (decided) throw new ConflictError(messages.decided(decided.sourceClaimId, decided.goldClaimId));
     await decide(tx, user.id, claim.articleId, [claim.id], null);
-    await recordAudit(tx, { actorId: user.id, action: "gold.reject", subjectType: "claim", subjectId: claim.id });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "gold.reject",
+      subjectType: "claim",
+      subjectId: claim.id,
+    });
   });
 }
 
@@ -139,7 +150,12 @@ export async function undoRejection(prisma: PrismaClient, user: CurrentUser, cla
   });
 }
 
-export async function setCurated(prisma: PrismaClient, user: CurrentUser, articleId: number, curated: boolean) {
+export async function setCurated(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  articleId: number,
+  curated: boolean,
+) {
   await prisma.$transaction(async (tx) => {
     const article = await curatedArticle(tx, user, articleId);
     if (curated) {
@@ -244,7 +260,9 @@ const SIGNATURE = [
 
 function insertExactAgreements(articles: Prisma.Sql, curatorId: number): Prisma.Sql {
   const signature = Prisma.raw(SIGNATURE.map((column) => `o.${column}`).join(", "));
-  const joinOn = Prisma.raw(SIGNATURE.map((column) => `g.${column} IS NOT DISTINCT FROM i.${column}`).join(" AND "));
+  const joinOn = Prisma.raw(
+    SIGNATURE.map((column) => `g.${column} IS NOT DISTINCT FROM i.${column}`).join(" AND "),
+  );
   return Prisma.sql`
     WITH coders AS (${codersOf(articles)}),
     coder_counts AS (SELECT article_id, count(*)::int AS n FROM coders GROUP BY article_id HAVING count(*) >= 2),

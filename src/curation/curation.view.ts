@@ -20,7 +20,9 @@ async function coders(db: DbClient, articleId: number) {
   return rows;
 }
 
-function decisionOf(row: { goldClaimId: number | null; gold: { deletedAt: Date | null } | null } | null): Decision {
+function decisionOf(
+  row: { goldClaimId: number | null; gold: { deletedAt: Date | null } | null } | null,
+): Decision {
   if (!row) return { kind: "open" };
   if (row.goldClaimId === null) return { kind: "rejected" };
   return row.gold?.deletedAt ? { kind: "open" } : { kind: "accepted", goldClaimId: row.goldClaimId };
@@ -61,7 +63,10 @@ export async function loadCuration(db: DbClient, user: CurrentUser, articleId: n
       where: { articleId: article.id },
       select: { curatedAt: true, curatedBy: { select: { name: true } } },
     }),
-    db.project.findUniqueOrThrow({ where: { id: article.projectId }, select: { id: true, name: true, blind: true } }),
+    db.project.findUniqueOrThrow({
+      where: { id: article.projectId },
+      select: { id: true, name: true, blind: true },
+    }),
     db.stanceLabel.findMany({
       where: { projectId: article.projectId, retired: false },
       orderBy: [{ position: "asc" }, { id: "asc" }],

@@ -2,7 +2,14 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
-import { loginAgent, makeUser, startTestApp, tokenFor, type Agent, type TestApp } from "../helpers/test-app.js";
+import {
+  loginAgent,
+  makeUser,
+  startTestApp,
+  tokenFor,
+  type Agent,
+  type TestApp,
+} from "../helpers/test-app.js";
 
 const BODY = "Ann said one thing. Bo said two things. Cy said three. Di said four.";
 
@@ -199,15 +206,28 @@ describe("curation into the gold layer", () => {
   });
 
   it("protects gold claims: curators only, versioned, deleting sends the sources back to curation", async () => {
-    const gold = (await as(curator).get(`/api/v1/articles/${articleId}?layer=gold`)).body.claims as ClaimBody[];
+    const gold = (await as(curator).get(`/api/v1/articles/${articleId}?layer=gold`)).body
+      .claims as ClaimBody[];
     const di = gold.find((claim) => claim.quote === "Di said four.")!;
-    const byAnnotator = await write(x, "patch", `/api/v1/claims/${di.id}`, { version: di.version, note: "mine" });
+    const byAnnotator = await write(x, "patch", `/api/v1/claims/${di.id}`, {
+      version: di.version,
+      note: "mine",
+    });
     expect(byAnnotator.status).toBe(403);
-    const byResearcher = await write(researcher, "patch", `/api/v1/claims/${di.id}`, { version: di.version, note: "r" });
+    const byResearcher = await write(researcher, "patch", `/api/v1/claims/${di.id}`, {
+      version: di.version,
+      note: "r",
+    });
     expect(byResearcher.status).toBe(403);
-    const edited = await write(curator, "patch", `/api/v1/claims/${di.id}`, { version: di.version, note: "checked" });
+    const edited = await write(curator, "patch", `/api/v1/claims/${di.id}`, {
+      version: di.version,
+      note: "checked",
+    });
     expect(edited.status).toBe(200);
-    const stale = await write(admin, "patch", `/api/v1/claims/${di.id}`, { version: di.version, note: "late" });
+    const stale = await write(admin, "patch", `/api/v1/claims/${di.id}`, {
+      version: di.version,
+      note: "late",
+    });
     expect(stale.status).toBe(409);
     await write(curator, "delete", `/api/v1/claims/${di.id}`, { version: di.version + 1 }).expect(204);
     let page = await as(curator).get(`/articles/${articleId}/curate`).expect(200);
@@ -255,9 +275,15 @@ describe("curation into the gold layer", () => {
     const csv = await as(researcher).get(`/export/claims.csv?project=${projectId}&layer=gold`).expect(200);
     expect(csv.headers["content-disposition"]).toContain("claims-gold-");
     const rows = parse(csv.text, { columns: true, bom: true }) as Record<string, string>[];
-    expect(rows.map((row) => row.quote).sort()).toEqual(["Ann said one thing.", "Cy said three.", "Di said four."]);
+    expect(rows.map((row) => row.quote).sort()).toEqual([
+      "Ann said one thing.",
+      "Cy said three.",
+      "Di said four.",
+    ]);
     expect(new Set(rows.map((row) => row.annotator))).toEqual(new Set([curator.email]));
-    const jsonl = await as(researcher).get(`/export/claims.jsonl?project=${projectId}&layer=gold`).expect(200);
+    const jsonl = await as(researcher)
+      .get(`/export/claims.jsonl?project=${projectId}&layer=gold`)
+      .expect(200);
     expect(jsonl.text.trim().split("\n")).toHaveLength(3);
     const page = await as(researcher).get(`/claims?project=${projectId}&layer=gold`).expect(200);
     expect(page.text).toContain("Cy said three.");

@@ -47,7 +47,11 @@ const speakerName = within(form, 'input[name="speakerName"]', HTMLInputElement);
 const note = within(form, 'textarea[name="note"]', HTMLTextAreaElement);
 
 /** Distinct values of a field among the sources, each labelled with who gave it, most common first. */
-function offered(sources: ClaimJson[], value: (claim: ClaimJson) => string, label: (claim: ClaimJson) => string) {
+function offered(
+  sources: ClaimJson[],
+  value: (claim: ClaimJson) => string,
+  label: (claim: ClaimJson) => string,
+) {
   const byValue = new Map<string, { label: string; names: string[] }>();
   for (const claim of sources) {
     const key = value(claim);
@@ -89,30 +93,64 @@ export function openGoldDialog(request: DialogRequest, choices: Choices): void {
   const { sources } = request;
   quotes.clear();
   for (const claim of sources) quotes.set(spanKey(claim), claim.quote);
-  const own = request.span ? [{ value: spanKey(request.span), label: `“${clip(request.span.quote)}” (selected)` }] : [];
+  const own = request.span
+    ? [{ value: spanKey(request.span), label: `“${clip(request.span.quote)}” (selected)` }]
+    : [];
   if (request.span) quotes.set(spanKey(request.span), request.span.quote);
   fill("span", [...own, ...offered(sources, spanKey, (claim) => `“${clip(claim.quote)}”`)]);
   fill(
     "type",
-    offered(sources, (claim) => claim.type, (claim) => claim.type),
+    offered(
+      sources,
+      (claim) => claim.type,
+      (claim) => claim.type,
+    ),
     choices.types.map((type) => ({ value: type, label: type })),
   );
   fill(
     "speaker",
-    offered(sources, (claim) => (claim.speaker ? String(claim.speaker.id) : ""), (claim) => claim.speaker?.name ?? "(none)"),
+    offered(
+      sources,
+      (claim) => (claim.speaker ? String(claim.speaker.id) : ""),
+      (claim) => claim.speaker?.name ?? "(none)",
+    ),
     [noneOption],
   );
   speakerName.value = "";
-  fill("mention", offered(sources, (claim) => spanKey(claim.speakerMention), (claim) => claim.speakerMention?.text ?? "(none)"), [noneOption]);
-  fill("cue", offered(sources, (claim) => spanKey(claim.cue), (claim) => claim.cue?.text ?? "(none)"), [noneOption]);
+  fill(
+    "mention",
+    offered(
+      sources,
+      (claim) => spanKey(claim.speakerMention),
+      (claim) => claim.speakerMention?.text ?? "(none)",
+    ),
+    [noneOption],
+  );
+  fill(
+    "cue",
+    offered(
+      sources,
+      (claim) => spanKey(claim.cue),
+      (claim) => claim.cue?.text ?? "(none)",
+    ),
+    [noneOption],
+  );
   fill(
     "stance",
-    offered(sources, (claim) => claim.stance ?? "", (claim) => claim.stanceLabel ?? claim.stance ?? "(none)"),
+    offered(
+      sources,
+      (claim) => claim.stance ?? "",
+      (claim) => claim.stanceLabel ?? claim.stance ?? "(none)",
+    ),
     [...choices.stances.map((stance) => ({ value: stance.key, label: stance.label })), noneOption],
   );
   fill(
     "target",
-    offered(sources, (claim) => claim.target ?? "", (claim) => claim.target ?? "(none)"),
+    offered(
+      sources,
+      (claim) => claim.target ?? "",
+      (claim) => claim.target ?? "(none)",
+    ),
     [...choices.targets.map((target) => ({ value: target, label: target })), noneOption],
   );
   note.value = sources.length === 1 ? (sources[0]?.note ?? "") : "";

@@ -59,7 +59,9 @@ function draw(scroll = true) {
   row.focus({ preventScroll: true });
   if (scroll) row.scrollIntoView({ block: "nearest" });
   const who = focus.column === goldColumn ? "gold" : (data.annotators[focus.column]?.name ?? "");
-  say(`Group ${focus.group + 1} of ${data.groups.length}, ${who}: ${claim ? `“${claim.quote}”` : "no claim"}.`);
+  say(
+    `Group ${focus.group + 1} of ${data.groups.length}, ${who}: ${claim ? `“${claim.quote}”` : "no claim"}.`,
+  );
 }
 
 function say(message: string) {
@@ -100,7 +102,8 @@ async function saveGold(fields: GoldFields, sources: number[]): Promise<string |
 
 function accept() {
   const claim = chosenClaim();
-  if (!isAnnotatorClaim(claim) || claim.decision.kind !== "open") return say("Choose a waiting annotator claim to accept.");
+  if (!isAnnotatorClaim(claim) || claim.decision.kind !== "open")
+    return say("Choose a waiting annotator claim to accept.");
   void saveGold(
     {
       start: claim.start,
@@ -108,7 +111,10 @@ function accept() {
       quote: claim.quote,
       type: claim.type,
       speaker: claim.speaker ? { id: claim.speaker.id } : null,
-      speakerMention: claim.speakerMention && { start: claim.speakerMention.start, end: claim.speakerMention.end },
+      speakerMention: claim.speakerMention && {
+        start: claim.speakerMention.start,
+        end: claim.speakerMention.end,
+      },
       cue: claim.cue && { start: claim.cue.start, end: claim.cue.end },
       stance: claim.stance,
       target: claim.target,
@@ -124,7 +130,12 @@ function edit() {
   if (!isAnnotatorClaim(claim)) return editGold(claim);
   if (claim.decision.kind !== "open") return say("This claim is decided already.");
   openGoldDialog(
-    { title: "Accept with edits", hint: `From ${claim.annotator.name}'s claim.`, sources: [claim], save: (fields) => saveGold(fields, [claim.id]) },
+    {
+      title: "Accept with edits",
+      hint: `From ${claim.annotator.name}'s claim.`,
+      sources: [claim],
+      save: (fields) => saveGold(fields, [claim.id]),
+    },
     data.choices,
   );
 }
@@ -136,7 +147,10 @@ function editGold(claim: ClaimJson) {
       hint: "Changes this gold claim; a colleague's change in the meantime is reported, not overwritten.",
       sources: [claim],
       save: async (fields) => {
-        const result = await callApi("PATCH", `/api/v1/claims/${claim.id}`, { ...fields, version: claim.version });
+        const result = await callApi("PATCH", `/api/v1/claims/${claim.id}`, {
+          ...fields,
+          version: claim.version,
+        });
         if (!result.ok) return problem(result);
         reloadAt(focus.group);
         return null;
@@ -155,7 +169,11 @@ function merge() {
       title: "Merge into one gold claim",
       hint: `Pick each field from the ${waiting.length} waiting claims; all of them become its sources.`,
       sources: waiting,
-      save: (fields) => saveGold(fields, waiting.map((claim) => claim.id)),
+      save: (fields) =>
+        saveGold(
+          fields,
+          waiting.map((claim) => claim.id),
+        ),
     },
     data.choices,
   );
@@ -166,7 +184,9 @@ function reject(all: boolean) {
   const claim = chosenClaim();
   const targets = all
     ? (group?.cells.flat().filter((one) => one.decision.kind === "open") ?? [])
-    : isAnnotatorClaim(claim) && claim.decision.kind === "open" ? [claim] : [];
+    : isAnnotatorClaim(claim) && claim.decision.kind === "open"
+      ? [claim]
+      : [];
   if (targets.length === 0) return say("Choose a waiting annotator claim to reject.");
   void act(
     async () => {
@@ -182,14 +202,21 @@ function reject(all: boolean) {
 
 function undoRejection() {
   const claim = chosenClaim();
-  if (!isAnnotatorClaim(claim) || claim.decision.kind !== "rejected") return say("Choose a rejected claim to undo.");
-  void act(() => callApi("DELETE", `/api/v1/claims/${claim.id}/reject`), () => reloadAt(focus.group));
+  if (!isAnnotatorClaim(claim) || claim.decision.kind !== "rejected")
+    return say("Choose a rejected claim to undo.");
+  void act(
+    () => callApi("DELETE", `/api/v1/claims/${claim.id}/reject`),
+    () => reloadAt(focus.group),
+  );
 }
 
 function deleteGold() {
   const claim = chosenClaim();
   if (!claim || isAnnotatorClaim(claim)) return say("Choose a gold claim (g) to delete.");
-  void act(() => callApi("DELETE", `/api/v1/claims/${claim.id}`, { version: claim.version }), () => reloadAt(focus.group));
+  void act(
+    () => callApi("DELETE", `/api/v1/claims/${claim.id}`, { version: claim.version }),
+    () => reloadAt(focus.group),
+  );
 }
 
 /** The selected text as a span of the body, if it lies within one sentence. */
@@ -205,14 +232,24 @@ function selectedSpan() {
   const from = points(range.startOffset);
   const to = points(range.endOffset);
   if (to <= from) return null;
-  return { start: sentenceStart + from, end: sentenceStart + to, quote: Array.from(text).slice(from, to).join("") };
+  return {
+    start: sentenceStart + from,
+    end: sentenceStart + to,
+    quote: Array.from(text).slice(from, to).join(""),
+  };
 }
 
 function addOwn() {
   const span = selectedSpan();
   if (!span) return say("Select the words of the claim within one sentence first, then press n.");
   openGoldDialog(
-    { title: "Add a gold claim", hint: "A claim of your own, with no annotator source.", sources: [], span, save: (fields) => saveGold(fields, []) },
+    {
+      title: "Add a gold claim",
+      hint: "A claim of your own, with no annotator source.",
+      sources: [],
+      span,
+      save: (fields) => saveGold(fields, []),
+    },
     data.choices,
   );
 }
