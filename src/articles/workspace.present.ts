@@ -97,7 +97,8 @@ export function layerOptions(
   goldClaims: number | null = null,
 ): LayerOption[] {
   const count = (n: number) => `${n} ${n === 1 ? "claim" : "claims"}`;
-  const gold = goldClaims === null ? [] : [{ value: "gold", label: `Gold layer (${count(goldClaims)})` }];
+  // Offered once there is something in it: curators start it from the curation page.
+  const gold = goldClaims ? [{ value: "gold", label: `Gold layer (${count(goldClaims)})` }] : [];
   if (!seesOthers) return [{ value: "mine", label: "My claims (blind project)" }, ...gold];
   if (user.role === "annotator") {
     return [{ value: "mine", label: "My claims" }, { value: "all", label: "All annotators" }, ...gold];

@@ -9,6 +9,7 @@ import { projectIdParam } from "../projects/projects.schema.js";
 import { curatedInput, goldClaimInput } from "./curation.schema.js";
 import {
   acceptExactAgreements,
+  assertCuratesArticle,
   createGoldClaim,
   rejectClaim,
   setCurated,
@@ -25,6 +26,7 @@ export function curationApiRoutes(prisma: PrismaClient): Router {
 
   router.post("/articles/:id/gold", requireLogin, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
+    await assertCuratesArticle(prisma, req.user!, articleId);
     const claim = await createGoldClaim(prisma, req.user!, articleId, parseInput(goldClaimInput, req.body));
     res.status(201).location(`/api/v1/claims/${claim.id}`).json(claim);
   });
@@ -51,6 +53,7 @@ export function curationApiRoutes(prisma: PrismaClient): Router {
 
   router.post("/articles/:id/curated", requireLogin, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
+    await assertCuratesArticle(prisma, req.user!, articleId);
     const { curated } = parseInput(curatedInput, req.body ?? {});
     await setCurated(prisma, req.user!, articleId, curated);
     res.json({ articleId, curated });

@@ -26,6 +26,16 @@ export const messages = {
     `Claim ${id} is not rejected, so there is nothing to undo. A claim accepted into gold goes back to curation when its gold claim is deleted.`,
 };
 
+/** 404 or 403 unless the user curates the article's project: checked before a request's body is read. */
+export async function assertCuratesArticle(db: DbClient, user: CurrentUser, articleId: number) {
+  const article = await db.article.findFirst({
+    where: { id: articleId, project: visibleProjectsFilter(user) },
+    select: { projectId: true },
+  });
+  if (!article) throw new NotFoundError(messages.articleNotFound);
+  await assertCurator(db, user, article.projectId);
+}
+
 /** The article a curator works on, after checking they see it (404) and curate its project (403). */
 async function curatedArticle(tx: DbClient, user: CurrentUser, articleId: number) {
   const article = await tx.article.findFirst({

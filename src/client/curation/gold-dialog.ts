@@ -197,6 +197,14 @@ form.addEventListener("submit", (event) => {
 
 within(form, "[data-close]").addEventListener("click", () => dialog.close());
 
+// Control+Enter saves from any field, as in the workspace's claim form (Enter on a select does not submit).
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
 export function dialogOpen(): boolean {
   return dialog.open;
 }

@@ -68,9 +68,12 @@ function say(message: string) {
   status.textContent = message;
 }
 
-/** Keeps where the work goes on, then has the server draw the page again. */
-function reloadAt(group: number, column = focus.column) {
-  sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ group, column }));
+/**
+ * Keeps where the work goes on (a group, or null for the first group still waiting once the page
+ * is drawn again), then has the server draw the page again.
+ */
+function reloadAt(group: number | null, column = focus.column) {
+  if (group !== null) sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ group, column }));
   location.reload();
 }
 
@@ -257,7 +260,7 @@ function addOwn() {
 function acceptExact() {
   void act(
     () => callApi("POST", `/api/v1/articles/${data.articleId}/accept-exact`),
-    () => reloadAt(firstOpen(0)),
+    () => reloadAt(null),
   );
 }
 
