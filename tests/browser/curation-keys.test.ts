@@ -92,17 +92,14 @@ describe.runIf(runBrowserTests)("curating by keyboard", () => {
     );
 
     // n: a claim of one's own from the selected words of the third sentence.
-    await page.evaluate(() => {
-      const holder = [...document.querySelectorAll(".cur-text")].find((node) =>
-        node.textContent?.startsWith("Cy"),
-      )!;
-      const text = holder.firstChild!;
+    await page.evaluate(`(() => {
+      const holder = [...document.querySelectorAll(".cur-text")].find((node) => node.textContent.startsWith("Cy"));
       const range = document.createRange();
-      range.setStart(text, 0);
-      range.setEnd(text, "Cy said three.".length);
-      window.getSelection()!.removeAllRanges();
-      window.getSelection()!.addRange(range);
-    });
+      range.setStart(holder.firstChild, 0);
+      range.setEnd(holder.firstChild, "Cy said three.".length);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    })()`);
     await page.keyboard.press("n");
     const add = page.getByRole("dialog", { name: "Add a gold claim" });
     await add.waitFor();
