@@ -115,6 +115,7 @@ export async function measureAgreement(pool: pg.Pool, server: ServerProcess, coo
     times.push(performance.now() - started);
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+  const curation = await measureAcceptExact(pool, server, cookie, projectId);
   return {
     articles: report!.articles,
     claims: ARTICLES * ANNOTATORS * CLAIMS_EACH,
@@ -125,5 +126,44 @@ export async function measureAgreement(pool: pg.Pool, server: ServerProcess, coo
     targetMs: 2000,
     sentenceAlpha: Math.round(report!.sentenceAlpha.alpha * 1000) / 1000,
     overlapF1: Math.round(report!.span.micro.overlapF1 * 1000) / 1000,
+    acceptExact: curation,
+  };
+}
+
+/**
+ * Curation at the same scale: one request accepts every exact agreement of the project into the
+ * gold layer, beside the baseline of finding those agreements with one SELECT (no writes).
+ */
+async function measureAcceptExact(pool: pg.Pool, server: ServerProcess, cookie: string, projectId: number) {
+  const findStarted = performance.now();
+  const found = await pool.query<{ groups: number }>(
+    `SELECT count(*)::int AS groups FROM (
+       SELECT 1 FROM claims c WHERE c.project_id = $1 AND c.layer = 'annotator' AND c.deleted_at IS NULL
+       GROUP BY c.article_id, c.start, c."end", c.type, c.speaker_id, c.mention_start, c.mention_end,
+                c.cue_start, c.cue_end, c.stance_id, c.target_id
+       HAVING count(DISTINCT c.annotator_id) = ${ANNOTATORS} AND count(*) = ${ANNOTATORS}) g`,
+    [projectId],
+  );
+  const baselineMs = performance.now() - findStarted;
+  const page = await fetch(`${server.url}/profile`, { headers: { cookie } });
+  const token = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
+  const started = performance.now();
+  const response = await fetch(`${server.url}/api/v1/projects/${projectId}/accept-exact`, {
+    method: "POST",
+    headers: { cookie, "x-csrf-token": token, accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`accept-exact answered ${response.status}`);
+  const outcome = (await response.json()) as { goldClaims: number; sources: number; curated: number };
+  const ms = performance.now() - started;
+  if (outcome.goldClaims !== found.rows[0]!.groups) {
+    throw new Error(
+      `accept-exact made ${outcome.goldClaims} gold claims; SQL finds ${found.rows[0]!.groups}`,
+    );
+  }
+  return {
+    ...outcome,
+    ms: Math.round(ms),
+    findInSqlBaselineMs: Math.round(baselineMs),
+    ratioToFinding: Math.round((ms / baselineMs) * 10) / 10,
   };
 }
