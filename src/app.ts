@@ -2,6 +2,7 @@ import { assignmentsRoutes } from "./assignments/assignments.routes.js";
 import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
 import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
+import { saveSessionBeforeRedirect } from "./http/save-before-redirect.js";
 import { curationApiRoutes } from "./curation/curation.api.js";
 import { curationRoutes } from "./curation/curation.routes.js";
 import { agreementRoutes } from "./agreement/agreement.routes.js";
@@ -80,7 +81,9 @@ export function createApp(options: AppOptions): App {
   );
   app.use(healthRoutes(db, options.isShuttingDown ?? (() => false)));
 
-  app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 200 }));
+  // Forms carry at most a few fields, except ticked lists: assigning up to 10,000 articles at once
+  // (assignments.schema.ts) is 10,000 fields of about 15 bytes.
+  app.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 12_000 }));
   // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
   app.use(express.json({ limit: "5mb" }));
   app.use(guardBody);
@@ -101,6 +104,7 @@ export function createApp(options: AppOptions): App {
       },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(auth.initialize());
   app.use(auth.session());
   app.use(bearerAuth(db.prisma));

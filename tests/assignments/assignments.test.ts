@@ -167,4 +167,28 @@ describe("assignments", () => {
       annotatorAgent,
     );
   });
+
+  it("assigns 1,500 ticked articles to three annotators in one form post", async () => {
+    const project = await makeProject(app.db, admin, [x, y, z]);
+    await app.db.prisma.$executeRaw`
+      INSERT INTO articles (project_id, title, body, body_hash, updated_at)
+      SELECT ${project.id}, 'Bulk ' || g, 'Text ' || g || '.', md5('bulk-assign:' || ${project.id}::int || ':' || g), now()
+      FROM generate_series(1, 1500) g`;
+    const ids = (
+      await app.db.prisma.article.findMany({ where: { projectId: project.id }, select: { id: true } })
+    ).map((article) => article.id);
+    const response = await post(
+      `/projects/${project.id}/assignments`,
+      { articles: ids, annotators: [x.id, y.id, z.id] },
+      302,
+    );
+    expect(response.headers.location).toBe(`/projects/${project.id}/assignments`);
+    expect(await app.db.prisma.assignment.count({ where: { article: { projectId: project.id } } })).toBe(
+      4500,
+    );
+    await post(`/projects/${project.id}/assignments/remove`, { articles: ids, annotators: [y.id] }, 302);
+    expect(await app.db.prisma.assignment.count({ where: { article: { projectId: project.id } } })).toBe(
+      3000,
+    );
+  });
 });

@@ -147,5 +147,7 @@ describe.runIf(runBrowserTests)("a blind double-annotation study, end to end", (
     expect(await xPage.locator("#ws-layer").inputValue()).toBe("gold");
     expect(await xPage.locator(".claim-item").count()).toBe(2);
     expect(scriptErrors).toEqual([]);
-  });
+    // A whole study: four people's sessions one after another, which on a busy 2-core machine
+    // takes longer than one page's test.
+  }, 120_000);
 });
