@@ -225,16 +225,22 @@ describe.runIf(runBrowserTests)("the workspace's article text in a real browser"
     await item.click();
     await expect.poll(() => links.count()).toBe(2);
     for (const kind of ["mention", "cue"] as const) {
-      const connector = await page.evaluate<{
-        from: { x: number; y: number };
-        to: { x: number; y: number };
-        targets: Box[];
-        quotes: Box[];
-      } | null>(`${CONNECTOR}(${JSON.stringify([armenians.id, kind])})`);
-      expect(connector, kind).not.toBeNull();
-      expect(connector!.targets.length).toBeGreaterThan(0);
-      expect(connector!.targets.some((box) => onTop(connector!.to, box))).toBe(true);
-      expect(connector!.quotes.some((box) => onTop(connector!.from, box))).toBe(true);
+      // Polled, as below: the links follow the marks they join by a frame or more.
+      await expect
+        .poll(async () => {
+          const connector = await page.evaluate<{
+            from: { x: number; y: number };
+            to: { x: number; y: number };
+            targets: Box[];
+            quotes: Box[];
+          } | null>(`${CONNECTOR}(${JSON.stringify([armenians.id, kind])})`);
+          if (!connector || connector.targets.length === 0) return `no ${kind} link`;
+          const joins =
+            connector.targets.some((box) => onTop(connector.to, box)) &&
+            connector.quotes.some((box) => onTop(connector.from, box));
+          return joins ? "joined" : `${kind} link misses its ends`;
+        })
+        .toBe("joined");
     }
     const mention = page.locator(`mark[data-mention-of~="${armenians.id}"]`);
     expect(await mention.first().getAttribute("aria-label")).toBe(
