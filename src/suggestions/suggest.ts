@@ -1,0 +1,78 @@
+// Claimant's built-in attribution suggester: the claims an article makes, each with its type,
+// cue, speaker mention and speaker, in the claim shape of docs/api.md (code-point offsets).
+// Offline and deterministic: rules over the text (attributions.ts), no model.
+import { CodePointIndex } from "../text/code-points.js";
+import { findAttributions, type Attribution } from "./attributions.js";
+
+export interface RegistrySpeaker {
+  id: number;
+  name: string;
+  aliases: string[];
+}
+
+export interface SuggestedSpan {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Suggestion {
+  start: number;
+  end: number;
+  quote: string;
+  type: "direct" | "indirect" | "mixed";
+  cue: SuggestedSpan | null;
+  speakerMention: SuggestedSpan | null;
+  /** A registry speaker by id, or a new one by name: the claim shape's speaker (docs/api.md). */
+  speaker: { id: number } | { name: string; role?: string } | null;
+  confidence: number;
+}
+
+/** Names compared as people type them: case, accents and spacing ignored. */
+export function foldName(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[’']/g, "'")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
+}
+
+function registryIndex(registry: RegistrySpeaker[]) {
+  const index = new Map<string, RegistrySpeaker>();
+  for (const speaker of registry) {
+    for (const name of [speaker.name, ...speaker.aliases]) {
+      if (!index.has(foldName(name))) index.set(foldName(name), speaker);
+    }
+  }
+  return index;
+}
+
+function speakerOf(attribution: Attribution, registry: Map<string, RegistrySpeaker>): Suggestion["speaker"] {
+  const entity = attribution.entity;
+  if (!entity) return null;
+  const known = registry.get(foldName(entity.name));
+  if (known) return { id: known.id };
+  return entity.role ? { name: entity.name, role: entity.role } : { name: entity.name };
+}
+
+export function suggestAttributions(body: string, registry: RegistrySpeaker[] = []): Suggestion[] {
+  const index = new CodePointIndex(body);
+  const points = (utf16: number) => index.toCodePoint(utf16);
+  const span = (range: { start: number; end: number } | null | undefined): SuggestedSpan | null =>
+    range
+      ? { start: points(range.start), end: points(range.end), text: body.slice(range.start, range.end) }
+      : null;
+  const speakers = registryIndex(registry);
+  return findAttributions(body).map((attribution) => ({
+    start: points(attribution.start),
+    end: points(attribution.end),
+    quote: body.slice(attribution.start, attribution.end),
+    type: attribution.type,
+    cue: span(attribution.cue),
+    speakerMention: span(attribution.phrase),
+    speaker: speakerOf(attribution, speakers),
+    confidence: Math.round(Math.max(0.1, attribution.confidence) * 100) / 100,
+  }));
+}
