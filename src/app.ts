@@ -2,6 +2,7 @@ import { assignmentsRoutes } from "./assignments/assignments.routes.js";
 import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
 import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
+import { suggestionsApiRoutes } from "./suggestions/suggestions.api.js";
 import { saveSessionBeforeRedirect } from "./http/save-before-redirect.js";
 import { curationApiRoutes } from "./curation/curation.api.js";
 import { curationRoutes } from "./curation/curation.routes.js";
@@ -145,6 +146,7 @@ export function createApp(options: AppOptions): App {
     agreementApiRoutes(db.prisma),
     guidelinesApiRoutes(db.prisma),
     curationApiRoutes(db.prisma),
+    suggestionsApiRoutes(db.prisma),
     sessionApiRoutes(),
   );
 

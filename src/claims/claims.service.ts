@@ -26,7 +26,7 @@ export const messages = {
     "This claim changed after you deleted it (someone restored it, perhaps, and deleted it again). Nothing was restored: reload the page to see it as it is now.",
 };
 
-interface Spans {
+export interface Spans {
   start: number;
   end: number;
   quote: string;
@@ -37,7 +37,7 @@ interface Spans {
 }
 
 /** Checks offsets against the stored body; every problem names its field and says what is wrong. */
-function checkSpans(body: CodePointIndex, spans: Spans): void {
+export function checkSpans(body: CodePointIndex, spans: Spans): void {
   const problems: FieldProblem[] = [];
   // For the quote itself the fields are start/end; for mention and cue the span's own name.
   const inBody = (span: "quote" | "speakerMention" | "cue", start: number, end: number) => {

@@ -121,7 +121,11 @@ export function projectsRoutes(prisma: PrismaClient): Router {
     async (req, projectId) => {
       const settings = parseInput(studySettingsInput, req.body);
       await updateStudySettings(prisma, req.user!.id, projectId, settings);
-      return `Saved: ${settings.blind ? "blind" : "not blind"}, ${settings.useAssignments ? "annotators work on their assigned articles" : "every member may work on every article"}.`;
+      const suggestions = [
+        settings.suggestBuiltin && "built-in",
+        settings.suggestExternal && "external",
+      ].filter(Boolean);
+      return `Saved: ${settings.blind ? "blind" : "not blind"}, ${settings.useAssignments ? "annotators work on their assigned articles" : "every member may work on every article"}, suggestions ${suggestions.length ? suggestions.join(" and ") : "off"}.`;
     },
     "study",
   );

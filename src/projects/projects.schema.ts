@@ -59,6 +59,8 @@ export const memberInput = z.object({
 export const studySettingsInput = z.object({
   blind: checkbox,
   useAssignments: checkbox,
+  suggestBuiltin: checkbox,
+  suggestExternal: checkbox,
   version: versionField("Send the project version you read (reload the page), to detect concurrent edits."),
 });
 export type StudySettings = z.output<typeof studySettingsInput>;

@@ -318,12 +318,19 @@ export async function updateStudySettings(
   return prisma.$transaction(async (tx) => {
     const before = await tx.project.findUnique({
       where: { id: projectId },
-      select: { blind: true, useAssignments: true, version: true },
+      select: {
+        blind: true,
+        useAssignments: true,
+        suggestBuiltin: true,
+        suggestExternal: true,
+        version: true,
+      },
     });
     if (!before) throw new NotFoundError("No such project.");
+    const { version, ...after } = input;
     const { count } = await tx.project.updateMany({
-      where: { id: projectId, version: input.version },
-      data: { blind: input.blind, useAssignments: input.useAssignments, version: { increment: 1 } },
+      where: { id: projectId, version },
+      data: { ...after, version: { increment: 1 } },
     });
     if (count === 0) {
       throw new ConflictError(
@@ -336,8 +343,13 @@ export async function updateStudySettings(
       action: "project.study_settings",
       subjectType: "project",
       subjectId: projectId,
-      before: { blind: before.blind, useAssignments: before.useAssignments },
-      after: { blind: input.blind, useAssignments: input.useAssignments },
+      before: {
+        blind: before.blind,
+        useAssignments: before.useAssignments,
+        suggestBuiltin: before.suggestBuiltin,
+        suggestExternal: before.suggestExternal,
+      },
+      after,
     });
   });
 }

@@ -20,7 +20,8 @@ export interface Suggestion {
   start: number;
   end: number;
   quote: string;
-  type: "direct" | "indirect" | "mixed";
+  /** The built-in suggester gives direct, indirect or mixed; external ones may say outlet. */
+  type: "direct" | "indirect" | "mixed" | "outlet";
   cue: SuggestedSpan | null;
   speakerMention: SuggestedSpan | null;
   /** A registry speaker by id, or a new one by name: the claim shape's speaker (docs/api.md). */
