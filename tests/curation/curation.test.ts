@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import { claimsPerSpeaker } from "../../src/claims/claims.summary.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
@@ -288,6 +289,16 @@ describe("curation into the gold layer", () => {
     const page = await as(researcher).get(`/claims?project=${projectId}&layer=gold`).expect(200);
     expect(page.text).toContain("Cy said three.");
     expect(page.text).not.toContain("Cy said</");
+    const chart = await as(researcher)
+      .get(`/claims/charts/speakers.svg?project=${projectId}&layer=gold`)
+      .expect(200);
+    expect(chart.headers["content-type"]).toContain("image/svg+xml");
+    const count = async (layer?: "gold") =>
+      (await claimsPerSpeaker(app.db.prisma, researcher, { project: projectId, layer }))
+        .filter((row) => row.speaker === "Ann")
+        .reduce((sum, row) => sum + row.count, 0);
+    expect(await count()).toBe(2);
+    expect(await count("gold")).toBe(1);
     const bad = await as(researcher).get(`/api/v1/claims?layer=silver`).expect(422);
     expect(bad.body.error.message).toContain("layer must be annotators");
   });
