@@ -3,30 +3,14 @@
 // Offline and deterministic: rules over the text (attributions.ts), no model.
 import { CodePointIndex } from "../text/code-points.js";
 import { findAttributions, type Attribution } from "./attributions.js";
+import type { SuggestedSpan, Suggestion } from "./suggestion.types.js";
+
+export type { SuggestedSpan, Suggestion };
 
 export interface RegistrySpeaker {
   id: number;
   name: string;
   aliases: string[];
-}
-
-export interface SuggestedSpan {
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface Suggestion {
-  start: number;
-  end: number;
-  quote: string;
-  /** The built-in suggester gives direct, indirect or mixed; external ones may say outlet. */
-  type: "direct" | "indirect" | "mixed" | "outlet";
-  cue: SuggestedSpan | null;
-  speakerMention: SuggestedSpan | null;
-  /** A registry speaker by id, or a new one by name: the claim shape's speaker (docs/api.md). */
-  speaker: { id: number } | { name: string; role?: string } | null;
-  confidence: number;
 }
 
 /** Names compared as people type them: case, accents and spacing ignored. */

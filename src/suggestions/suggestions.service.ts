@@ -8,15 +8,11 @@ import type { DbClient, PrismaClient } from "../db/types.js";
 import { InvalidError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { CodePointIndex } from "../text/code-points.js";
-import { suggestAttributions, type Suggestion } from "./suggest.js";
-import type { ExternalSuggestionsInput } from "./suggestions.schema.js";
+import { suggestAttributions } from "./suggest.js";
+import type { ArticleSuggestion } from "./suggestion.types.js";
 
-export interface ArticleSuggestion extends Suggestion {
-  /** Stable per suggestion: builtin:<start>-<end> or external:<id>. */
-  key: string;
-  /** "built-in", or the source an external suggestion was stored with. */
-  source: string;
-}
+export type { ArticleSuggestion };
+import type { ExternalSuggestionsInput } from "./suggestions.schema.js";
 
 type ExternalRow = Awaited<ReturnType<typeof externalRows>>[number];
 
@@ -48,6 +44,7 @@ function presentExternal(row: ExternalRow, body: CodePointIndex): ArticleSuggest
     speakerMention: span(row.mentionStart, row.mentionEnd),
     speaker,
     confidence: row.confidence ?? 0.5,
+    speakerName: row.speakerName,
   };
 }
 
@@ -81,11 +78,24 @@ export async function articleSuggestions(
         ...suggestion,
         key: `builtin:${suggestion.start}-${suggestion.end}`,
         source: "built-in",
+        speakerName: suggestion.speaker && "name" in suggestion.speaker ? suggestion.speaker.name : null,
       }))
     : [];
   const all = [...builtin, ...external.map((row) => presentExternal(row, body))].sort(
     (a, b) => a.start - b.start || a.end - b.end,
   );
+  const registryIds = [
+    ...new Set(all.flatMap((item) => (item.speaker && "id" in item.speaker ? [item.speaker.id] : []))),
+  ];
+  if (registryIds.length) {
+    const names = new Map(
+      (
+        await db.speaker.findMany({ where: { id: { in: registryIds } }, select: { id: true, name: true } })
+      ).map((speaker) => [speaker.id, speaker.name]),
+    );
+    for (const item of all)
+      if (item.speaker && "id" in item.speaker) item.speakerName = names.get(item.speaker.id) ?? null;
+  }
   if (!options.forAnnotator) return all;
   const [dismissed, claims] = await Promise.all([
     db.suggestionDismissal.findMany({ where: { articleId, userId: user.id }, select: { key: true } }),

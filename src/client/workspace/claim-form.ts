@@ -1,6 +1,7 @@
 // The claim form: new claims (POST) and edits (PATCH with version), delete, 422 messages beside
 // their fields, 409 conflicts (re-apply my changes, field by field), similar speakers, label keys
 // and Ctrl+Enter. Nothing typed is lost, not even when the session has ended.
+import type { SuggestedClaim } from "./suggestions.js";
 import { callApi, errorMessage, isLoggedOut, type ApiResult } from "../lib/api.js";
 import { byId, within } from "../lib/dom.js";
 import { ChoiceGroup, type Choice } from "./choice-group.js";
@@ -203,6 +204,22 @@ export class ClaimForm {
     this.note.value = "";
     this.setSpanQuote(span, false);
     this.show(true);
+  }
+
+  /** Opens a new claim filled in from a suggestion, for the user to check and save. */
+  openSuggested(prefill: SuggestedClaim, returnFocus: ReturnFocus): void {
+    this.openNew({ start: prefill.start, end: prefill.end }, returnFocus);
+    this.heading.textContent = "New claim (from a suggestion)";
+    this.type.value = prefill.type;
+    const speaker = prefill.speaker;
+    if (speaker && "id" in speaker)
+      this.speaker.set({ id: speaker.id, name: prefill.speakerName ?? "", role: "", affiliation: "" });
+    else if (speaker) this.speaker.typeNew(speaker.name, speaker.role ?? "");
+    this.setSpan(
+      "speakerMention",
+      prefill.speakerMention && { start: prefill.speakerMention.start, end: prefill.speakerMention.end },
+    );
+    this.setSpan("cue", prefill.cue && { start: prefill.cue.start, end: prefill.cue.end });
   }
 
   /** Opens a claim: filled in, editable when the user may change it, else read only. */

@@ -14,6 +14,7 @@ import { Notice } from "./notice.js";
 import { TextView, type AttributionSpan } from "./text-view.js";
 import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 import { UndoHistory } from "./undo-history.js";
+import { Suggestions } from "./suggestions.js";
 
 const scriptStarted = performance.now();
 const data = JSON.parse(byId("workspace-data").textContent ?? "") as WorkspaceData;
@@ -119,7 +120,7 @@ function paint(): void {
   view.paint(state.claims, {
     classesOf,
     colourOf,
-    extras: form.extras(),
+    extras: suggestions ? [...suggestions.extras(), ...form.extras()] : form.extras(),
     attributions: attributionsOf(linked),
     claimName: (id) => `claim ${(state.position.get(id) ?? 0) + 1}`,
   });
@@ -204,6 +205,7 @@ const form = new ClaimForm(
     },
     onSaved: (claim, created) => {
       recordSaved(claim, created);
+      suggestions?.claimed(claim);
       const shown = isInLayer(claim);
       if (shown) upsert(claim);
       state.selectedId = shown ? claim.id : state.selectedId;
@@ -232,6 +234,37 @@ const form = new ClaimForm(
     },
   },
 );
+
+// ------------------------------------------------------------------ suggestions
+// Only where the user writes claims, and not over the gold layer (read here, written by curators).
+const suggestions = document.getElementById("ws-suggestions")
+  ? new Suggestions(data.article.id, {
+      repaint: () => paint(),
+      accepted: (claim) => {
+        recordSaved(claim, true);
+        if (isInLayer(claim)) upsert(claim);
+        repaintClaims();
+      },
+      open: (suggestion) =>
+        form.openSuggested(suggestion, { sentence: sentenceAt(sentences, suggestion.start) }),
+      show: (start) => {
+        const index = sentenceAt(sentences, start);
+        if (index !== undefined) {
+          state.focus = index;
+          state.anchor = index;
+          view.focusSentence(index);
+        }
+      },
+    })
+  : null;
+
+const suggestionKeys: Record<string, (() => void) | undefined> = {
+  "]": () => suggestions?.move(1),
+  "[": () => suggestions?.move(-1),
+  a: () => void suggestions?.accept(),
+  A: () => suggestions?.open(),
+  x: () => void suggestions?.dismiss(),
+};
 
 // ------------------------------------------------------------------ mouse
 /** A selection in the article: picks a mention or cue, or sets the quote of a claim. */
@@ -341,6 +374,9 @@ document.addEventListener("keydown", (event) => {
   } else if (event.key === "Enter" && target !== document.body) {
     event.preventDefault();
     openFromSentences();
+  } else if (suggestions && suggestionKeys[event.key] && !form.isOpen) {
+    event.preventDefault();
+    suggestionKeys[event.key]!();
   }
 });
 
@@ -449,3 +485,5 @@ requestAnimationFrame(() => {
   main.dataset.painted = String(Math.round(performance.now()));
 });
 installGuidelinesDialog();
+// After the first paint: the suggester runs on the server and the text is readable meanwhile.
+requestAnimationFrame(() => void suggestions?.load());

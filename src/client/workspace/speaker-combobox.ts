@@ -84,6 +84,17 @@ export class SpeakerCombobox {
     this.describe();
   }
 
+  /** Types a new speaker's name and role (a suggestion's), as the user would. */
+  typeNew(name: string, role = ""): void {
+    this.close();
+    this.chosen = null;
+    this.input.value = name;
+    this.role.value = role;
+    this.affiliation.value = "";
+    this.confirmNew = false;
+    this.describe();
+  }
+
   /** Chooses a known speaker (from the similar-speakers answer). */
   choose(speaker: SpeakerMatch): void {
     this.close();

@@ -10,11 +10,13 @@ import {
 import type { Span, SpanKey } from "./types.js";
 
 /** Pseudo-spans painted with the claims while the form is open: its quote, mention and cue. */
-export type ExtraId = "pending" | SpanKey;
+export type ExtraId = "pending" | "suggestion" | "suggestion-current" | SpanKey;
 export type ExtraSpan = { id: ExtraId } & Span;
 
 const EXTRA_CLASSES: Record<ExtraId, string> = {
   pending: "is-pending",
+  suggestion: "is-suggestion",
+  "suggestion-current": "is-suggestion-current",
   speakerMention: "is-mention",
   cue: "is-cue",
 };
