@@ -9,6 +9,7 @@ import { articlesExportQuery, claimsExportQuery, type ExportRow, type KeysetPage
 import { jsonLines, webAnnotations } from "./formats.js";
 import { exportFileName } from "./file-name.js";
 import { deliver, type Delivery } from "./send.js";
+import { citronExportQuery, citronLines } from "./citron.js";
 import { openServerExport } from "./server-export.js";
 
 export const claimFormats = ["csv", "jsonl", "jsonld"] as const;
@@ -43,6 +44,8 @@ export interface Exporter {
   ): Promise<Download>;
   /** Articles with full bodies and metadata, one JSON object a line. */
   articles(viewer: CurrentUser, filters: ClaimFilters): Promise<Download>;
+  /** The claims as Citron documents, one article a line (docs/export.md). */
+  citron(viewer: CurrentUser, filters: ClaimFilters): Promise<Download>;
 }
 
 /**
@@ -95,6 +98,18 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
               : (rows) => webAnnotations(rows as AsyncIterable<ExportRow>, options.baseUrl, generated),
         },
         nameFor("claims", format, filters),
+      );
+    },
+    citron(viewer, filters) {
+      return open(
+        viewer,
+        {
+          kind: "rows",
+          query: (page?: KeysetPage) => citronExportQuery(filters, viewer, page),
+          key: "article_id",
+          encode: citronLines,
+        },
+        nameFor("claims", "citron.jsonl", filters),
       );
     },
     articles(viewer, filters) {

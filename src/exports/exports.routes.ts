@@ -55,6 +55,12 @@ export function exportsRoutes(db: Database, limits: Config["exports"]): Router {
     });
   }
 
+  router.get("/claims.citron.jsonl", async (req, res) => {
+    const filters = parseInput(claimFiltersInput, req.query);
+    const download = await exporter.citron(req.user!, filters);
+    await send(req, res, download, contentTypes.jsonl);
+  });
+
   router.get("/articles.jsonl", async (req, res) => {
     const filters = parseInput(claimFiltersInput, req.query);
     const download = await exporter.articles(req.user!, filters);

@@ -6,9 +6,11 @@ import { requireLogin, requireRole } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { dismissalInput, externalSuggestionsInput } from "./suggestions.schema.js";
+import { citronImportInput } from "./citron-import.js";
 import {
   articleSuggestions,
   dismissSuggestion,
+  importCitron,
   storeExternalSuggestions,
   undismissSuggestion,
 } from "./suggestions.service.js";
@@ -32,6 +34,13 @@ export function suggestionsApiRoutes(prisma: PrismaClient): Router {
     await assertArticleVisible(prisma, req.user!, articleId);
     const input = parseInput(externalSuggestionsInput, req.body);
     res.status(201).json(await storeExternalSuggestions(prisma, req.user!, articleId, input));
+  });
+
+  router.post("/articles/:id/suggestions/citron", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    await assertArticleVisible(prisma, req.user!, articleId);
+    const input = parseInput(citronImportInput, req.body);
+    res.status(201).json(await importCitron(prisma, req.user!, articleId, input));
   });
 
   router.post("/articles/:id/suggestions/dismissals", annotating, async (req, res) => {

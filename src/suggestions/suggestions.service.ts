@@ -13,6 +13,7 @@ import type { ArticleSuggestion } from "./suggestion.types.js";
 
 export type { ArticleSuggestion };
 import type { ExternalSuggestionsInput } from "./suggestions.schema.js";
+import { suggestionsFromCitron, type CitronImport } from "./citron-import.js";
 
 type ExternalRow = Awaited<ReturnType<typeof externalRows>>[number];
 
@@ -198,6 +199,23 @@ export async function storeExternalSuggestions(
       after: { source: input.source, stored: count, replaced },
     });
     return { source: input.source, stored: count, replaced };
+  });
+}
+
+/** A Citron document's quotes stored as external suggestions of the article. */
+export async function importCitron(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  articleId: number,
+  input: CitronImport,
+) {
+  const article = await getArticle(prisma, user, articleId);
+  await assertCanImport(prisma, user, article.projectId);
+  const suggestions = suggestionsFromCitron(article.body, input);
+  return storeExternalSuggestions(prisma, user, articleId, {
+    source: input.source,
+    replace: input.replace,
+    suggestions,
   });
 }
 

@@ -50,6 +50,8 @@ describe.runIf(runBrowserTests)("the annotation workspace in a real browser", ()
     admin = await makeUser(app.db, "admin");
     annotator = await makeUser(app.db, "annotator", { name: "Ann Browser" });
     projectId = (await makeProject(app.db, admin, [annotator])).id;
+    // These tests count and read highlights; suggestions (tested in workspace-suggestions) would add marks.
+    await app.db.prisma.project.update({ where: { id: projectId }, data: { suggestBuiltin: false } });
     await app.db.prisma.speaker.create({
       data: { projectId, name: "Ilham Aliyev", role: "President", aliases: ["Aliyev", "the president"] },
     });

@@ -193,6 +193,6 @@ describe("npm run seed:demo", () => {
     expect(fs.readdirSync(dataDir).filter((name) => name.includes("never"))).toEqual([]);
     const bad = exportWith("--format", "xlsx");
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain("--format must be csv, jsonl or jsonld");
+    expect(bad.stderr).toContain("--format must be csv, jsonl, jsonld or citron");
   }, 60_000);
 });

@@ -17,7 +17,7 @@ const operator: CurrentUser = {
 };
 
 /**
- * npm run -s export -- --format csv|jsonl|jsonld [--what claims|articles] [--excel] [filters] > file
+ * npm run -s export -- --format csv|jsonl|jsonld|citron [--what claims|articles] [--excel] [filters] > file
  * (or --out FILE). Filters as in the web export: --project, --article, --speaker, --stance, --target,
  * --type, --annotator, --from, --to, --claimFrom, --claimTo, --q.
  */
@@ -44,8 +44,12 @@ export const exportCommand: DatabaseCommand = {
       return;
     }
     if (values.what !== "claims") throw new InvalidError("--what must be claims or articles.", "what");
+    if (values.format === "citron") {
+      await (await exporter.citron(operator, filters)).sendTo(io.stdout);
+      return;
+    }
     if (!claimFormats.includes(values.format as ClaimFormat)) {
-      throw new InvalidError("--format must be csv, jsonl or jsonld.", "format");
+      throw new InvalidError("--format must be csv, jsonl, jsonld or citron.", "format");
     }
     const download = await exporter.claims(operator, filters, values.format as ClaimFormat, {
       excel: values.excel,
