@@ -1,7 +1,8 @@
 // npm run bench: measures against a real Postgres server, reporting ratios against baselines
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
 // TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
-// BENCH_ONLY (a comma-separated list of export, claims, speakers, workspace, agreement) runs only those parts.
+// BENCH_ONLY (a comma-separated list of suggestions, export, claims, speakers, workspace, agreement)
+// runs only those parts; BENCH_ONLY=suggestions needs no database.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
@@ -15,6 +16,7 @@ import { RESEARCHER_PASSWORD, seedLarge } from "./seed-large.js";
 import { measureAgreement } from "./agreement-bench.js";
 import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
+import { measureSuggestions } from "./suggestions-bench.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const ARTICLES = Math.max(10, Math.round(CLAIMS / 500));
@@ -23,7 +25,7 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
-const parts = ["export", "claims", "speakers", "workspace", "agreement"] as const;
+const parts = ["suggestions", "export", "claims", "speakers", "workspace", "agreement"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
 const unknownPart = only?.find((part) => !(parts as readonly string[]).includes(part));
 if (unknownPart) throw new Error(`BENCH_ONLY: no part "${unknownPart}"; choose from ${parts.join(", ")}`);
@@ -155,57 +157,64 @@ async function claimsPage(server: ServerProcess, cookie: string, projectId: numb
   return figures;
 }
 
-// The workspace measurement opens pages: their scripts are bundled from the current sources.
-await buildClient();
-await withDatabase(async (url) => {
-  const db = await openDatabase({ url, poolSize: 4 });
-  await applyMigrations(db);
-  log(`seeding ${CLAIMS.toLocaleString("en")} claims over ${ARTICLES.toLocaleString("en")} articles`);
-  const client = await db.pool!.connect();
-  const [projectId, seedMs] = await timed(() => seedLarge(client, { articles: ARTICLES, claims: CLAIMS }));
-  const namedSpeakers = await seedSpeakers(client, projectId);
-  client.release();
-  results.seedSeconds = Math.round(seedMs / 100) / 10;
+if (runs("suggestions")) {
+  log("suggestions: the built-in suggester on a 10,000-word article, beside splitting it into sentences");
+  results.suggestions = measureSuggestions();
+}
+const needsDatabase = parts.some((part) => part !== "suggestions" && runs(part));
 
-  const server = await startServerProcess({ DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production" });
-  try {
-    const cookie = await logIn(server);
-    if (runs("export")) {
-      log("export: Postgres COPY baseline, then the app's CSV export (each twice, best taken)");
-      const copies = [await copyBaseline(db.pool!), await copyBaseline(db.pool!)];
-      const exportsRun = [await appExport(server, cookie), await appExport(server, cookie)];
-      const copy = copies.reduce((best, run) => (run.ms < best.ms ? run : best));
-      const app = exportsRun.reduce((best, run) => (run.ms < best.ms ? run : best));
-      results.export = {
-        copySeconds: Math.round(copy.ms) / 1000,
-        appSeconds: Math.round(app.ms) / 1000,
-        ratioToCopy: Math.round((app.ms / copy.ms) * 100) / 100,
-        appFirstByteMs: Math.round(app.firstByteMs),
-        megabytes: Math.round(app.bytes / 1e5) / 10,
-        appRssBeforeMb: Math.round(app.rssBeforeMb),
-        appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
-      };
+// The workspace measurement opens pages: their scripts are bundled from the current sources.
+if (needsDatabase) await buildClient();
+if (needsDatabase)
+  await withDatabase(async (url) => {
+    const db = await openDatabase({ url, poolSize: 4 });
+    await applyMigrations(db);
+    log(`seeding ${CLAIMS.toLocaleString("en")} claims over ${ARTICLES.toLocaleString("en")} articles`);
+    const client = await db.pool!.connect();
+    const [projectId, seedMs] = await timed(() => seedLarge(client, { articles: ARTICLES, claims: CLAIMS }));
+    const namedSpeakers = await seedSpeakers(client, projectId);
+    client.release();
+    results.seedSeconds = Math.round(seedMs / 100) / 10;
+
+    const server = await startServerProcess({ DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production" });
+    try {
+      const cookie = await logIn(server);
+      if (runs("export")) {
+        log("export: Postgres COPY baseline, then the app's CSV export (each twice, best taken)");
+        const copies = [await copyBaseline(db.pool!), await copyBaseline(db.pool!)];
+        const exportsRun = [await appExport(server, cookie), await appExport(server, cookie)];
+        const copy = copies.reduce((best, run) => (run.ms < best.ms ? run : best));
+        const app = exportsRun.reduce((best, run) => (run.ms < best.ms ? run : best));
+        results.export = {
+          copySeconds: Math.round(copy.ms) / 1000,
+          appSeconds: Math.round(app.ms) / 1000,
+          ratioToCopy: Math.round((app.ms / copy.ms) * 100) / 100,
+          appFirstByteMs: Math.round(app.firstByteMs),
+          megabytes: Math.round(app.bytes / 1e5) / 10,
+          appRssBeforeMb: Math.round(app.rssBeforeMb),
+          appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
+        };
+      }
+      if (runs("claims")) {
+        log("claims page and API, 15 requests each");
+        results.claimsPage = await claimsPage(server, cookie, projectId);
+      }
+      if (runs("speakers")) {
+        log("speaker search: picker, suggestions, Claims filter and speakers page, beside baselines");
+        results.speakerSearch = await measureSpeakers(server, cookie, db.pool!, projectId, namedSpeakers);
+      }
+      if (runs("workspace")) {
+        log("workspace: 10,000-word article with 1,000 claims");
+        results.workspace = await measureWorkspace(db, server, cookie, projectId);
+      }
+      if (runs("agreement")) {
+        log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
+        results.agreement = await measureAgreement(db.pool!, server, cookie);
+      }
+    } finally {
+      await server.stop();
+      await db.close();
     }
-    if (runs("claims")) {
-      log("claims page and API, 15 requests each");
-      results.claimsPage = await claimsPage(server, cookie, projectId);
-    }
-    if (runs("speakers")) {
-      log("speaker search: picker, suggestions, Claims filter and speakers page, beside baselines");
-      results.speakerSearch = await measureSpeakers(server, cookie, db.pool!, projectId, namedSpeakers);
-    }
-    if (runs("workspace")) {
-      log("workspace: 10,000-word article with 1,000 claims");
-      results.workspace = await measureWorkspace(db, server, cookie, projectId);
-    }
-    if (runs("agreement")) {
-      log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
-      results.agreement = await measureAgreement(db.pool!, server, cookie);
-    }
-  } finally {
-    await server.stop();
-    await db.close();
-  }
-});
+  });
 
 console.log(JSON.stringify(results, null, 2));
