@@ -6,7 +6,6 @@ import type { CurrentUser } from "../http/current-user.js";
 import {
   assertCurator,
   assertSeesOthersClaims,
-  blindMessage,
   seesGold,
   visibleProjectsFilter,
 } from "../projects/access.js";
@@ -381,7 +380,8 @@ export function defaultLayer(user: CurrentUser): Layer {
   return user.role === "annotator" ? "mine" : "all";
 }
 
-export const goldHiddenMessage = `${blindMessage} Its gold layer is shown to annotators once it is curated.`;
+export const goldHiddenMessage =
+  "The gold layer of this article is shown to annotators once a curator has marked the article curated.";
 
 export async function listArticleClaims(
   db: DbClient,

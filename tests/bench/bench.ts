@@ -17,6 +17,7 @@ import { measureAgreement } from "./agreement-bench.js";
 import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
 import { measureSuggestions } from "./suggestions-bench.js";
+import { benchRows, benchTable } from "./report.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
 const ARTICLES = Math.max(10, Math.round(CLAIMS / 500));
@@ -218,3 +219,12 @@ if (needsDatabase)
   });
 
 console.log(JSON.stringify(results, null, 2));
+const rows = benchRows(results);
+console.log(`\n${benchTable(rows)}`);
+const missed = rows.filter((row) => !row.met);
+if (missed.length) {
+  log(
+    `missed ${missed.length} ${missed.length === 1 ? "target" : "targets"}: ${missed.map((row) => row.figure).join("; ")}`,
+  );
+  process.exitCode = 1;
+}

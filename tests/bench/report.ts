@@ -1,0 +1,106 @@
+// One table for the whole bench run: each figure beside the baseline measured in the same run,
+// their ratio and the target it is held to (README, Measured; issue targets). A missed target
+// makes `npm run bench` exit non-zero.
+
+export interface BenchRow {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: boolean;
+}
+
+type Results = Record<string, unknown>;
+type Numbers = Record<string, number>;
+
+const get = (results: Results, part: string) => results[part] as Numbers | undefined;
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+export function benchRows(results: Results): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const suggestions = get(results, "suggestions");
+  if (suggestions) {
+    rows.push({
+      figure: `suggester, ${suggestions.words!.toLocaleString("en")}-word article`,
+      value: ms(suggestions.medianMs!),
+      baseline: `sentence split ${ms(suggestions.sentenceSplitBaselineMs!)}`,
+      ratio: `${suggestions.ratioToSentenceSplit}x`,
+      target: "< 200 ms",
+      met: suggestions.medianMs! < 200,
+    });
+  }
+  const exported = get(results, "export");
+  if (exported) {
+    const throughput = exported.copySeconds! / exported.appSeconds!;
+    rows.push({
+      figure: `CSV export, ${exported.megabytes} MB`,
+      value: `${exported.appSeconds} s`,
+      baseline: `COPY ${exported.copySeconds} s`,
+      ratio: `${throughput.toFixed(2)} of COPY's throughput`,
+      target: ">= 0.85 of COPY",
+      met: throughput >= 0.85,
+    });
+  }
+  const claims = results.claimsPage as Record<string, { medianMs: number; p95Ms: number }> | undefined;
+  if (claims) {
+    for (const name of ["firstPage", "filtered", "fullText"] as const) {
+      const figure = claims[name];
+      if (!figure) continue;
+      rows.push({
+        figure: `/claims ${name}, p95`,
+        value: ms(figure.p95Ms),
+        baseline: "",
+        ratio: "",
+        target: "< 50 ms",
+        met: figure.p95Ms < 50,
+      });
+    }
+  }
+  const workspace = get(results, "workspace");
+  if (workspace) {
+    rows.push({
+      figure: `workspace render, ${workspace.claims} claims`,
+      value: ms(workspace.serverRenderMedianMs!),
+      baseline: "",
+      ratio: "",
+      target: "< 300 ms",
+      met: workspace.serverRenderMedianMs! < 300,
+    });
+    if (workspace.openAndPaintMedianMs !== undefined) {
+      rows.push({
+        figure: "workspace open and paint (Chromium)",
+        value: ms(workspace.openAndPaintMedianMs),
+        baseline: "",
+        ratio: "",
+        target: "< 1,500 ms",
+        met: workspace.openAndPaintMedianMs < 1500,
+      });
+    }
+  }
+  const agreement = get(results, "agreement");
+  if (agreement) {
+    rows.push({
+      figure: "agreement, 1,000 articles × 3 annotators × 20 claims",
+      value: ms(agreement.medianMs!),
+      baseline: `reading the rows ${ms(agreement.readRowsBaselineMs!)}`,
+      ratio: `${agreement.ratioToReadingRows}x`,
+      target: "< 2,000 ms",
+      met: agreement.medianMs! < 2000,
+    });
+  }
+  return rows;
+}
+
+export function benchTable(rows: BenchRow[]): string {
+  const header = ["figure", "value", "baseline", "ratio", "target", "met"];
+  const lines = rows.map((row) => [
+    row.figure,
+    row.value,
+    row.baseline,
+    row.ratio,
+    row.target,
+    row.met ? "yes" : "NO",
+  ]);
+  return [header, header.map(() => "---"), ...lines].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
