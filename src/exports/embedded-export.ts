@@ -11,7 +11,7 @@ import type { CurrentUser } from "../http/current-user.js";
 import { ExportTurns, LocalUserSlots, type ExportLimits } from "./export-limits.js";
 import { BATCH, type CsvPlan, type ExportPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CrlfConverter, lastRecordKey } from "./formats.js";
+import { CsvFinisher, lastRecordKey } from "./formats.js";
 import { batchRows } from "./row-stream.js";
 
 /** What the embedded exports of one process share: the user slots and the turn to read. */
@@ -88,7 +88,7 @@ async function writeSpool(pglite: PGlite, plan: ExportPlan): Promise<Spool> {
  * batch has the header; each batch ends with a whole record, so the CRLF pass runs on as one.
  */
 async function spoolCsv(tx: Transaction, plan: CsvPlan, out: WriteStream) {
-  const crlf = new CrlfConverter();
+  const crlf = new CsvFinisher();
   if (plan.prefix) await write(out, plan.prefix);
   let after: number | null = null;
   for (let header = true; ; header = false) {

@@ -37,14 +37,6 @@ export type ExportRow = Record<ClaimColumn, string | number | null>;
 
 const iso = (column: string) => Prisma.raw(`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-/** Text cells that a spreadsheet could read as a formula get a leading ' (OWASP's CSV rule). */
-function text(expression: string, neutralise: boolean): Prisma.Sql {
-  if (!neutralise) return Prisma.raw(expression);
-  return Prisma.raw(
-    `CASE WHEN ${expression} ~ '^[=+@\\t\\r-]' THEN '''' || ${expression} ELSE ${expression} END`,
-  );
-}
-
 /** A span of the body as text; substr counts characters, which in UTF-8 Postgres are code points. */
 function span(startColumn: string, endColumn: string): string {
   return `CASE WHEN ${startColumn} IS NOT NULL THEN substr(a.body, ${startColumn} + 1, ${endColumn} - ${startColumn}) END`;
@@ -54,13 +46,7 @@ function span(startColumn: string, endColumn: string): string {
  * One SELECT for every export format, so CSV, JSON Lines and Web Annotation hold the same rows.
  * Ordered by claim id: stable, and cheap on the primary key.
  */
-export function claimsExportQuery(
-  filters: ClaimFilters,
-  viewer: CurrentUser,
-  options: { neutralise: boolean },
-  page?: KeysetPage,
-): Prisma.Sql {
-  const t = (expression: string) => text(expression, options.neutralise);
+export function claimsExportQuery(filters: ClaimFilters, viewer: CurrentUser, page?: KeysetPage): Prisma.Sql {
   const where = claimsWhere(filters, viewer);
   // A batch picks its claims by id first and joins the rest to those alone. Without statistics
   // (PGlite runs no autovacuum, so no ANALYZE) the planner otherwise joins every remaining claim
@@ -71,15 +57,15 @@ export function claimsExportQuery(
         WHERE ${where} ${after(Prisma.raw("c.id"), page)} ORDER BY c.id ${limit(page)}) c`
     : Prisma.sql`claims c`;
   return Prisma.sql`
-    SELECT c.id AS claim_id, ${t("p.name")} AS project, a.id AS article_id, ${t("a.title")} AS article_title,
-           ${t("a.outlet")} AS article_outlet, ${t("a.url")} AS article_url,
-           ${iso("a.published_at")} AS article_published_at, ${t("u.email")} AS annotator,
-           c.type::text AS type, ${t("c.quote")} AS quote, c.start, c."end", ${t("c.prefix")} AS prefix,
-           ${t("c.suffix")} AS suffix, s.id AS speaker_id, ${t("s.name")} AS speaker_name,
-           ${t("s.role")} AS speaker_role, ${t("s.affiliation")} AS speaker_affiliation,
-           ${t(span("c.mention_start", "c.mention_end"))} AS speaker_mention,
-           ${t(span("c.cue_start", "c.cue_end"))} AS cue,
-           ${t("st.key")} AS stance, ${t("tg.name")} AS target, ${t("c.note")} AS note,
+    SELECT c.id AS claim_id, p.name AS project, a.id AS article_id, a.title AS article_title,
+           a.outlet AS article_outlet, a.url AS article_url,
+           ${iso("a.published_at")} AS article_published_at, u.email AS annotator,
+           c.type::text AS type, c.quote AS quote, c.start, c."end", c.prefix AS prefix,
+           c.suffix AS suffix, s.id AS speaker_id, s.name AS speaker_name,
+           s.role AS speaker_role, s.affiliation AS speaker_affiliation,
+           ${Prisma.raw(span("c.mention_start", "c.mention_end"))} AS speaker_mention,
+           ${Prisma.raw(span("c.cue_start", "c.cue_end"))} AS cue,
+           st.key AS stance, tg.name AS target, c.note AS note,
            ${iso("c.created_at")} AS created_at, ${iso("c.updated_at")} AS updated_at, c.version
     FROM ${claims}
     JOIN articles a ON a.id = c.article_id

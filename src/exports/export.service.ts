@@ -79,7 +79,7 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
           viewer,
           {
             kind: "csv",
-            query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: true }, page),
+            query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page),
             prefix: options.excel ? BOM : "",
           },
           nameFor("claims", "csv", filters),
@@ -90,7 +90,7 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
         viewer,
         {
           kind: "rows",
-          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, { neutralise: false }, page),
+          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page),
           key: "claim_id",
           encode:
             format === "jsonl"

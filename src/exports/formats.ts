@@ -6,34 +6,69 @@ const LF = 0x0a;
 const COMMA = 0x2c;
 const CRLF = Buffer.from("\r\n");
 
+const APOSTROPHE = Buffer.from("'");
+/** First bytes that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
+const FORMULA_START = new Uint8Array(256);
+for (const character of "=+-@\t\r") FORMULA_START[character.charCodeAt(0)] = 1;
+
 /**
- * Postgres COPY ends CSV records with LF; RFC 4180 wants CRLF. Line breaks inside quoted fields
- * are data and stay as they are. UTF-8 never uses these two byte values inside a character, and a
- * doubled quote toggles twice, so a byte scan with one bit of state is exact. The state carries
- * over from one chunk to the next.
+ * Finishes Postgres COPY's CSV in one byte pass, without parsing it into values:
+ * - records end with CRLF, as RFC 4180 wants (COPY writes LF); line breaks inside quoted fields
+ *   are data and stay as they are;
+ * - a cell whose text begins with = + - @, a tab or a carriage return gets a leading ' so that a
+ *   spreadsheet shows it as text (OWASP), inside its quotes when it is quoted.
+ * UTF-8 never uses these byte values inside a character, and a doubled quote toggles twice, so a
+ * scan with a few bits of state is exact. The numeric and date columns never begin with those
+ * characters, so every cell can be treated alike. The state carries over from chunk to chunk.
  */
-export class CrlfConverter {
+export class CsvFinisher {
   private inQuotes = false;
+  private fieldStart = true;
+  private quotedStart = false;
 
   convert(chunk: Buffer): Buffer {
     const parts: Buffer[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i += 1) {
-      const byte = chunk[i];
+      const byte = chunk[i]!;
+      if (this.fieldStart) {
+        this.fieldStart = false;
+        if (byte === QUOTE) {
+          this.inQuotes = true;
+          this.quotedStart = true;
+          continue;
+        }
+        if (FORMULA_START[byte]) {
+          parts.push(chunk.subarray(from, i), APOSTROPHE);
+          from = i;
+        }
+      } else if (this.quotedStart) {
+        this.quotedStart = false;
+        if (FORMULA_START[byte]) {
+          parts.push(chunk.subarray(from, i), APOSTROPHE);
+          from = i;
+          continue;
+        }
+      }
       if (byte === QUOTE) this.inQuotes = !this.inQuotes;
-      else if (byte === LF && !this.inQuotes) {
-        parts.push(chunk.subarray(from, i), CRLF);
-        from = i + 1;
+      else if (!this.inQuotes) {
+        if (byte === COMMA) this.fieldStart = true;
+        else if (byte === LF) {
+          parts.push(chunk.subarray(from, i), CRLF);
+          from = i + 1;
+          this.fieldStart = true;
+        }
       }
     }
+    if (parts.length === 0) return chunk;
     parts.push(chunk.subarray(from));
-    return parts.length === 1 ? chunk : Buffer.concat(parts);
+    return Buffer.concat(parts);
   }
 }
 
-/** CrlfConverter as a stream stage. */
-export class CrlfRecords extends Transform {
-  private readonly converter = new CrlfConverter();
+/** CsvFinisher as a stream stage. */
+export class CsvRecords extends Transform {
+  private readonly converter = new CsvFinisher();
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     callback(null, this.converter.convert(chunk));

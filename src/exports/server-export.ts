@@ -13,7 +13,7 @@ import {
 } from "./export-limits.js";
 import type { ExportPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CrlfConverter } from "./formats.js";
+import { CsvFinisher } from "./formats.js";
 import { begin, cursorRows } from "./row-stream.js";
 
 /**
@@ -88,7 +88,7 @@ async function copyChunks(client: PoolClient, query: Parameters<typeof inlinePar
   );
   const bytes = await begin<Buffer>(copy[Symbol.asyncIterator]());
   return (async function* () {
-    const crlf = new CrlfConverter();
+    const crlf = new CsvFinisher();
     let first = prefix;
     for await (const chunk of bytes) {
       yield first ? Buffer.concat([Buffer.from(first), crlf.convert(chunk)]) : crlf.convert(chunk);

@@ -72,7 +72,7 @@ async function copyBaseline(pool: pg.Pool): Promise<{ ms: number; bytes: number 
     version: 0,
     mustChangePassword: false,
   };
-  const sql = inlineParameters(claimsExportQuery({}, viewer, { neutralise: false }));
+  const sql = inlineParameters(claimsExportQuery({}, viewer));
   const client = await pool.connect();
   try {
     const [bytes, ms] = await timed(

@@ -310,7 +310,7 @@ describe("the embedded export's spool file", () => {
   const open = () =>
     openEmbeddedExport(
       sides[0]!.app.db.pglite!,
-      { kind: "csv", query: (page) => claimsExportQuery({}, admin, { neutralise: true }, page), prefix: "" },
+      { kind: "csv", query: (page) => claimsExportQuery({}, admin, page), prefix: "" },
       admin,
       {},
       embeddedExportState(),
