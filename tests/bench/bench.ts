@@ -113,13 +113,13 @@ function residentMemoryKb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
 }
 
-async function appExport(server: ServerProcess, cookie: string) {
+async function appExport(server: ServerProcess, cookie: string, format: "csv" | "jsonl" | "jsonld" = "csv") {
   const pid = server.process.pid!;
   const before = residentMemoryKb(pid, "VmRSS");
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, residentMemoryKb(pid, "VmRSS"))), 25);
   const started = performance.now();
-  const response = await fetch(`${server.url}/export/claims.csv`, { headers: { cookie } });
+  const response = await fetch(`${server.url}/export/claims.${format}`, { headers: { cookie } });
   let firstByteMs = 0;
   let bytes = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -195,6 +195,17 @@ if (needsDatabase)
           appRssBeforeMb: Math.round(app.rssBeforeMb),
           appRssPeakMb: Math.round(Math.max(...exportsRun.map((run) => run.rssPeakMb))),
         };
+        // The other formats encode rows in JavaScript: their own figure against the same COPY.
+        for (const format of ["jsonl", "jsonld"] as const) {
+          log(`export: ${format}`);
+          const run = await appExport(server, cookie, format);
+          results[`export_${format}`] = {
+            appSeconds: Math.round(run.ms) / 1000,
+            copySeconds: Math.round(copy.ms) / 1000,
+            throughputOfCopy: Math.round((copy.ms / run.ms) * 100) / 100,
+            megabytes: Math.round(run.bytes / 1e5) / 10,
+          };
+        }
       }
       if (runs("claims")) {
         log("claims page and API, 15 requests each");
