@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodePointIndex } from "../../src/text/code-points.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
-import { openWorkspaceAs } from "../helpers/workspace-page.js";
+import { openWorkspaceAs, pointIn } from "../helpers/workspace-page.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
 import { loginAgent, makeUser, startTestApp, tokenFor, type TestApp } from "../helpers/test-app.js";
 
@@ -13,29 +13,6 @@ const BODY = [
   '"The Armenians are still committing military provocations," added the president’s assistant.',
   "Officials in Yerevan denied the report. They said the ceasefire held overnight.",
 ].join("\n\n");
-
-/**
- * Browser-side helper as source text (the tests' TypeScript has no DOM types): the viewport point
- * at `fraction` of the width of the first occurrence of `text` in the article.
- */
-const POINT_IN_TEXT = `(([text, fraction]) => {
-  const root = document.getElementById("article-body");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(text);
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + text.length);
-    const box = range.getClientRects()[0];
-    return { x: box.left + box.width * fraction, y: box.top + box.height / 2 };
-  }
-  throw new Error("not in the article: " + text);
-})`;
-
-function pointIn(page: Page, text: string, fraction = 0.5) {
-  return page.evaluate<{ x: number; y: number }>(`${POINT_IN_TEXT}(${JSON.stringify([text, fraction])})`);
-}
 
 describe.runIf(runBrowserTests)("the annotation workspace in a real browser", () => {
   let app: TestApp;

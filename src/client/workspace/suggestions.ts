@@ -54,7 +54,8 @@ export class Suggestions {
     );
     if (!result.ok) return this.say(`Suggestions could not be loaded: ${errorMessage(result)}`);
     this.items = result.data.suggestions;
-    this.section.hidden = false;
+    // Shown only when there is something to offer: an empty panel would push the claims down for nothing.
+    this.section.hidden = this.items.length === 0;
     this.render();
     this.hooks.repaint();
     this.say(
