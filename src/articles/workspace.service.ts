@@ -38,8 +38,13 @@ async function annotatorsWithClaims(db: DbClient, articleId: number) {
 }
 
 /** How many gold claims the article has, or null when the user may not see its gold layer yet. */
-async function goldCount(db: DbClient, user: CurrentUser, article: { id: number; projectId: number }) {
-  if (!(await seesGold(db, user, article.projectId, article.id))) return null;
+async function goldCount(
+  db: DbClient,
+  user: CurrentUser,
+  article: { id: number; projectId: number },
+  curator: boolean,
+) {
+  if (!(await seesGold(db, user, article.projectId, article.id, curator))) return null;
   return db.claim.count({ where: { articleId: article.id, layer: "gold", deletedAt: null } });
 }
 
@@ -67,10 +72,8 @@ export async function loadWorkspace(
   if (detour) return { detour };
   const annotators = user.role === "annotator" ? [] : await annotatorsWithClaims(db, article.id);
   const blind = !(await seesOthersClaims(db, user, article.projectId, article.id));
-  const [goldClaims, curator] = await Promise.all([
-    goldCount(db, user, article),
-    isCurator(db, user, article.projectId),
-  ]);
+  const curator = await isCurator(db, user, article.projectId);
+  const goldClaims = await goldCount(db, user, article, curator);
   const layers = layerOptions(user, annotators, !blind, goldClaims);
   const layer = chosenLayer(
     user,

@@ -1,3 +1,4 @@
+import { plural } from "../text/plural.js";
 import { Router, type Request, type Response } from "express";
 import type { PrismaClient } from "../db/types.js";
 import { InvalidError } from "../errors.js";
@@ -14,9 +15,6 @@ import {
   assignUnassigned,
   unassignArticles,
 } from "./assignments.service.js";
-
-const plural = (count: number, one: string, many = `${one}s`) =>
-  `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
 
 /** Admins assign a project's articles, at /projects/:projectId/assignments. */
 export function assignmentsRoutes(prisma: PrismaClient): Router {

@@ -1,3 +1,4 @@
+import { plural } from "../text/plural.js";
 import { Router } from "express";
 import { articleIdParam } from "../articles/articles.schema.js";
 import { scriptJson } from "../articles/workspace.present.js";
@@ -9,9 +10,6 @@ import { projectIdParam } from "../projects/projects.schema.js";
 import { comparedFields } from "./curation.present.js";
 import { acceptExactAgreements, type ExactOutcome } from "./curation.service.js";
 import { loadCuration } from "./curation.view.js";
-
-const plural = (count: number, one: string, many = `${one}s`) =>
-  `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
 
 /** What accepting exact agreements did, in words. */
 export function exactOutcomeMessage(outcome: ExactOutcome): string {

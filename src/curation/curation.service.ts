@@ -26,24 +26,25 @@ export const messages = {
     `Claim ${id} is not rejected, so there is nothing to undo. A claim accepted into gold goes back to curation when its gold claim is deleted.`,
 };
 
-/** 404 or 403 unless the user curates the article's project: checked before a request's body is read. */
-export async function assertCuratesArticle(db: DbClient, user: CurrentUser, articleId: number) {
+/** The article, after checking the user sees it (404) and curates its project (403). */
+async function findCuratedArticle(db: DbClient, user: CurrentUser, articleId: number) {
   const article = await db.article.findFirst({
-    where: { id: articleId, project: visibleProjectsFilter(user) },
-    select: { projectId: true },
-  });
-  if (!article) throw new NotFoundError(messages.articleNotFound);
-  await assertCurator(db, user, article.projectId);
-}
-
-/** The article a curator works on, after checking they see it (404) and curate its project (403). */
-async function curatedArticle(tx: DbClient, user: CurrentUser, articleId: number) {
-  const article = await tx.article.findFirst({
     where: { id: articleId, project: visibleProjectsFilter(user) },
     select: { id: true, projectId: true, body: true },
   });
   if (!article) throw new NotFoundError(messages.articleNotFound);
-  await assertCurator(tx, user, article.projectId);
+  await assertCurator(db, user, article.projectId);
+  return article;
+}
+
+/** 404 or 403 unless the user curates the article's project: checked before a request's body is read. */
+export async function assertCuratesArticle(db: DbClient, user: CurrentUser, articleId: number) {
+  await findCuratedArticle(db, user, articleId);
+}
+
+/** The article a curator works on, checked, with the project's curation lock taken. */
+async function curatedArticle(tx: DbClient, user: CurrentUser, articleId: number) {
+  const article = await findCuratedArticle(tx, user, articleId);
   await tx.$executeRaw(lockCuration(article.projectId));
   return article;
 }

@@ -96,7 +96,14 @@ export async function assertCurator(db: DbClient, user: Pick<CurrentUser, "id" |
  * annotators who are not curators wait until the article is curated (in a blind study the gold
  * layer would otherwise show them their colleagues' claims).
  */
-export async function seesGold(db: DbClient, user: CurrentUser, projectId: number, articleId: number) {
+export async function seesGold(
+  db: DbClient,
+  user: CurrentUser,
+  projectId: number,
+  articleId: number,
+  /** Whether the user curates the project, when the caller knows already. */
+  curator?: boolean,
+) {
   if (user.role !== "annotator") return true;
-  return (await isCurated(db, articleId)) || (await isCurator(db, user, projectId));
+  return (curator ?? (await isCurator(db, user, projectId))) || (await isCurated(db, articleId));
 }

@@ -96,8 +96,6 @@ export const CUE_VERBS = [
   "concludes",
   "estimated",
   "estimates",
-  "argued",
-  "told",
   "pointed out",
   "points out",
 ] as const;
@@ -116,8 +114,6 @@ export const ADDRESSEE_CUES = new Set([
   "urged",
   "urges",
 ]);
-
-export const ACCORDING_TO = /\baccording to\b/gi;
 
 /** Words before a name that are a title or rank, kept in the mention and left out of the name. */
 export const TITLES = new Set([
@@ -176,9 +172,6 @@ export const TITLES = new Set([
   "bishop",
   "cardinal",
 ]);
-
-/** Abbreviated titles end with a full stop that does not end the sentence ("Dr.", "Gov."). */
-export const TITLE_ABBREVIATIONS = /\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Lt|Capt|Sgt|St)\.$/;
 
 /** Heads of a phrase that names a person by role: "the minister", "a spokesperson". */
 export const PERSON_ROLES = new Set([

@@ -325,5 +325,16 @@ describe("curation into the gold layer", () => {
     expect(outcome.body).toEqual({ goldClaims: 1, sources: 2, curated: 1 });
     const progress = await as(admin).get(`/projects/${projectId}/assignments`).expect(200);
     expect(progress.text).toMatch(/<strong>2<\/strong> of 2 articles curated/);
+
+    // The project page's form does the same, and says when there is nothing left to accept.
+    const form = await as(admin)
+      .post(`/projects/${projectId}/curation/accept-exact`)
+      .type("form")
+      .send({ _csrf: tokens[admin.email] })
+      .expect(302);
+    expect(form.headers.location).toBe(`/projects/${projectId}`);
+    const page = await as(admin).get(`/projects/${projectId}`).expect(200);
+    expect(page.text).toContain("Nothing to accept");
+    expect(page.text).toContain("Accept every exact agreement in the project");
   });
 });

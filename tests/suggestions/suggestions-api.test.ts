@@ -163,12 +163,21 @@ describe("attribution suggestions over HTTP", () => {
     await write(outsider, "post", `/api/v1/articles/${articleId}/suggestions`, payload).expect(404);
   });
 
-  it("follows the project's settings: built-in and external suggestions can each be turned off", async () => {
-    await app.db.prisma.project.update({ where: { id: projectId }, data: { suggestBuiltin: false } });
+  it("follows the project's study settings: built-in and external suggestions can each be turned off", async () => {
+    const settings = async (fields: Record<string, string>) => {
+      const { version } = await app.db.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+      const response = await as(admin)
+        .post(`/projects/${projectId}/settings`)
+        .type("form")
+        .send({ ...fields, version, _csrf: tokens[admin.email] })
+        .expect(302);
+      return (await as(admin).get(response.headers.location!).expect(200)).text;
+    };
+    expect(await settings({ suggestExternal: "on" })).toContain("suggestions external");
     expect(new Set((await suggestions(admin)).map((suggestion) => suggestion.source))).toEqual(
       new Set(["my-model"]),
     );
-    await app.db.prisma.project.update({ where: { id: projectId }, data: { suggestExternal: false } });
+    expect(await settings({})).toContain("suggestions off");
     expect(await suggestions(admin)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Bulk edits on the Claims page: choose claims (or every claim matching the filters), pick a
 // change, read the server's preview of what will change, apply, and undo from the notice. The
 // server does the work (POST /api/v1/claims/bulk-edits…); this page never lists all the claims.
+import { plural } from "../../text/plural.js";
 import { callApi, errorMessage } from "../lib/api.js";
 import { byId, element } from "../lib/dom.js";
 import { attachSpeakerSuggestions } from "../lib/speaker-suggest.js";
@@ -26,9 +27,6 @@ interface Outcomes {
 
 /** The notice of the last apply survives the page reload that shows the changed rows. */
 const NOTICE_KEY = "claimant.bulk-edit.notice";
-
-const plural = (count: number, one: string, many = `${one}s`) =>
-  `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
 
 export function startBulkEdit(): void {
   showStoredNotice();
