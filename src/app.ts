@@ -25,6 +25,7 @@ import { healthRoutes } from "./health/health.routes.js";
 import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
 import { bulkEditApiRoutes } from "./claims/bulk-edit.api.js";
+import { bulkImportApiRoutes } from "./claims/bulk-import.api.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
@@ -142,6 +143,7 @@ export function createApp(options: AppOptions): App {
     articlesApiRoutes(db.prisma),
     claimsApiRoutes(db.prisma),
     bulkEditApiRoutes(db.prisma),
+    bulkImportApiRoutes(db.prisma),
     speakersApiRoutes(db.prisma),
     agreementApiRoutes(db.prisma),
     guidelinesApiRoutes(db.prisma),

@@ -89,6 +89,12 @@ export class InvalidError extends AppError {
   }
 }
 
+/** The body is in a format the route does not read; the message names the one it does. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = "unsupported_media_type";
+}
+
 export class TooManyRequestsError extends AppError {
   readonly status = 429;
   readonly code = "too_many_requests";

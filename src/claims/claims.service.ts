@@ -9,6 +9,7 @@ import {
   seesGold,
   visibleProjectsFilter,
 } from "../projects/access.js";
+import { chooseStance, chooseTarget, stanceChoices } from "./claim-labels.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
 import { claimInclude, goldInclude, presentClaim, type ClaimJson } from "./claims.present.js";
 import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
@@ -75,34 +76,6 @@ function truncate(text: string): string {
   return points.length > 60 ? `${points.slice(0, 60).join("")}…` : text;
 }
 
-interface Choice {
-  id: number;
-  name: string;
-  retired: boolean;
-}
-
-/**
- * The id of a project's stance label or target named in a claim. Retired ones are refused on new
- * values and kept where a claim already uses them; the message lists what may be chosen.
- */
-function chooseLabel(
-  field: "stance" | "target",
-  choices: Choice[],
-  wanted: string,
-  currentId: number | null,
-  same: (a: string, b: string) => boolean,
-) {
-  const chosen = choices.find((choice) => same(choice.name, wanted));
-  const open = choices.filter((choice) => !choice.retired).map((choice) => choice.name);
-  const list = open.join(", ") || "none yet";
-  if (!chosen)
-    throw new InvalidError(`${field} "${wanted}" is not one of this project's ${field}s: ${list}.`, field);
-  if (chosen.retired && chosen.id !== currentId) {
-    throw new InvalidError(`${field} "${wanted}" is retired in this project; choose one of ${list}.`, field);
-  }
-  return chosen.id;
-}
-
 async function resolveStanceId(
   tx: DbClient,
   projectId: number,
@@ -111,9 +84,7 @@ async function resolveStanceId(
 ) {
   if (!key) return null;
   const labels = await tx.stanceLabel.findMany({ where: { projectId }, orderBy: { position: "asc" } });
-  const choices = labels.map((label) => ({ id: label.id, name: label.key, retired: label.retired }));
-  // Stance keys are matched exactly: they are the values exports and scripts rely on.
-  return chooseLabel("stance", choices, key, currentId, (a, b) => a === b);
+  return chooseStance(stanceChoices(labels), key, currentId);
 }
 
 async function resolveTargetId(
@@ -124,7 +95,7 @@ async function resolveTargetId(
 ) {
   if (!name) return null;
   const targets = await tx.target.findMany({ where: { projectId }, orderBy: { position: "asc" } });
-  return chooseLabel("target", targets, name, currentId, (a, b) => a.toLowerCase() === b.toLowerCase());
+  return chooseTarget(targets, name, currentId);
 }
 
 async function loadArticle(tx: DbClient, user: CurrentUser, articleId: number) {

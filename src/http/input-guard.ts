@@ -42,7 +42,11 @@ function checkNoNul(value: unknown, path: string): void {
   });
 }
 
-function wellFormed(value: unknown): unknown {
+/**
+ * The same boundary for JSON that arrives another way (a line of a JSON Lines upload): throws a
+ * 422 InvalidError for NUL, turns lone surrogates into U+FFFD.
+ */
+export function wellFormed(value: unknown): unknown {
   return walk(value, "", (text, field) => {
     if (text.includes("\u0000")) throw nulProblem(field || "body");
     return text.toWellFormed();
