@@ -17,6 +17,7 @@ import { ConflictError } from "./errors.js";
 import { listen, ListenError } from "./http/listen.js";
 import { createLogger } from "./http/logger.js";
 import { Teardown } from "./teardown.js";
+import { warmUp } from "./warm-up.js";
 
 async function main(): Promise<void> {
   // Stopped while starting: exit at once; DATA_DIR's lock is given back on exit.
@@ -53,6 +54,7 @@ async function start(config: Config, logger: Logger, teardown: Teardown, release
   const sessionSecret = await resolveSessionSecret(db.prisma, config.sessionSecret);
   const app = createApp({ db, config, logger, sessionSecret, isShuttingDown: () => shuttingDown });
   teardown.add(() => app.sessionStore.close());
+  await warmUp(app, db, logger);
   const server = http.createServer(app.express);
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;

@@ -123,21 +123,34 @@ export async function searchClaims(
   const order = direction === "DESC" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   const cursor = page.cursor ? decodeCursor(page.cursor, page.sort, filters) : undefined;
   const resolved = await resolveSpeakerFilter(db, filters);
+  // The page is chosen from claims alone (with articles only when a date filter or the sort needs
+  // them), then the names are joined to its rows. One query of claims, articles, users, speakers,
+  // stances, targets and the filters' subqueries made Postgres weigh every join order: 20-40 ms of
+  // planning for under 1 ms of execution at a million claims. Split, planning takes under 1 ms.
+  const pageArticles =
+    needsArticles(filters) || page.sort.startsWith("published")
+      ? Prisma.sql`JOIN articles a ON a.id = c.article_id`
+      : Prisma.empty;
   const rows = await db.$queryRaw<ClaimListRow[]>`
     SELECT c.id, c.version, c.article_id AS "articleId", a.project_id AS "projectId", c.start, c."end", c.quote,
            c.type::text AS type, c.created_at AS "createdAt", a.title AS "articleTitle",
            a.published_at AS "publishedAt", c.speaker_id AS "speakerId", s.name AS "speakerName",
            st.key AS stance, st.label AS "stanceLabel", t.name AS target,
            c.annotator_id AS "annotatorId", u.name AS "annotatorName", ${key} AS "sortKey"
-    FROM claims c
+    FROM (
+      SELECT c.id, c.version, c.article_id, c.start, c."end", c.quote, c.type, c.created_at, c.speaker_id,
+             c.stance_id, c.target_id, c.annotator_id
+      FROM claims c ${pageArticles}
+      WHERE ${claimsWhere(filters, viewer, resolved)} AND ${keysetCondition(page.sort, cursor)}
+      ORDER BY ${key} ${order}, c.id ${order}
+      LIMIT ${page.limit + 1}
+    ) c
     JOIN articles a ON a.id = c.article_id
     JOIN users u ON u.id = c.annotator_id
     LEFT JOIN speakers s ON s.id = c.speaker_id
     LEFT JOIN stance_labels st ON st.id = c.stance_id
     LEFT JOIN targets t ON t.id = c.target_id
-    WHERE ${claimsWhere(filters, viewer, resolved)} AND ${keysetCondition(page.sort, cursor)}
-    ORDER BY ${key} ${order}, c.id ${order}
-    LIMIT ${page.limit + 1}`;
+    ORDER BY ${key} ${order}, c.id ${order}`;
   const hasMore = rows.length > page.limit;
   const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
   const last = pageRows[pageRows.length - 1];

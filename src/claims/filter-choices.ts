@@ -1,6 +1,7 @@
 import type { DbClient } from "../db/types.js";
+import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { visibleProjectsFilter } from "../projects/access.js";
+import { seesEveryProject, visibleProjectsFilter } from "../projects/access.js";
 import { isSpeakerId, type ClaimFilters } from "./claims.filters.js";
 
 /**
@@ -16,34 +17,41 @@ async function speakerLabel(db: DbClient, viewer: CurrentUser, speaker: string |
   return found ? { text: found.name, id: found.id } : { text: speaker, id: undefined };
 }
 
-/** Options for the filter form's selects: the projects, stances, targets and annotators one may see. */
+interface Choices {
+  projects: { id: number; name: string }[];
+  stances: { key: string; label: string }[];
+  targets: { name: string }[];
+  annotators: { id: number; name: string }[];
+}
+
+/**
+ * Options for the filter form's selects: the projects, stances, targets and annotators one may see.
+ * One statement, one round trip: the Claims page runs it beside its page of rows, on every visit.
+ */
 export async function filterChoices(db: DbClient, viewer: CurrentUser, filters: ClaimFilters = {}) {
-  const projects = await db.project.findMany({
-    where: visibleProjectsFilter(viewer),
-    orderBy: { name: "asc" },
-    select: { id: true, name: true },
-  });
-  const projectIds = projects.map((project) => project.id);
-  const [stances, targets, annotators] = await Promise.all([
-    db.stanceLabel.findMany({
-      where: { projectId: { in: projectIds } },
-      distinct: ["key"],
-      orderBy: { key: "asc" },
-      select: { key: true, label: true },
-    }),
-    db.target.findMany({
-      where: { projectId: { in: projectIds } },
-      distinct: ["name"],
-      orderBy: { name: "asc" },
-      select: { name: true },
-    }),
+  const visible = seesEveryProject(viewer)
+    ? Prisma.sql`TRUE`
+    : Prisma.sql`p.id IN (SELECT project_id FROM project_members WHERE user_id = ${viewer.id})`;
+  // Annotators filter nobody's claims but their own.
+  const annotators =
     viewer.role === "annotator"
-      ? Promise.resolve([])
-      : db.user.findMany({
-          where: { claims: { some: {} } },
-          orderBy: { name: "asc" },
-          select: { id: true, name: true },
-        }),
+      ? Prisma.sql`'[]'::json`
+      : Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY u.name, u.id), '[]')
+          FROM users u WHERE EXISTS (SELECT 1 FROM claims c WHERE c.annotator_id = u.id))`;
+  // Stances and targets of several projects are offered once per key and name.
+  const [choicesRow, speaker] = await Promise.all([
+    db.$queryRaw<Choices[]>`
+      WITH visible AS (SELECT p.id, p.name FROM projects p WHERE ${visible})
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY name, id), '[]')
+           FROM visible) AS projects,
+        (SELECT coalesce(json_agg(json_build_object('key', key, 'label', label) ORDER BY key), '[]')
+           FROM (SELECT DISTINCT ON (key) key, label FROM stance_labels
+                 WHERE project_id IN (SELECT id FROM visible) ORDER BY key, id) s) AS stances,
+        (SELECT coalesce(json_agg(json_build_object('name', name) ORDER BY name), '[]')
+           FROM (SELECT DISTINCT name FROM targets WHERE project_id IN (SELECT id FROM visible)) t) AS targets,
+        ${annotators} AS annotators`,
+    speakerLabel(db, viewer, filters.speaker),
   ]);
-  return { projects, stances, targets, annotators, speaker: await speakerLabel(db, viewer, filters.speaker) };
+  return { ...choicesRow[0]!, speaker };
 }

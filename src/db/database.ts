@@ -37,6 +37,11 @@ export interface Database {
 export interface PostgresOptions {
   url: string;
   poolSize?: number;
+  /**
+   * Connections the pool keeps open through quiet spells (pg's `min`); the server opens them at
+   * start (src/warm-up.ts). The rest close after 30 s idle.
+   */
+  keptConnections?: number;
   /** Size of the exports' own pool. */
   exportConnections?: number;
   /**
@@ -68,6 +73,7 @@ function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    min: Math.min(options.keptConnections ?? 0, options.poolSize ?? 10),
     // pg's default of 0 waits forever for a connection; a request should fail instead.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,

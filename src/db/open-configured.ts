@@ -10,6 +10,9 @@ import { applyMigrations } from "./migrations.js";
  */
 const STATEMENT_TIMEOUT_MS = 60_000;
 
+/** Connections kept open while idle: enough for one page's queries that run side by side. */
+const KEPT_CONNECTIONS = 4;
+
 /** Opens the database the configuration names (DATABASE_URL, else PGlite in DATA_DIR) and migrates it. */
 export async function openConfiguredDatabase(
   config: Config,
@@ -19,6 +22,7 @@ export async function openConfiguredDatabase(
     ? await openDatabase({
         url: config.databaseUrl,
         poolSize: config.databasePoolSize,
+        keptConnections: KEPT_CONNECTIONS,
         exportConnections: config.exports.connections,
         statementTimeoutMs: STATEMENT_TIMEOUT_MS,
       })
