@@ -113,25 +113,12 @@ export function layerOptions(
   ];
 }
 
-/** A claim as the workspace page embeds it (see pageClaim). */
-export type PageClaim = Omit<ClaimJson, "quote" | "prefix" | "suffix" | "createdAt" | "updatedAt">;
-
 /**
  * A claim as the page needs it: the API's JSON without what the page can do without (the quote,
  * which the page cuts from the body by its offsets, the context strings, the timestamps), so that
- * an article with a thousand claims stays a light page.
+ * an article with thousands of claims stays a light page. Read by workspace-claims.ts.
  */
-export function pageClaim(claim: ClaimJson): PageClaim {
-  const {
-    quote: _quote,
-    prefix: _prefix,
-    suffix: _suffix,
-    createdAt: _created,
-    updatedAt: _updated,
-    ...rest
-  } = claim;
-  return rest;
-}
+export type PageClaim = Omit<ClaimJson, "quote" | "prefix" | "suffix" | "createdAt" | "updatedAt">;
 
 /** A stance of the project with its colour from the one stance palette. */
 export interface StanceChoice {

@@ -2,7 +2,7 @@
 // the layers the user may pick and the claims of the chosen one, the label sets, the annotator's
 // place in their list and the project's study settings.
 import { claimTypes, layerInput } from "../claims/claims.schema.js";
-import { defaultLayer, listArticleClaims, type Layer } from "../claims/claims.service.js";
+import { defaultLayer, type Layer } from "../claims/claims.service.js";
 import { NO_STANCE_COLOUR } from "../claims/stance-palette.js";
 import { workspaceProgress } from "../dashboard/progress.service.js";
 import type { DbClient } from "../db/types.js";
@@ -12,10 +12,10 @@ import type { CurrentUser } from "../http/current-user.js";
 import { isHttpUrl } from "../http/fields.js";
 import { isCurator, seesGold, seesOthersClaims } from "../projects/access.js";
 import { getArticle } from "./articles.service.js";
+import { workspaceClaims } from "./workspace-claims.js";
 import {
   layerOptions,
   layoutParagraphs,
-  pageClaim,
   scriptJson,
   stanceChoices,
   type WorkspaceData,
@@ -81,7 +81,7 @@ export async function loadWorkspace(
     layers.map((option) => option.value),
   );
   const [claims, stances, targets, project, progress, guidelines] = await Promise.all([
-    listArticleClaims(db, user, article, layer),
+    workspaceClaims(db, user, article, layer, { seesOthers: !blind, seesGold: goldClaims !== null }),
     db.stanceLabel.findMany({
       where: { projectId: article.projectId },
       orderBy: [{ position: "asc" }, { id: "asc" }],
@@ -104,7 +104,7 @@ export async function loadWorkspace(
   const data: WorkspaceData = {
     article: { id: article.id, projectId: article.projectId, body: article.body },
     sentences: article.sentences.map(({ start, end }) => ({ start, end })),
-    claims: claims.map(pageClaim),
+    claims,
     stances: stanceChoices(stances),
     targets,
     user: { id: user.id, role: user.role, name: user.name },

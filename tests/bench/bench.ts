@@ -216,7 +216,7 @@ if (needsDatabase)
         results.speakerSearch = await measureSpeakers(server, cookie, db.pool!, projectId, namedSpeakers);
       }
       if (runs("workspace")) {
-        log("workspace: 10,000-word article with 1,000 claims");
+        log("workspace: 10,000-word article with 5,000 claims");
         results.workspace = await measureWorkspace(db, server, cookie, projectId);
       }
       if (runs("agreement")) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attribution, describeChanges, quoted } from "../../../src/client/workspace/describe.js";
+import fc from "fast-check";
+import { attribution, describeChanges, excerpt, quoted } from "../../../src/client/workspace/describe.js";
 
 const span = (text: string) => ({ start: 0, end: text.length, text });
 
@@ -8,6 +9,22 @@ describe("words for claims in the workspace", () => {
     expect(quoted('"We will respond," he said.')).toBe('"We will respond," he said.');
     expect(quoted("We will respond.")).toBe("“We will respond.”");
     expect(quoted(`«${"a".repeat(200)}»`, 10)).toBe("«aaaaaaaa…");
+  });
+
+  it("cuts excerpts as splitting the whole text would, reading only the start of it", () => {
+    // The definition: runs of white space made one space, ends trimmed, at most `max` code points.
+    const reference = (text: string, max: number) => {
+      const points = Array.from(text.replace(/\s+/g, " ").trim());
+      return points.length > max ? `${points.slice(0, max - 1).join("")}…` : points.join("");
+    };
+    const pieces = fc.constantFrom("a", "Ü", "🎉", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "word ");
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (parts, max) => {
+        const text = parts.join("");
+        expect(excerpt(text, max)).toBe(reference(text, max));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it("says who said a claim and through which words", () => {
