@@ -32,7 +32,7 @@ export function bulkImportApiRoutes(prisma: PrismaClient): Router {
     res.status(200).type("application/x-ndjson; charset=utf-8");
     const summary = await importClaims(prisma, req.user!, readLines(req, MAX_LINE_BYTES), {
       mode,
-      report: (entry) => writeLine(res, entry),
+      report: (entries) => writeLines(res, entries),
       onFailure: (error) => req.log.error({ err: error }, "bulk claims upload stopped"),
     });
     res.end(`${JSON.stringify({ summary } satisfies { summary: BulkSummary })}\n`);
@@ -41,9 +41,11 @@ export function bulkImportApiRoutes(prisma: PrismaClient): Router {
   return router;
 }
 
-/** Writes one report line, waiting while the client's buffer is full (memory stays flat). */
-async function writeLine(res: Response, entry: LineReport): Promise<void> {
-  if (res.write(`${JSON.stringify(entry)}\n`)) return;
+/** Writes a batch's report lines, waiting while the client's buffer is full (memory stays flat). */
+async function writeLines(res: Response, entries: LineReport[]): Promise<void> {
+  let text = "";
+  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  if (res.write(text)) return;
   await new Promise<void>((resolve, reject) => {
     const done = () => {
       res.off("drain", done);

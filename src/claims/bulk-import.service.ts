@@ -11,7 +11,7 @@ import type { Line } from "../text/lines.js";
 import { bulkClaimLine, type BulkClaimLine, type BulkMode } from "./bulk-import.schema.js";
 import { chooseStance, chooseTarget, stanceChoices, type LabelChoice } from "./claim-labels.js";
 import { checkSpans, messages } from "./claims.service.js";
-import { insertClaimRows, type ClaimInsertRow } from "./bulk-import.sql.js";
+import { insertClaimRows, reserveClaimIds, type ClaimInsertRow } from "./bulk-import.sql.js";
 
 /** What became of one line: stored (with the claim's id), valid but not stored, or refused and why. */
 export type LineReport =
@@ -32,8 +32,11 @@ export interface BulkSummary {
 
 export interface BulkImportOptions {
   mode: BulkMode;
-  /** Called in line order; the import waits for it, so a slow reader slows the import (bounded memory). */
-  report: (entry: LineReport) => Promise<void> | void;
+  /**
+   * Called with each batch's lines in order; the import waits for it, so a slow reader slows the
+   * import down instead of piling reports up in memory.
+   */
+  report: (entries: LineReport[]) => Promise<void> | void;
   /** Called after each batch with the lines read so far (progress bars). */
   progress?: (linesRead: number) => void;
   /** Told of a failure that is not a line's fault, for the log; the summary says what was kept. */
@@ -55,18 +58,17 @@ interface CheckedArticle {
 
 interface ProjectLabels {
   stances: LabelChoice[];
-  stanceById: Map<number, { key: string; label: string }>;
   targets: LabelChoice[];
 }
 
-interface SpeakerFields {
-  id: number;
-  name: string;
-  role: string;
-  affiliation: string;
-}
-
 type Parsed = { line: number; claim: BulkClaimLine } | { line: number; errors: FieldProblem[] };
+type Checked = LineReport | { line: number; row: ClaimInsertRow };
+interface CheckedBatch {
+  batch: Line[];
+  checked: Checked[];
+  /** Claim ids reserved for the batch's valid lines. */
+  reserved: number[];
+}
 
 class RollBack extends Error {}
 
@@ -87,11 +89,11 @@ export async function importClaims(
   try {
     if (options.mode === "valid") {
       for await (const batch of batches(lines)) {
-        await prisma.$transaction((tx) => upload.take(tx, batch), WHOLE_UPLOAD);
+        await prisma.$transaction((tx) => upload.takeOne(tx, batch), WHOLE_UPLOAD);
       }
     } else {
       await prisma.$transaction(async (tx) => {
-        for await (const batch of batches(lines)) await upload.take(tx, batch);
+        await upload.takeAll(tx, lines);
         if (upload.counts.invalid > 0) throw new RollBack();
       }, WHOLE_UPLOAD);
     }
@@ -120,29 +122,64 @@ class BulkUpload {
   readonly counts = { lines: 0, valid: 0, invalid: 0, stored: 0 };
   private readonly articles = new Map<number, CheckedArticle | null>();
   private readonly labels = new Map<number, ProjectLabels>();
-  private readonly speakers = new Map<string, SpeakerFields | FieldProblem>();
+  private readonly speakers = new Map<string, number | FieldProblem>();
   private lastLine = 0;
+  /** Refused lines checked so far, including those of a batch not reported yet. */
+  private invalidSeen = 0;
 
   constructor(
     private readonly user: CurrentUser,
     private readonly options: BulkImportOptions,
   ) {}
 
-  /** Checks one batch, stores its valid claims (unless an all-or-nothing upload already failed), reports. */
-  async take(tx: DbClient, batch: Line[]): Promise<void> {
+  /**
+   * Checks the batches, stores each one's valid claims (unless an all-or-nothing upload already
+   * failed) and reports its lines. While one batch is being stored the next is parsed and checked:
+   * the database and the JavaScript work side by side.
+   */
+  async takeAll(tx: DbClient, lines: AsyncIterable<Line>): Promise<void> {
+    let storing: Promise<void> = Promise.resolve();
+    try {
+      for await (const batch of batches(lines)) {
+        const checked = await this.checkBatch(tx, batch);
+        await storing;
+        storing = this.storeAndReport(tx, checked);
+        // Lets the client library send the INSERT before the next batch's checks take the CPU.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      // Also when a check failed: the batch being stored must end before the transaction does.
+      await storing.catch(() => undefined);
+    }
+    await storing;
+  }
+
+  /** A batch of its own transaction (mode=valid): stored and reported before the next is read. */
+  async takeOne(tx: DbClient, batch: Line[]): Promise<void> {
+    await this.storeAndReport(tx, await this.checkBatch(tx, batch));
+  }
+
+  private async checkBatch(tx: DbClient, batch: Line[]): Promise<CheckedBatch> {
+    // Asked first, answered while the lines are checked: storing the batch then waits for nothing.
+    const reserving = reserveClaimIds(tx, batch.length);
+    reserving.catch(() => undefined);
     const parsed = batch.map(parseLine);
     await this.loadArticles(
       tx,
       parsed.flatMap((entry) => ("claim" in entry ? [entry.claim.articleId] : [])),
     );
-    const checked: (LineReport | { line: number; row: ClaimInsertRow })[] = [];
+    const checked: Checked[] = [];
     for (const entry of parsed) checked.push(await this.check(tx, entry));
+    this.invalidSeen += checked.filter((entry) => "errors" in entry).length;
+    return { batch, checked, reserved: await reserving };
+  }
+
+  private async storeAndReport(tx: DbClient, { batch, checked, reserved }: CheckedBatch): Promise<void> {
     const rows = checked.flatMap((entry) => ("row" in entry ? [entry.row] : []));
-    const invalidSoFar = this.counts.invalid + checked.filter((entry) => "errors" in entry).length;
-    const store = this.options.mode === "valid" || invalidSoFar === 0;
-    const ids = store && rows.length ? await insertClaimRows(tx, this.user.id, rows) : [];
+    const store = this.options.mode === "valid" || this.invalidSeen === 0;
+    const ids = store && rows.length ? await insertClaimRows(tx, this.user.id, rows, reserved) : [];
     let stored = 0;
-    for (const entry of checked) {
+    const reports = checked.map((entry): LineReport => {
       const report: LineReport =
         "row" in entry
           ? store
@@ -150,8 +187,9 @@ class BulkUpload {
             : { line: entry.line, ok: true, stored: false }
           : entry;
       this.count(report);
-      await this.options.report(report);
-    }
+      return report;
+    });
+    await this.options.report(reports);
     this.lastLine = batch[batch.length - 1]?.number ?? this.lastLine;
     this.options.progress?.(this.counts.lines);
   }
@@ -165,10 +203,7 @@ class BulkUpload {
     }
   }
 
-  private async check(
-    tx: DbClient,
-    entry: Parsed,
-  ): Promise<LineReport | { line: number; row: ClaimInsertRow }> {
+  private async check(tx: DbClient, entry: Parsed): Promise<Checked> {
     if ("errors" in entry) return { line: entry.line, ok: false, errors: entry.errors };
     const { claim } = entry;
     const article = this.articles.get(claim.articleId);
@@ -183,66 +218,15 @@ class BulkUpload {
         cueStart: claim.cue?.start ?? null,
         cueEnd: claim.cue?.end ?? null,
       });
-      const speaker = claim.speaker ? await this.speaker(tx, article.projectId, claim.speaker) : null;
+      const speakerId = claim.speaker ? await this.speakerId(tx, article.projectId, claim.speaker) : null;
       const labels = await this.projectLabels(tx, article.projectId);
       const stanceId = claim.stance ? chooseStance(labels.stances, claim.stance, null) : null;
       const targetId = claim.target ? chooseTarget(labels.targets, claim.target, null) : null;
-      return { line: entry.line, row: this.row(article, claim, speaker, labels, stanceId, targetId) };
+      return { line: entry.line, row: toRow(article, claim, { speakerId, stanceId, targetId }) };
     } catch (error) {
       if (error instanceof InvalidError) return refused(entry.line, error.problems);
       throw error;
     }
-  }
-
-  private row(
-    article: CheckedArticle,
-    claim: BulkClaimLine,
-    speaker: SpeakerFields | null,
-    labels: ProjectLabels,
-    stanceId: number | null,
-    targetId: number | null,
-  ): ClaimInsertRow {
-    const { prefix, suffix } = quoteContext(article.body, claim.start, claim.end);
-    const span = (value: { start: number; end: number } | null | undefined) =>
-      value ? { ...value, text: article.body.slice(value.start, value.end) } : null;
-    const stance = stanceId === null ? null : labels.stanceById.get(stanceId)!;
-    return {
-      articleId: article.id,
-      projectId: article.projectId,
-      start: claim.start,
-      end: claim.end,
-      quote: claim.quote,
-      prefix,
-      suffix,
-      type: claim.type,
-      speakerId: speaker?.id ?? null,
-      mentionStart: claim.speakerMention?.start ?? null,
-      mentionEnd: claim.speakerMention?.end ?? null,
-      cueStart: claim.cue?.start ?? null,
-      cueEnd: claim.cue?.end ?? null,
-      stanceId,
-      targetId,
-      note: claim.note ?? "",
-      // What the single route records as the audit's "after", less what the database assigns.
-      audit: {
-        articleId: article.id,
-        layer: "annotator",
-        annotator: { id: this.user.id, name: this.user.name },
-        start: claim.start,
-        end: claim.end,
-        quote: claim.quote,
-        prefix,
-        suffix,
-        type: claim.type,
-        speaker,
-        speakerMention: span(claim.speakerMention),
-        cue: span(claim.cue),
-        stance: stance?.key ?? null,
-        stanceLabel: stance?.label ?? null,
-        target: claim.target ? (labels.targets.find((target) => target.id === targetId)?.name ?? null) : null,
-        note: claim.note ?? "",
-      },
-    };
   }
 
   /** Fetches the batch's articles not yet in the cache, in one query, as the user may see them. */
@@ -282,26 +266,21 @@ class BulkUpload {
       tx.stanceLabel.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
       tx.target.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
     ]);
-    const labels: ProjectLabels = {
-      stances: stanceChoices(stanceLabels),
-      stanceById: new Map(stanceLabels.map((label) => [label.id, { key: label.key, label: label.label }])),
-      targets,
-    };
+    const labels: ProjectLabels = { stances: stanceChoices(stanceLabels), targets };
     this.labels.set(projectId, labels);
     return labels;
   }
 
   /** Each speaker named in the upload is resolved (or created) once; its answer serves every line. */
-  private async speaker(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<SpeakerFields> {
+  private async speakerId(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<number> {
     const key =
       "id" in ref
         ? `${projectId}:id:${ref.id}`
         : `${projectId}:name:${cleanName(ref.name).toLowerCase()}:${ref.confirmNew ? 1 : 0}`;
     let answer = this.speakers.get(key);
-    if (!answer) {
+    if (answer === undefined) {
       try {
-        const { id, name, role, affiliation } = await resolveSpeaker(tx, projectId, ref);
-        answer = { id, name, role, affiliation };
+        answer = (await resolveSpeaker(tx, projectId, ref)).id;
       } catch (error) {
         if (error instanceof SimilarExistsError) {
           answer = {
@@ -313,7 +292,7 @@ class BulkUpload {
       }
       this.speakers.set(key, answer);
     }
-    if ("message" in answer) throw new InvalidError([answer]);
+    if (typeof answer !== "number") throw new InvalidError([answer]);
     return answer;
   }
 
@@ -354,6 +333,30 @@ class BulkUpload {
         : `Stopped after line ${this.lastLine}: ${why}. The claims reported with an id are stored; send the rest again.`,
     };
   }
+}
+
+function toRow(
+  article: CheckedArticle,
+  claim: BulkClaimLine,
+  ids: { speakerId: number | null; stanceId: number | null; targetId: number | null },
+): ClaimInsertRow {
+  const { prefix, suffix } = quoteContext(article.body, claim.start, claim.end);
+  return {
+    articleId: article.id,
+    projectId: article.projectId,
+    start: claim.start,
+    end: claim.end,
+    quote: claim.quote,
+    prefix,
+    suffix,
+    type: claim.type,
+    mentionStart: claim.speakerMention?.start ?? null,
+    mentionEnd: claim.speakerMention?.end ?? null,
+    cueStart: claim.cue?.start ?? null,
+    cueEnd: claim.cue?.end ?? null,
+    note: claim.note ?? "",
+    ...ids,
+  };
 }
 
 function refused(line: number, errors: FieldProblem[]): LineReport {

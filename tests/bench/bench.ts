@@ -2,7 +2,8 @@
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
 // TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
 // BENCH_ONLY (a comma-separated list of suggestions, export, claims, speakers, workspace, agreement)
-// runs only those parts; BENCH_ONLY=suggestions needs no database.
+// runs only those parts; BENCH_ONLY=suggestions needs no database. BENCH_BULK_LINES (default
+// 250,000) and BENCH_BULK_EMBEDDED_LINES (default 20,000) size the bulk claims uploads.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
@@ -17,6 +18,7 @@ import { measureAgreement } from "./agreement-bench.js";
 import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
 import { measureSuggestions } from "./suggestions-bench.js";
+import { measureBulk, measureBulkEmbedded } from "./bulk-bench.js";
 import { benchRows, benchTable } from "./report.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -26,7 +28,9 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
-const parts = ["suggestions", "export", "claims", "speakers", "workspace", "agreement"] as const;
+const parts = ["suggestions", "export", "claims", "speakers", "workspace", "agreement", "bulk"] as const;
+const BULK_LINES = Number(process.env.BENCH_BULK_LINES ?? 250_000);
+const BULK_EMBEDDED_LINES = Number(process.env.BENCH_BULK_EMBEDDED_LINES ?? 20_000);
 const only = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
 const unknownPart = only?.find((part) => !(parts as readonly string[]).includes(part));
 if (unknownPart) throw new Error(`BENCH_ONLY: no part "${unknownPart}"; choose from ${parts.join(", ")}`);
@@ -223,11 +227,22 @@ if (needsDatabase)
         log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
         results.agreement = await measureAgreement(db.pool!, server, cookie);
       }
+      if (runs("bulk")) {
+        log(
+          `bulk claims: ${BULK_LINES.toLocaleString("en")} lines through the API, beside plain batched INSERTs`,
+        );
+        results.bulk = await measureBulk(db, server, projectId, BULK_LINES);
+      }
     } finally {
       await server.stop();
       await db.close();
     }
   });
+
+if (runs("bulk") && BULK_EMBEDDED_LINES > 0) {
+  log(`bulk claims on the embedded database: ${BULK_EMBEDDED_LINES.toLocaleString("en")} lines`);
+  results.bulkEmbedded = await measureBulkEmbedded(BULK_EMBEDDED_LINES);
+}
 
 console.log(JSON.stringify(results, null, 2));
 const rows = benchRows(results);
