@@ -1,6 +1,7 @@
 import type { DatabaseCommand } from "./command.js";
 import { backupCommand } from "./commands/backups.js";
 import { exportCommand } from "./commands/export.js";
+import { importClaimsCommand } from "./commands/import-claims.js";
 import { migrate } from "./commands/migrate.js";
 import { seedDemoCommand } from "./commands/seed-demo.js";
 import { userCreate } from "./commands/user-create.js";
@@ -8,8 +9,13 @@ import { userResetPassword } from "./commands/user-reset-password.js";
 
 /** The commands a running server accepts on its control socket: those that only need the database. */
 export const forwardableCommands: ReadonlyMap<string, DatabaseCommand> = new Map(
-  [userCreate, userResetPassword, seedDemoCommand, exportCommand, migrate, backupCommand].map((command) => [
-    command.name,
-    command,
-  ]),
+  [
+    userCreate,
+    userResetPassword,
+    seedDemoCommand,
+    exportCommand,
+    importClaimsCommand,
+    migrate,
+    backupCommand,
+  ].map((command) => [command.name, command]),
 );

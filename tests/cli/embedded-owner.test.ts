@@ -8,6 +8,7 @@ import { runCommand, runProcess } from "../helpers/command-process.js";
 import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { launchServerProcess, startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { csrfFrom } from "../helpers/test-app.js";
+import { DEMO_ANNOTATOR_EMAIL } from "../../src/demo/seed-demo.js";
 
 // One embedded database, one owner: every command that opens DATA_DIR either runs inside the server
 // that owns it, or refuses and names it; a second server refuses; a killed one leaves nothing behind.
@@ -102,6 +103,29 @@ describe("commands beside a running server on the embedded database", slow, () =
     expect(toFile.stdout).toBe("");
     expect(viaNpm.status).toBe(0);
     expect(viaNpm.stdout).toBe(fromServer.text);
+  });
+
+  it("import:claims runs inside the server: a relative path works and the claims are served at once", async () => {
+    const { agent } = await logIn(server.url, ADMIN.email, ADMIN.password);
+    const listed = await agent.get("/api/v1/claims").set("Accept", "application/json");
+    const [first] = listed.body.claims as { articleId: number; start: number; end: number; quote: string }[];
+    const file = path.join(dataDir, "claims.jsonl");
+    const { articleId, start, end, quote } = first!;
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ articleId, start, end, quote, type: "indirect", note: "via cli" })}\n`,
+    );
+    const run = await runCommand(
+      "src/cli/import-claims.ts",
+      [path.relative(process.cwd(), file), "--as", DEMO_ANNOTATOR_EMAIL],
+      { env },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\(Run by .*which has the embedded database open\.\)/);
+    const { id } = JSON.parse(run.stdout.split("\n")[0]!) as { id: number };
+    const after = await agent.get("/api/v1/claims").set("Accept", "application/json");
+    expect(after.body.total).toBe(listed.body.total + 1);
+    expect((after.body.claims as { id: number }[]).some((claim) => claim.id === id)).toBe(true);
   });
 
   it("db:migrate reports the database up to date; backup writes one from inside the server", async () => {
