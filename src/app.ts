@@ -59,6 +59,8 @@ export interface AppOptions {
 export interface App {
   express: express.Express;
   sessionStore: DatabaseSessionStore;
+  /** The app's own Passport (the server's warm-up reads a user through it, as each request does). */
+  passport: ReturnType<typeof createPassport>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -154,7 +156,7 @@ export function createApp(options: AppOptions): App {
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.env === "development"));
-  return { express: app, sessionStore };
+  return { express: app, sessionStore, passport: auth };
 }
 
 function securityHeaders(config: Config) {
