@@ -1,8 +1,10 @@
+import type { Request } from "express";
 import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { PrismaClient } from "../db/types.js";
 import { InvalidError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { userLoadedWithSession } from "../http/session-store.js";
 import { verifyCredentials } from "./auth.service.js";
 import type { ThrottleLimits } from "./login-throttle.js";
 
@@ -22,14 +24,19 @@ export function createPassport(prisma: PrismaClient, limits: ThrottleLimits): pa
     ),
   );
   instance.serializeUser((user, done) => done(null, user.id));
-  instance.deserializeUser((id: unknown, done) => {
-    if (typeof id !== "number") return done(null, false);
-    prisma.user
-      .findUnique({ where: { id } })
+  instance.deserializeUser(
+    (req: Request, id: unknown, done: (error: unknown, user?: CurrentUser | false) => void) => {
+      if (typeof id !== "number") return done(null, false);
       // A deactivated user's session stops working on its next request, even if its row survived.
-      .then((user) => done(null, user && user.active ? toCurrentUser(user) : false))
-      .catch((error: unknown) => done(error));
-  });
+      const known = (user: { active: boolean } & CurrentUser) => (user.active ? toCurrentUser(user) : false);
+      const loaded = userLoadedWithSession(req);
+      if (loaded?.id === id) return done(null, known(loaded));
+      prisma.user
+        .findUnique({ where: { id } })
+        .then((user) => done(null, user ? known(user) : false))
+        .catch((error: unknown) => done(error));
+    },
+  );
   return instance;
 }
 

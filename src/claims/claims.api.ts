@@ -3,7 +3,7 @@ import { articleIdParam } from "../articles/articles.schema.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
-import { parseInput } from "../http/validate.js";
+import { parseInput, parseInputFor } from "../http/validate.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
 import { countClaims, pageInput, searchClaims, type ClaimListRow } from "./claims.search.js";
 import {
@@ -52,15 +52,19 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
 
   router.post("/articles/:id/claims", writers, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
-    await assertArticleVisible(prisma, req.user!, articleId);
-    const claim = await createClaim(prisma, req.user!, articleId, parseInput(createClaimInput, req.body));
+    const input = await parseInputFor(createClaimInput, req.body, () =>
+      assertArticleVisible(prisma, req.user!, articleId),
+    );
+    const claim = await createClaim(prisma, req.user!, articleId, input);
     res.status(201).location(`/api/v1/claims/${claim.id}`).json(claim);
   });
 
   router.patch("/claims/:id", requireLogin, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
-    await assertClaimWritable(prisma, req.user!, claimId);
-    res.json(await updateClaim(prisma, req.user!, claimId, parseInput(updateClaimInput, req.body)));
+    const patch = await parseInputFor(updateClaimInput, req.body, () =>
+      assertClaimWritable(prisma, req.user!, claimId),
+    );
+    res.json(await updateClaim(prisma, req.user!, claimId, patch));
   });
 
   router.delete("/claims/:id", requireLogin, async (req, res) => {

@@ -9,6 +9,7 @@ import {
   seesGold,
   visibleProjectsFilter,
 } from "../projects/access.js";
+import { createClaimInOneStatement, updateClaimInOneStatement } from "./claim-save.sql.js";
 import { chooseStance, chooseTarget, stanceChoices } from "./claim-labels.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
 import { claimInclude, goldInclude, presentClaim, type ClaimJson } from "./claims.present.js";
@@ -154,7 +155,24 @@ export async function claimColumns(
   return { body, columns };
 }
 
+/**
+ * Creates an annotator's claim. The everyday case is one statement (claim-save.sql.ts); anything
+ * it cannot decide (a new speaker to create, a refusal to explain) goes through the transaction
+ * below, which either stores the claim or says precisely what is wrong.
+ */
 export async function createClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  articleId: number,
+  input: CreateClaimInput,
+): Promise<ClaimJson> {
+  return (
+    (await createClaimInOneStatement(prisma, user, articleId, input)) ??
+    createClaimFully(prisma, user, articleId, input)
+  );
+}
+
+async function createClaimFully(
   prisma: PrismaClient,
   user: CurrentUser,
   articleId: number,
@@ -212,8 +230,23 @@ async function loadOwnClaim(
   return claim;
 }
 
-/** Applies a partial change if `version` is still current; otherwise 409 with the current claim. */
+/**
+ * Applies a partial change if `version` is still current; otherwise 409 with the current claim.
+ * One statement in the everyday case; the transaction below decides everything else.
+ */
 export async function updateClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  claimId: number,
+  patch: UpdateClaimInput,
+): Promise<ClaimJson> {
+  return (
+    (await updateClaimInOneStatement(prisma, user, claimId, patch)) ??
+    updateClaimFully(prisma, user, claimId, patch)
+  );
+}
+
+async function updateClaimFully(
   prisma: PrismaClient,
   user: CurrentUser,
   claimId: number,

@@ -1,9 +1,45 @@
+import type { Request } from "express";
 import session from "express-session";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { CurrentUser } from "./current-user.js";
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 const PRUNE_INTERVAL_MS = 15 * 60_000;
+/**
+ * A session's expiry moves forward with each request (rolling sessions), but writing it more often
+ * than this buys nothing: a session idle for its whole lifetime still ends at most this much early.
+ */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** The session's user, read together with the session: the row as passport needs it. */
+export type SessionUser = CurrentUser & { active: boolean };
+
+interface SessionRow {
+  data: session.SessionData;
+  expires_at: Date;
+  id: number | null;
+  email: string;
+  name: string;
+  role: CurrentUser["role"];
+  version: number;
+  must_change_password: boolean;
+  active: boolean;
+}
+
+// Carried beside the session data, never stored: neither is enumerable, so neither is saved.
+const loadedWith = Symbol("loadedWith");
+const storedExpiry = Symbol("storedExpiry");
+const sessionUser = Symbol("sessionUser");
+
+/** The user read with this request's session, if it has one (passport's deserializeUser uses it). */
+export function userLoadedWithSession(req: Request): SessionUser | undefined {
+  return (req as unknown as Record<symbol, SessionUser | undefined>)[sessionUser];
+}
+
+function hidden(target: object, key: symbol, value: unknown) {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
+}
 
 function userIdOf(data: session.SessionData): number | null {
   const user = (data as { passport?: { user?: unknown } }).passport?.user;
@@ -31,14 +67,35 @@ export class DatabaseSessionStore extends session.Store {
     this.pruneTimer.unref();
   }
 
+  /** The session and its user in one query: each request starts with one round trip, not two. */
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.prisma.session
-      .findUnique({ where: { sid } })
-      .then((row) => {
-        if (!row || row.expiresAt.getTime() <= Date.now()) return callback(undefined, null);
-        callback(undefined, row.data as unknown as session.SessionData);
+    this.prisma.$queryRaw<SessionRow[]>`
+      SELECT s.data, s.expires_at, u.id, u.email, u.name, u.role, u.version, u.must_change_password, u.active
+      FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+      WHERE s.sid = ${sid}`
+      .then(([row]) => {
+        if (!row || row.expires_at.getTime() <= Date.now()) return callback(undefined, null);
+        const { data, expires_at: expiresAt, id, must_change_password: mustChangePassword, ...user } = row;
+        const loaded = id === null ? undefined : { ...user, id, mustChangePassword };
+        hidden(data, loadedWith, { user: loaded, expiresAt });
+        callback(undefined, data);
       })
       .catch((error: unknown) => callback(error));
+  }
+
+  override createSession(
+    req: Request,
+    data: session.SessionData,
+  ): session.Session & Partial<session.SessionData> {
+    const loaded = (data as unknown as Record<symbol, { user?: SessionUser; expiresAt: Date } | undefined>)[
+      loadedWith
+    ];
+    const created = super.createSession(req, data);
+    if (loaded) {
+      hidden(req, sessionUser, loaded.user);
+      hidden(created, storedExpiry, loaded.expiresAt);
+    }
+    return created;
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
@@ -54,6 +111,12 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
+    const stored = (data as unknown as Record<symbol, Date | undefined>)[storedExpiry];
+    const next = expiryOf(data, this.maxAgeMs);
+    if (stored && next.getTime() - stored.getTime() < TOUCH_INTERVAL_MS) {
+      callback?.();
+      return;
+    }
     this.prisma.session
       .updateMany({ where: { sid }, data: { expiresAt: expiryOf(data, this.maxAgeMs) } })
       .then(() => callback?.())

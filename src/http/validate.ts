@@ -13,6 +13,22 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   );
 }
 
+/**
+ * Like parseInput, for a body addressed to an object the user may not see: `check` (a 404 or 403)
+ * runs only when the input is invalid, so that a hidden object is not revealed by a 422 and a valid
+ * request spends no query on it (the service checks access itself).
+ */
+export async function parseInputFor<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  check: () => Promise<unknown>,
+): Promise<z.output<Schema>> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  await check();
+  return parseInput(schema, input);
+}
+
 /** Groups problems by field for forms that show each message beside its input. */
 export function problemsByField(error: InvalidError): Record<string, string> {
   const byField: Record<string, string> = {};

@@ -53,22 +53,41 @@ export async function revokeApiToken(prisma: PrismaClient, userId: number, token
   });
 }
 
-/** The user behind a bearer token, or undefined when the token is unknown, revoked or its user inactive. */
+interface TokenRow {
+  scope: string;
+  id: number;
+  email: string;
+  name: string;
+  role: CurrentUser["role"];
+  version: number;
+}
+
+/**
+ * The user behind a bearer token, or undefined when the token is unknown, revoked or its user
+ * inactive. One statement: it reads the token with its user and, at most once a minute, notes
+ * the token's last use (informational: a coarse, unsynchronised write is enough).
+ */
 export async function authenticateToken(
   db: DbClient,
   token: string,
 ): Promise<{ user: CurrentUser; scope: TokenScope } | undefined> {
   if (!token.startsWith(PREFIX)) return undefined;
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: true },
-  });
-  if (!row || row.revokedAt || !row.user.active) return undefined;
-  // Last use is informational: a coarse, unsynchronised write is enough.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  }
-  const { id, email, name, role, version } = row.user;
+  const now = new Date();
+  const [row] = await db.$queryRaw<TokenRow[]>`
+    WITH found AS (
+      SELECT t.id AS token_id, t.scope, t.last_used_at, u.id, u.email, u.name, u.role, u.version
+      FROM api_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = ${hashToken(token)} AND t.revoked_at IS NULL AND u.active
+    ),
+    noted AS (
+      UPDATE api_tokens SET last_used_at = ${now}
+      FROM found
+      WHERE api_tokens.id = found.token_id
+        AND (found.last_used_at IS NULL OR found.last_used_at < ${now}::timestamp - interval '1 minute')
+    )
+    SELECT scope, id, email, name, role, version FROM found`;
+  if (!row) return undefined;
+  const { id, email, name, role, version } = row;
   return {
     user: { id, email, name, role, version, mustChangePassword: false },
     scope: row.scope as TokenScope,

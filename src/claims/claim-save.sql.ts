@@ -1,0 +1,213 @@
+import type { DbClient } from "../db/types.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { CurrentUser } from "../http/current-user.js";
+import { seesEveryProject } from "../projects/access.js";
+import { cleanName } from "../speakers/speakers.schema.js";
+import type { ClaimJson } from "./claims.present.js";
+import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
+
+// A claim save in one statement: the checks, the write, the audit entry and the answer. It covers
+// the everyday case (the article or claim is the user's to change, every span fits, the speaker,
+// stance and target already exist). When any of that does not hold it writes nothing and answers
+// no row; claims.service.ts then runs the full transaction, which writes or says precisely why not.
+
+/**
+ * The claim as presentClaim (claims.present.ts) shows it, built in SQL from a claim row `c`, its
+ * article's body `body`, and the joined annotator `u`, speaker `sp`, stance `st` and target `tg`.
+ * Offsets count code points, as Postgres's substr does on UTF-8 text. Tested against presentClaim.
+ */
+const claimJson = Prisma.sql`json_build_object(
+  'id', c.id, 'articleId', c.article_id, 'layer', c.layer,
+  'annotator', json_build_object('id', u.id, 'name', u.name),
+  'start', c.start, 'end', c."end", 'quote', c.quote, 'prefix', c.prefix, 'suffix', c.suffix, 'type', c.type,
+  'speaker', CASE WHEN sp.id IS NULL THEN NULL
+    ELSE json_build_object('id', sp.id, 'name', sp.name, 'role', sp.role, 'affiliation', sp.affiliation) END,
+  'speakerMention', CASE WHEN c.mention_start IS NULL OR c.mention_end IS NULL THEN NULL
+    ELSE json_build_object('start', c.mention_start, 'end', c.mention_end,
+                           'text', substr(body, c.mention_start + 1, c.mention_end - c.mention_start)) END,
+  'cue', CASE WHEN c.cue_start IS NULL OR c.cue_end IS NULL THEN NULL
+    ELSE json_build_object('start', c.cue_start, 'end', c.cue_end,
+                           'text', substr(body, c.cue_start + 1, c.cue_end - c.cue_start)) END,
+  'stance', st.key, 'stanceLabel', st.label, 'target', tg.name, 'note', c.note, 'version', c.version,
+  'createdAt', to_char(c.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updatedAt', to_char(c.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+/** The joins claimJson reads, for a claim row `c`. */
+const claimJoins = Prisma.sql`
+  JOIN users u ON u.id = c.annotator_id
+  LEFT JOIN speakers sp ON sp.id = c.speaker_id
+  LEFT JOIN stance_labels st ON st.id = c.stance_id
+  LEFT JOIN targets tg ON tg.id = c.target_id`;
+
+type SpeakerRef = CreateClaimInput["speaker"];
+
+/** The speaker a claim names, if it exists in project `project`: by id, or by name or alias ignoring case. */
+function speakerId(ref: SpeakerRef, project: Prisma.Sql) {
+  if (!ref) return Prisma.sql`NULL::int`;
+  if ("id" in ref)
+    return Prisma.sql`(SELECT id FROM speakers WHERE id = ${ref.id} AND project_id = ${project})`;
+  const name = cleanName(ref.name);
+  // The same choice as speakers.service's findByNames: a name before an alias, then the oldest.
+  return Prisma.sql`(SELECT s.id FROM speakers s
+    WHERE s.project_id = ${project}
+      AND (lower(s.name) = lower(${name}) OR lower(${name}) IN (SELECT lower(alias) FROM unnest(s.aliases) alias))
+    ORDER BY lower(s.name) = lower(${name}) DESC, s.id LIMIT 1)`;
+}
+
+/** A stance key or target name of the project that is open for new values; NULL when none or retired. */
+function labelId(table: "stance" | "target", wanted: string | null | undefined, project: Prisma.Sql) {
+  if (!wanted) return Prisma.sql`NULL::int`;
+  // The first match in the project's order decides, as chooseLabel does; a retired one is for the full path.
+  return table === "stance"
+    ? Prisma.sql`(SELECT id FROM (SELECT id, retired FROM stance_labels WHERE project_id = ${project} AND key = ${wanted}
+        ORDER BY position LIMIT 1) first WHERE NOT retired)`
+    : Prisma.sql`(SELECT id FROM (SELECT id, retired FROM targets WHERE project_id = ${project} AND lower(name) = lower(${wanted})
+        ORDER BY position LIMIT 1) first WHERE NOT retired)`;
+}
+
+/** Whether a span (start, end) fits the body: not empty, not past its end; NULLs pass. */
+function spanFits(start: Prisma.Sql, end: Prisma.Sql) {
+  return Prisma.sql`(${start} IS NULL OR ${end} IS NULL OR (${end} > ${start} AND ${end} <= char_length(body)))`;
+}
+
+function visibleArticle(user: CurrentUser) {
+  return seesEveryProject(user)
+    ? Prisma.sql`TRUE`
+    : Prisma.sql`EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = a.project_id AND m.user_id = ${user.id})`;
+}
+
+/** Creates an annotator's claim in one statement; undefined when the full path must decide. */
+export async function createClaimInOneStatement(
+  db: DbClient,
+  user: CurrentUser,
+  articleId: number,
+  input: CreateClaimInput,
+): Promise<ClaimJson | undefined> {
+  const now = new Date();
+  const mention = input.speakerMention ?? null;
+  const cue = input.cue ?? null;
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`
+    WITH article AS (
+      SELECT a.id, a.project_id, a.body FROM articles a WHERE a.id = ${articleId} AND ${visibleArticle(user)}
+    ),
+    resolved AS (
+      SELECT article.*, ${speakerId(input.speaker, Prisma.sql`article.project_id`)} AS speaker_id,
+             ${labelId("stance", input.stance, Prisma.sql`article.project_id`)} AS stance_id,
+             ${labelId("target", input.target, Prisma.sql`article.project_id`)} AS target_id
+      FROM article
+    ),
+    checked AS (
+      SELECT * FROM resolved
+      WHERE ${spanFits(Prisma.sql`${input.start}::int`, Prisma.sql`${input.end}::int`)}
+        AND substr(body, ${input.start}::int + 1, ${input.end}::int - ${input.start}::int) = ${input.quote}
+        AND ${spanFits(Prisma.sql`${mention?.start ?? null}::int`, Prisma.sql`${mention?.end ?? null}::int`)}
+        AND ${spanFits(Prisma.sql`${cue?.start ?? null}::int`, Prisma.sql`${cue?.end ?? null}::int`)}
+        AND (${!input.speaker}::boolean OR speaker_id IS NOT NULL)
+        AND (${!input.stance}::boolean OR stance_id IS NOT NULL)
+        AND (${!input.target}::boolean OR target_id IS NOT NULL)
+    ),
+    c AS (
+      INSERT INTO claims (article_id, project_id, annotator_id, start, "end", quote, prefix, suffix, type,
+                          speaker_id, mention_start, mention_end, cue_start, cue_end, stance_id, target_id, note,
+                          created_at, updated_at)
+      SELECT id, project_id, ${user.id}, ${input.start}, ${input.end}, ${input.quote},
+             substr(body, greatest(1, ${input.start}::int - 31), least(32, ${input.start}::int)),
+             substr(body, ${input.end}::int + 1, 32),
+             ${input.type}::"ClaimType", speaker_id, ${mention?.start ?? null}, ${mention?.end ?? null},
+             ${cue?.start ?? null}, ${cue?.end ?? null}, stance_id, target_id, ${input.note ?? ""}, ${now}, ${now}
+      FROM checked
+      RETURNING *
+    ),
+    shown AS (
+      SELECT ${claimJson} AS claim FROM c JOIN checked ON TRUE ${claimJoins}
+    ),
+    audited AS (
+      INSERT INTO audit_events (actor_id, action, subject_type, subject_id, after, created_at)
+      SELECT ${user.id}, 'claim.create', 'claim', (claim->>'id'), claim::jsonb, ${now} FROM shown
+    )
+    SELECT claim FROM shown`;
+  return rows[0]?.claim;
+}
+
+/**
+ * Applies a partial change to an annotator's claim in one statement, if `version` is current and
+ * the user may change it; undefined when the full path must decide (or answer 404, 403, 409, 422).
+ */
+export async function updateClaimInOneStatement(
+  db: DbClient,
+  user: CurrentUser,
+  claimId: number,
+  patch: UpdateClaimInput,
+): Promise<ClaimJson | undefined> {
+  const now = new Date();
+  const has = (key: keyof UpdateClaimInput) => patch[key] !== undefined;
+  // A new value where the patch has one, else the current column.
+  const pick = (key: keyof UpdateClaimInput, value: unknown, column: string, cast: string) =>
+    has(key) ? Prisma.sql`${value}::${Prisma.raw(cast)}` : Prisma.raw(`current.${column}`);
+  const mention = patch.speakerMention;
+  const cue = patch.cue;
+  const project = Prisma.sql`current.project_id`;
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`
+    WITH current AS (
+      SELECT cl.*, a.body FROM claims cl JOIN articles a ON a.id = cl.article_id
+      WHERE cl.id = ${claimId} AND cl.deleted_at IS NULL AND cl.layer = 'annotator' AND cl.version = ${patch.version}
+        AND ${user.role === "admin" ? Prisma.sql`TRUE` : Prisma.sql`cl.annotator_id = ${user.id}`}
+        AND ${visibleArticle(user)}
+      FOR UPDATE OF cl
+    ),
+    next AS (
+      SELECT current.id, current.body,
+        ${pick("start", patch.start, "start", "int")} AS start,
+        ${pick("end", patch.end, "end", "int")} AS "end",
+        ${pick("quote", patch.quote, "quote", "text")} AS quote,
+        ${pick("type", patch.type, "type", '"ClaimType"')} AS type,
+        ${has("speaker") ? speakerId(patch.speaker, project) : Prisma.sql`current.speaker_id`} AS speaker_id,
+        ${has("speakerMention") ? Prisma.sql`${mention?.start ?? null}::int` : Prisma.sql`current.mention_start`} AS mention_start,
+        ${has("speakerMention") ? Prisma.sql`${mention?.end ?? null}::int` : Prisma.sql`current.mention_end`} AS mention_end,
+        ${has("cue") ? Prisma.sql`${cue?.start ?? null}::int` : Prisma.sql`current.cue_start`} AS cue_start,
+        ${has("cue") ? Prisma.sql`${cue?.end ?? null}::int` : Prisma.sql`current.cue_end`} AS cue_end,
+        ${has("stance") ? labelId("stance", patch.stance, project) : Prisma.sql`current.stance_id`} AS stance_id,
+        ${has("target") ? labelId("target", patch.target, project) : Prisma.sql`current.target_id`} AS target_id,
+        ${pick("note", patch.note, "note", "text")} AS note,
+        -- New offsets need the quote sent with them.
+        (${!has("start") && !has("end")}::boolean OR ${has("quote")}::boolean
+          OR (coalesce(${patch.start ?? null}::int, current.start) = current.start
+              AND coalesce(${patch.end ?? null}::int, current."end") = current."end")) AS quote_sent
+      FROM current
+    ),
+    checked AS (
+      SELECT * FROM next
+      WHERE quote_sent
+        AND ${spanFits(Prisma.sql`start`, Prisma.sql`"end"`)} AND start IS NOT NULL
+        AND substr(body, start + 1, "end" - start) = quote
+        AND ${spanFits(Prisma.sql`mention_start`, Prisma.sql`mention_end`)}
+        AND ${spanFits(Prisma.sql`cue_start`, Prisma.sql`cue_end`)}
+        AND (${!patch.speaker}::boolean OR speaker_id IS NOT NULL)
+        AND (${!patch.stance}::boolean OR stance_id IS NOT NULL)
+        AND (${!patch.target}::boolean OR target_id IS NOT NULL)
+    ),
+    before AS (
+      SELECT ${claimJson} AS claim FROM current c ${claimJoins} WHERE c.id IN (SELECT id FROM checked)
+    ),
+    c AS (
+      UPDATE claims SET start = checked.start, "end" = checked."end", quote = checked.quote,
+        prefix = substr(checked.body, greatest(1, checked.start - 31), least(32, checked.start)),
+        suffix = substr(checked.body, checked."end" + 1, 32),
+        type = checked.type, speaker_id = checked.speaker_id, mention_start = checked.mention_start,
+        mention_end = checked.mention_end, cue_start = checked.cue_start, cue_end = checked.cue_end,
+        stance_id = checked.stance_id, target_id = checked.target_id, note = checked.note,
+        version = claims.version + 1, updated_at = ${now}
+      FROM checked WHERE claims.id = checked.id
+      RETURNING claims.*, checked.body
+    ),
+    after AS (
+      SELECT ${claimJson} AS claim FROM c ${claimJoins}
+    ),
+    audited AS (
+      INSERT INTO audit_events (actor_id, action, subject_type, subject_id, before, after, created_at)
+      SELECT ${user.id}, 'claim.update', 'claim', ${String(claimId)}, before.claim::jsonb, after.claim::jsonb, ${now}
+      FROM before, after
+    )
+    SELECT claim FROM after`;
+  return rows[0]?.claim;
+}
