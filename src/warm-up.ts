@@ -3,18 +3,17 @@
 // 10-15 ms for the next ones. Its time went to opening pooled connections inside the request (the
 // page's queries run side by side, each on a connection of its own), to each new Postgres backend
 // filling its catalog caches on its first queries, to Prisma compiling each query shape on first
-// use, to zod compiling the page's input schemas, and to EJS compiling the page's templates. With
-// the warm-up, the first request takes 15-30 ms on a quiet machine, as the next ones do.
+// use, to zod compiling the page's input schemas, to EJS compiling the page's templates, and to
+// the first run of each of these in JavaScript. With the warm-up the first request on a quiet
+// machine takes about what the next ones do.
 import fs from "node:fs";
 import path from "node:path";
 import ejs from "ejs";
-import type { Express } from "express";
+import type { Express, Request } from "express";
 import { Cookie } from "express-session";
 import type { Logger } from "pino";
 import type { App } from "./app.js";
-import { claimFiltersInput } from "./claims/claims.filters.js";
-import { pageInput, searchClaims } from "./claims/claims.search.js";
-import { filterChoices } from "./claims/filter-choices.js";
+import { claimsPage } from "./claims/claims.routes.js";
 import type { Database } from "./db/database.js";
 import type { CurrentUser } from "./http/current-user.js";
 
@@ -26,6 +25,16 @@ const warmViewer: CurrentUser = {
   role: "admin",
   version: 0,
   mustChangePassword: false,
+};
+
+/** What the app's middleware gives every page (app.ts, csrf.ts, flash.ts), for a page of no one's. */
+const pageLocals = {
+  currentUser: warmViewer,
+  currentPath: "/claims",
+  csrfToken: "",
+  flash: [],
+  values: {},
+  errors: {},
 };
 
 /**
@@ -49,12 +58,12 @@ export function compileViews(app: Express): number {
 /**
  * Opens the pool's kept connections (the pool's `min`) and runs on each of them at once the
  * queries every signed-in request makes (its session, its user read through Passport as a request
- * reads it, the session's renewal) and those of the busiest page (the claims list and its filter
- * choices): the connections are then open, their backends' caches filled, and Prisma's compiled
- * plans cached. The pool keeps these connections through quiet spells. Nothing is written: the
- * renewal names no session.
+ * reads it, the session's renewal) and builds and renders the busiest page, the claims list: the
+ * connections are then open, their backends' caches filled, Prisma's and zod's compiled plans
+ * cached and the page's code run once. The pool keeps these connections through quiet spells.
+ * Nothing is written: the renewal names no session.
  */
-export async function warmDatabase(app: App, db: Database): Promise<number> {
+export async function warmRequests(app: App, db: Database): Promise<string[]> {
   const connections = db.pool ? Math.max(1, db.pool.options.min ?? 0) : 1;
   const held = db.pool
     ? await Promise.all(Array.from({ length: connections }, () => db.pool!.connect()))
@@ -64,40 +73,45 @@ export async function warmDatabase(app: App, db: Database): Promise<number> {
   for (const client of held) client.release();
   const someone = await db.prisma.user.findFirst({ select: { id: true } });
   const store = app.sessionStore;
+  // Each step on its own: one that fails (and is reported) leaves the others their effect.
+  const failed = new Set<string>();
+  const step = async (name: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      failed.add(`${name}: ${(error as Error).message}`);
+    }
+  };
+  const callback = (work: (done: (error: unknown) => void) => void) =>
+    new Promise((resolve, reject) => work((error) => (error ? reject(error as Error) : resolve(null))));
   await Promise.all(
     Array.from({ length: connections }, async () => {
-      await new Promise((resolve, reject) =>
-        store.get("", (error) => (error ? reject(error) : resolve(null))),
+      await step("session", () => callback((done) => store.get("", done)));
+      // A request with no session user: Passport's deserializer reads the user from the database.
+      await step("user", () =>
+        callback((done) => app.passport.deserializeUser(someone?.id ?? 0, {} as Request, done)),
       );
-      await new Promise((resolve, reject) =>
-        app.passport.deserializeUser(someone?.id ?? 0, (error: unknown) =>
-          error ? reject(error as Error) : resolve(null),
-        ),
-      );
-      await searchClaims(db.prisma, warmViewer, {}, { sort: "newest", limit: 1 });
-      await filterChoices(db.prisma, warmViewer, {});
-      await new Promise((resolve, reject) =>
-        store.touch("", { cookie: new Cookie() }, (error) => (error ? reject(error) : resolve(null))),
+      // The claims page as a request builds and renders it (the HTML is dropped).
+      await step("claims page", async () => {
+        const view = await claimsPage(db.prisma, warmViewer, {});
+        await callback((done) => app.express.render("claims/index", { ...view, ...pageLocals }, done));
+      });
+      await step("session renewal", () =>
+        callback((done) => store.touch("", { cookie: new Cookie() }, done)),
       );
     }),
   );
-  return connections;
+  return [...failed];
 }
 
-/** Zod compiles a schema's parser on its first use: the claims page's, parsed as its requests are. */
-export function compileSchemas(): void {
-  claimFiltersInput.safeParse({ project: "1", stance: "favor", q: "words" });
-  pageInput.safeParse({ sort: "newest" });
-}
-
-/** All three, logged; a failure only costs the first requests their speed, so it is logged, not thrown. */
+/** Both, logged; a failure only costs the first requests their speed, so it is logged, not thrown. */
 export async function warmUp(app: App, db: Database, logger: Logger): Promise<void> {
   const started = performance.now();
   try {
     const views = compileViews(app.express);
-    compileSchemas();
-    const connections = await warmDatabase(app, db);
-    logger.debug({ views, connections, ms: Math.round(performance.now() - started) }, "warmed up");
+    const failed = await warmRequests(app, db);
+    if (failed.length) logger.warn({ failed }, "warm-up steps failed; the first requests may be slower");
+    logger.debug({ views, ms: Math.round(performance.now() - started) }, "warmed up");
   } catch (error) {
     logger.warn({ err: error }, "warm-up failed; the first requests may be slower");
   }

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { PrismaClient } from "../db/types.js";
+import type { CurrentUser } from "../http/current-user.js";
 import { withoutEmptyParameters } from "../http/clean-query.js";
 import { requireLogin } from "../http/guards.js";
 import { parseInput } from "../http/validate.js";
@@ -14,38 +15,45 @@ import { filterChoices } from "./filter-choices.js";
 
 const chartName = z.enum(["speakers", "stance-over-time"], { message: "Unknown chart." });
 
+/**
+ * What the /claims page shows for a query string: a page of rows (the total is fetched by the
+ * page script from /claims/count: counting a million matches takes far longer than the page of
+ * rows, which should not wait for it), the filter form's choices, and the links.
+ */
+export async function claimsPage(prisma: PrismaClient, user: CurrentUser, query: unknown) {
+  const filters = parseInput(claimFiltersInput, query);
+  const page = parseInput(pageInput, query);
+  const [result, choices] = await Promise.all([
+    searchClaims(prisma, user, filters, page),
+    filterChoices(prisma, user, filters),
+  ]);
+  return {
+    title: "Claims",
+    filters,
+    page,
+    rows: result.rows,
+    choices,
+    claimTypes,
+    sorts,
+    query: filtersToQuery(filters),
+    nextQuery: result.nextCursor
+      ? filtersToQuery(filters, { sort: page.sort, cursor: result.nextCursor })
+      : undefined,
+    canExport: user.role !== "annotator",
+    // Admins change any claim, annotators their own; researchers only read.
+    canEdit: user.role !== "researcher",
+    bulkFilters: JSON.stringify(filters),
+    stanceColour,
+  };
+}
+
 /** The researchers' desk: /claims with filters in the URL, keyset pages and summary charts. */
 export function claimsRoutes(prisma: PrismaClient): Router {
   const router = Router();
   router.use(requireLogin);
 
   router.get("/", withoutEmptyParameters, async (req, res) => {
-    const filters = parseInput(claimFiltersInput, req.query);
-    const page = parseInput(pageInput, req.query);
-    // The total is fetched by the page script from /claims/count: counting a million matches
-    // takes far longer than the page of rows, which should not wait for it.
-    const [result, choices] = await Promise.all([
-      searchClaims(prisma, req.user!, filters, page),
-      filterChoices(prisma, req.user!, filters),
-    ]);
-    res.render("claims/index", {
-      title: "Claims",
-      filters,
-      page,
-      rows: result.rows,
-      choices,
-      claimTypes,
-      sorts,
-      query: filtersToQuery(filters),
-      nextQuery: result.nextCursor
-        ? filtersToQuery(filters, { sort: page.sort, cursor: result.nextCursor })
-        : undefined,
-      canExport: req.user!.role !== "annotator",
-      // Admins change any claim, annotators their own; researchers only read.
-      canEdit: req.user!.role !== "researcher",
-      bulkFilters: JSON.stringify(filters),
-      stanceColour,
-    });
+    res.render("claims/index", await claimsPage(prisma, req.user!, req.query));
   });
 
   router.get("/count", async (req, res) => {
