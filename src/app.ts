@@ -26,6 +26,7 @@ import { projectRoot } from "./paths.js";
 import { articlesApiRoutes } from "./articles/articles.api.js";
 import { bulkEditApiRoutes } from "./claims/bulk-edit.api.js";
 import { bulkImportApiRoutes } from "./claims/bulk-import.api.js";
+import { plainInsertBaselineRoutes } from "./claims/plain-insert.baseline.js";
 import { claimsApiRoutes } from "./claims/claims.api.js";
 import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
@@ -153,6 +154,7 @@ export function createApp(options: AppOptions): App {
     suggestionsApiRoutes(db.prisma),
     sessionApiRoutes(),
   );
+  if (config.benchBaselineRoutes) app.use("/api/v1", plainInsertBaselineRoutes(db.prisma));
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.env === "development"));

@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   EXPORT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  BENCH_BASELINE_ROUTES: booleanFlag.default(false),
 });
 
 export type Config = {
@@ -58,6 +59,8 @@ export type Config = {
   backups: { dir: string; intervalMs: number; keep: number };
   /** Long reads (exports) get their own connections, so they never starve the rest of the app. */
   exports: { connections: number; perUser: number; idleTimeoutMs: number };
+  /** `npm run bench` only: mounts the baseline routes its figures are measured against. */
+  benchBaselineRoutes: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perUser: e.EXPORTS_PER_USER,
       idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
+    benchBaselineRoutes: e.BENCH_BASELINE_ROUTES,
   };
 }
 

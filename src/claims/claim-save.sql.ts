@@ -48,9 +48,9 @@ function speakerId(ref: SpeakerRef, project: Prisma.Sql) {
     return Prisma.sql`(SELECT id FROM speakers WHERE id = ${ref.id} AND project_id = ${project})`;
   const name = cleanName(ref.name);
   // The same choice as speakers.service's findByNames: a name before an alias, then the oldest.
+  // speaker_name_keys is indexed (migration 20261201000000_speaker_name_keys).
   return Prisma.sql`(SELECT s.id FROM speakers s
-    WHERE s.project_id = ${project}
-      AND (lower(s.name) = lower(${name}) OR lower(${name}) IN (SELECT lower(alias) FROM unnest(s.aliases) alias))
+    WHERE speaker_name_keys(s.name, s.aliases) @> ARRAY[lower(${name})] AND s.project_id = ${project}
     ORDER BY lower(s.name) = lower(${name}) DESC, s.id LIMIT 1)`;
 }
 
@@ -83,14 +83,19 @@ export async function createClaimInOneStatement(
   articleId: number,
   input: CreateClaimInput,
 ): Promise<ClaimJson | undefined> {
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(createStatement(user, articleId, input));
+  return rows[0]?.claim;
+}
+
+export function createStatement(user: CurrentUser, articleId: number, input: CreateClaimInput): Prisma.Sql {
   const now = new Date();
   const mention = input.speakerMention ?? null;
   const cue = input.cue ?? null;
-  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`
+  return Prisma.sql`
     WITH article AS (
       SELECT a.id, a.project_id, a.body FROM articles a WHERE a.id = ${articleId} AND ${visibleArticle(user)}
     ),
-    resolved AS (
+    resolved AS MATERIALIZED (
       SELECT article.*, ${speakerId(input.speaker, Prisma.sql`article.project_id`)} AS speaker_id,
              ${labelId("stance", input.stance, Prisma.sql`article.project_id`)} AS stance_id,
              ${labelId("target", input.target, Prisma.sql`article.project_id`)} AS target_id
@@ -126,7 +131,6 @@ export async function createClaimInOneStatement(
       SELECT ${user.id}, 'claim.create', 'claim', (claim->>'id'), claim::jsonb, ${now} FROM shown
     )
     SELECT claim FROM shown`;
-  return rows[0]?.claim;
 }
 
 /**
@@ -155,7 +159,7 @@ export async function updateClaimInOneStatement(
         AND ${visibleArticle(user)}
       FOR UPDATE OF cl
     ),
-    next AS (
+    next AS MATERIALIZED (
       SELECT current.id, current.body,
         ${pick("start", patch.start, "start", "int")} AS start,
         ${pick("end", patch.end, "end", "int")} AS "end",

@@ -107,6 +107,8 @@ async function findByNames(
     CROSS JOIN LATERAL unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[])))
       WITH ORDINALITY AS known(n, position)
     WHERE s.project_id = ${projectId} AND s.id <> ${exceptId}
+      -- Indexed (migration 20261201000000_speaker_name_keys): finds the candidates without a scan.
+      AND speaker_name_keys(s.name, s.aliases) && ARRAY(SELECT lower(wanted) FROM unnest(${names}::text[]) AS wanted)
       AND lower(known.n) IN (SELECT lower(wanted) FROM unnest(${names}::text[]) AS wanted)
     ORDER BY known.position = 1 DESC, s.id
     LIMIT 1`;

@@ -19,6 +19,7 @@ import { measureSpeakers, seedSpeakers } from "./speaker-bench.js";
 import { measureWorkspace } from "./workspace-bench.js";
 import { measureSuggestions } from "./suggestions-bench.js";
 import { measureBulk, measureBulkEmbedded } from "./bulk-bench.js";
+import { measureSaves } from "./save-bench.js";
 import { benchRows, benchTable } from "./report.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -28,7 +29,16 @@ const adminUrl =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/postgres";
 const results: Record<string, unknown> = { claims: CLAIMS, articles: ARTICLES, node: process.version };
-const parts = ["suggestions", "export", "claims", "speakers", "workspace", "agreement", "bulk"] as const;
+const parts = [
+  "suggestions",
+  "export",
+  "claims",
+  "speakers",
+  "workspace",
+  "agreement",
+  "bulk",
+  "save",
+] as const;
 const BULK_LINES = Number(process.env.BENCH_BULK_LINES ?? 250_000);
 const BULK_EMBEDDED_LINES = Number(process.env.BENCH_BULK_EMBEDDED_LINES ?? 20_000);
 const only = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
@@ -181,7 +191,12 @@ if (needsDatabase)
     client.release();
     results.seedSeconds = Math.round(seedMs / 100) / 10;
 
-    const server = await startServerProcess({ DATABASE_URL: url, LOG_LEVEL: "warn", NODE_ENV: "production" });
+    const server = await startServerProcess({
+      DATABASE_URL: url,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      BENCH_BASELINE_ROUTES: "true",
+    });
     try {
       const cookie = await logIn(server);
       if (runs("export")) {
@@ -226,6 +241,12 @@ if (needsDatabase)
       if (runs("agreement")) {
         log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
         results.agreement = await measureAgreement(db.pool!, server, cookie);
+      }
+      if (runs("save")) {
+        log(
+          "claim saves: creates per second at 1, 4 and 16 clients, beside one plain INSERT behind the same auth",
+        );
+        results.save = await measureSaves(db, server, projectId);
       }
       if (runs("bulk")) {
         log(

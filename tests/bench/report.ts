@@ -112,6 +112,18 @@ export function benchRows(results: Results): BenchRow[] {
       met: bulk.appClaimsPerSecond! >= 5000 && bulk.ratioToPlainInsert! >= 0.5,
     });
   }
+  const save = results.save as
+    Record<string, { appPerSecond: number; baselinePerSecond: number; ratio: number }> | undefined;
+  for (const [clients, level] of Object.entries(save ?? {})) {
+    rows.push({
+      figure: `claim create, ${clients} ${clients === "1" ? "client" : "clients"}`,
+      value: `${level.appPerSecond.toLocaleString("en")}/s`,
+      baseline: `plain INSERT route ${level.baselinePerSecond.toLocaleString("en")}/s`,
+      ratio: `${level.ratio}`,
+      target: ">= 0.6",
+      met: level.ratio >= 0.6,
+    });
+  }
   const embedded = get(results, "bulkEmbedded");
   if (embedded) {
     rows.push({

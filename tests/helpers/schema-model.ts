@@ -144,6 +144,7 @@ export const handMadeIndexes = new Set([
   "claims_live_id_idx",
   "speakers_search_idx",
   "claims_live_speaker_idx",
+  "speakers_name_keys_idx",
 ]);
 
 export async function describeDatabase(session: SqlSession): Promise<Set<string>> {
