@@ -21,13 +21,6 @@ export interface ClaimInsertRow {
 }
 
 /**
- * What a bulk-created claim's audit entry holds instead of the claim: its first version is the row
- * as stored (version 1), and every later change records its "before". Writing the whole claim
- * again as JSON would double what an upload writes.
- */
-const BULK_AUDIT_AFTER = JSON.stringify({ via: "bulk upload", version: 1 });
-
-/**
  * Ids for up to `count` new claims, taken from the sequence before the rows are checked (so that
  * asking costs no wait): unused ones leave gaps, as rolled-back inserts do anyway.
  */
@@ -38,8 +31,10 @@ export async function reserveClaimIds(tx: DbClient, count: number): Promise<numb
 }
 
 /**
- * Stores the rows under the given ids (reserveClaimIds, in order) and their audit events
- * ("claim.create" by the uploader, one per claim) in one statement.
+ * Stores the rows under the given ids (reserveClaimIds, in order) and, in the same statement, one
+ * audit event for the batch ("claim.bulk_create" by the uploader, listing the ids). Each claim's
+ * row already says who created it and when, and its first version is the row as stored; a later
+ * change records its "before" as every change does.
  */
 export async function insertClaimRows(
   tx: DbClient,
@@ -67,7 +62,8 @@ export async function insertClaimRows(
       RETURNING id
     )
     INSERT INTO audit_events (actor_id, action, subject_type, subject_id, after, created_at)
-    SELECT ${annotatorId}, 'claim.create', 'claim', id::text, ${BULK_AUDIT_AFTER}::jsonb, ${now}
+    SELECT ${annotatorId}, 'claim.bulk_create', 'claims', min(id) || '-' || max(id),
+           jsonb_build_object('via', 'bulk upload', 'count', count(*), 'ids', jsonb_agg(id ORDER BY id)), ${now}
     FROM stored`;
   return ids;
 }

@@ -103,10 +103,14 @@ describe("bulk claims: storing", () => {
     const stored = await app.db.prisma.claim.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     expect(stored.map((claim) => claim.quote)).toEqual([QUOTE, "Fans cheered.", "BAKU"]);
     expect(stored[2]!.speakerId).toBe(speakers[0]!.id);
+    const audit = await app.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "claim.bulk_create", subjectId: `${ids[0]}-${ids[2]}` },
+    });
+    expect(audit.after).toEqual({ via: "bulk upload", count: 3, ids });
     expect(stored[2]!.note).toBe("n");
   });
 
-  it("stores the same claim as the single route does, with a creation audit entry for each", async () => {
+  it("stores the same claim as the single route does, with an audit entry for the batch", async () => {
     const claim = claimOf(QUOTE, {
       speaker: { name: "Audit Twin" },
       speakerMention: spanOf(article.body, "Hajiyev"),
@@ -135,9 +139,9 @@ describe("bulk claims: storing", () => {
       Object.fromEntries(Object.entries(value).filter(([key]) => !differing.includes(key)));
     expect(without(byId(bulkId))).toEqual(without(byId(single.body.id as number)));
     const audit = await app.db.prisma.auditEvent.findFirstOrThrow({
-      where: { subjectType: "claim", subjectId: String(bulkId) },
+      where: { action: "claim.bulk_create", subjectId: `${bulkId}-${bulkId}` },
     });
-    expect(audit).toMatchObject({ action: "claim.create", actorId: annotator.id });
+    expect(audit).toMatchObject({ actorId: annotator.id, subjectType: "claims", after: { count: 1, ids: [bulkId] } });
     const row = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: bulkId } });
     expect(audit.createdAt.toISOString()).toBe(row.createdAt.toISOString());
     expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
