@@ -1,4 +1,5 @@
 import type { DbClient } from "../db/types.js";
+import { PREPARED } from "../db/prepared.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { seesEveryProject } from "../projects/access.js";
@@ -91,7 +92,7 @@ export function createStatement(user: CurrentUser, articleId: number, input: Cre
   const now = new Date();
   const mention = input.speakerMention ?? null;
   const cue = input.cue ?? null;
-  return Prisma.sql`
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH article AS (
       SELECT a.id, a.project_id, a.body FROM articles a WHERE a.id = ${articleId} AND ${visibleArticle(user)}
     ),
@@ -151,7 +152,7 @@ export async function updateClaimInOneStatement(
   const mention = patch.speakerMention;
   const cue = patch.cue;
   const project = Prisma.sql`current.project_id`;
-  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`${Prisma.raw(PREPARED)}
     WITH current AS (
       SELECT cl.*, a.body FROM claims cl JOIN articles a ON a.id = cl.article_id
       WHERE cl.id = ${claimId} AND cl.deleted_at IS NULL AND cl.layer = 'annotator' AND cl.version = ${patch.version}

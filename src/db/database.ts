@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { preparedStatementName } from "./prepared.js";
 import { SerialClient } from "./serial-client.js";
 
 /**
@@ -100,7 +101,9 @@ function openPostgres(options: PostgresOptions): Database {
   };
   pool.on("error", ignore);
   exportPool.on("error", ignore);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { statementNameGenerator: preparedStatementName }),
+  });
   return {
     kind: "postgres",
     prisma,

@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import session from "express-session";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { PREPARED } from "../db/prepared.js";
 import type { CurrentUser } from "./current-user.js";
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
@@ -69,7 +70,7 @@ export class DatabaseSessionStore extends session.Store {
 
   /** The session and its user in one query: each request starts with one round trip, not two. */
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.prisma.$queryRaw<SessionRow[]>`
+    this.prisma.$queryRaw<SessionRow[]>`${Prisma.raw(PREPARED)}
       SELECT s.data, s.expires_at, u.id, u.email, u.name, u.role, u.version, u.must_change_password, u.active
       FROM sessions s LEFT JOIN users u ON u.id = s.user_id
       WHERE s.sid = ${sid}`

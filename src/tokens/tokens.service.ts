@@ -3,6 +3,8 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { PREPARED } from "../db/prepared.js";
+import { Prisma } from "../generated/prisma/client.js";
 
 export type TokenScope = "read" | "write";
 
@@ -73,7 +75,7 @@ export async function authenticateToken(
 ): Promise<{ user: CurrentUser; scope: TokenScope } | undefined> {
   if (!token.startsWith(PREFIX)) return undefined;
   const now = new Date();
-  const [row] = await db.$queryRaw<TokenRow[]>`
+  const [row] = await db.$queryRaw<TokenRow[]>`${Prisma.raw(PREPARED)}
     WITH found AS (
       SELECT t.id AS token_id, t.scope, t.last_used_at, u.id, u.email, u.name, u.role, u.version
       FROM api_tokens t JOIN users u ON u.id = t.user_id
