@@ -141,7 +141,11 @@ describe("bulk claims: storing", () => {
     const audit = await app.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "claim.bulk_create", subjectId: `${bulkId}-${bulkId}` },
     });
-    expect(audit).toMatchObject({ actorId: annotator.id, subjectType: "claims", after: { count: 1, ids: [bulkId] } });
+    expect(audit).toMatchObject({
+      actorId: annotator.id,
+      subjectType: "claims",
+      after: { count: 1, ids: [bulkId] },
+    });
     const row = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: bulkId } });
     expect(audit.createdAt.toISOString()).toBe(row.createdAt.toISOString());
     expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
@@ -182,7 +186,7 @@ describe("bulk claims: storing", () => {
     expect(summary).toMatchObject({ stored: 2 });
   });
 
-  it("keeps memory flat over a long upload sent in pieces", async () => {
+  it("reads an upload sent in pieces cut mid-line, reporting every line once", async () => {
     const count = 2_500;
     const text = jsonl(Array.from({ length: count }, () => claimOf("Fans cheered.")));
     const bytes = new TextEncoder().encode(text);
