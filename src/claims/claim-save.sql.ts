@@ -40,29 +40,34 @@ const claimJoins = Prisma.sql`
   LEFT JOIN stance_labels st ON st.id = c.stance_id
   LEFT JOIN targets tg ON tg.id = c.target_id`;
 
+// Each statement's text is the same whatever the input (the choices are parameters), so that a
+// connection prepares it once: texts that varied with the input would pile up prepared statements.
+
 type SpeakerRef = CreateClaimInput["speaker"];
 
 /** The speaker a claim names, if it exists in project `project`: by id, or by name or alias ignoring case. */
 function speakerId(ref: SpeakerRef, project: Prisma.Sql) {
-  if (!ref) return Prisma.sql`NULL::int`;
-  if ("id" in ref)
-    return Prisma.sql`(SELECT id FROM speakers WHERE id = ${ref.id} AND project_id = ${project})`;
-  const name = cleanName(ref.name);
+  const kind = !ref ? "none" : "id" in ref ? "id" : "name";
+  const id = ref && "id" in ref ? ref.id : null;
+  const name = ref && "name" in ref ? cleanName(ref.name) : null;
   // The same choice as speakers.service's findByNames: a name before an alias, then the oldest.
   // speaker_name_keys is indexed (migration 20261201000000_speaker_name_keys).
-  return Prisma.sql`(SELECT s.id FROM speakers s
-    WHERE speaker_name_keys(s.name, s.aliases) @> ARRAY[lower(${name})] AND s.project_id = ${project}
-    ORDER BY lower(s.name) = lower(${name}) DESC, s.id LIMIT 1)`;
+  return Prisma.sql`CASE ${kind}::text
+    WHEN 'id' THEN (SELECT id FROM speakers WHERE id = ${id}::int AND project_id = ${project})
+    WHEN 'name' THEN (SELECT s.id FROM speakers s
+      WHERE speaker_name_keys(s.name, s.aliases) @> ARRAY[lower(${name}::text)] AND s.project_id = ${project}
+      ORDER BY lower(s.name) = lower(${name}::text) DESC, s.id LIMIT 1)
+    END`;
 }
 
 /** A stance key or target name of the project that is open for new values; NULL when none or retired. */
 function labelId(table: "stance" | "target", wanted: string | null | undefined, project: Prisma.Sql) {
-  if (!wanted) return Prisma.sql`NULL::int`;
+  const value = wanted || null;
   // The first match in the project's order decides, as chooseLabel does; a retired one is for the full path.
   return table === "stance"
-    ? Prisma.sql`(SELECT id FROM (SELECT id, retired FROM stance_labels WHERE project_id = ${project} AND key = ${wanted}
+    ? Prisma.sql`(SELECT id FROM (SELECT id, retired FROM stance_labels WHERE project_id = ${project} AND key = ${value}::text
         ORDER BY position LIMIT 1) first WHERE NOT retired)`
-    : Prisma.sql`(SELECT id FROM (SELECT id, retired FROM targets WHERE project_id = ${project} AND lower(name) = lower(${wanted})
+    : Prisma.sql`(SELECT id FROM (SELECT id, retired FROM targets WHERE project_id = ${project} AND lower(name) = lower(${value}::text)
         ORDER BY position LIMIT 1) first WHERE NOT retired)`;
 }
 
@@ -72,9 +77,8 @@ function spanFits(start: Prisma.Sql, end: Prisma.Sql) {
 }
 
 function visibleArticle(user: CurrentUser) {
-  return seesEveryProject(user)
-    ? Prisma.sql`TRUE`
-    : Prisma.sql`EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = a.project_id AND m.user_id = ${user.id})`;
+  return Prisma.sql`(${seesEveryProject(user)}::boolean
+    OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = a.project_id AND m.user_id = ${user.id}::int))`;
 }
 
 /** Creates an annotator's claim in one statement; undefined when the full path must decide. */
@@ -144,36 +148,44 @@ export async function updateClaimInOneStatement(
   claimId: number,
   patch: UpdateClaimInput,
 ): Promise<ClaimJson | undefined> {
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(updateStatement(user, claimId, patch));
+  return rows[0]?.claim;
+}
+
+export function updateStatement(user: CurrentUser, claimId: number, patch: UpdateClaimInput): Prisma.Sql {
   const now = new Date();
   const has = (key: keyof UpdateClaimInput) => patch[key] !== undefined;
   // A new value where the patch has one, else the current column.
-  const pick = (key: keyof UpdateClaimInput, value: unknown, column: string, cast: string) =>
-    has(key) ? Prisma.sql`${value}::${Prisma.raw(cast)}` : Prisma.raw(`current.${column}`);
+  const pick = (key: keyof UpdateClaimInput, value: unknown, current: string, cast: string) =>
+    Prisma.sql`CASE WHEN ${has(key)}::boolean THEN ${value ?? null}::${Prisma.raw(cast)} ELSE ${Prisma.raw(current)} END`;
   const mention = patch.speakerMention;
   const cue = patch.cue;
   const project = Prisma.sql`current.project_id`;
-  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>`${Prisma.raw(PREPARED)}
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH current AS (
       SELECT cl.*, a.body FROM claims cl JOIN articles a ON a.id = cl.article_id
       WHERE cl.id = ${claimId} AND cl.deleted_at IS NULL AND cl.layer = 'annotator' AND cl.version = ${patch.version}
-        AND ${user.role === "admin" ? Prisma.sql`TRUE` : Prisma.sql`cl.annotator_id = ${user.id}`}
+        AND (${user.role === "admin"}::boolean OR cl.annotator_id = ${user.id}::int)
         AND ${visibleArticle(user)}
       FOR UPDATE OF cl
     ),
     next AS MATERIALIZED (
       SELECT current.id, current.body,
-        ${pick("start", patch.start, "start", "int")} AS start,
-        ${pick("end", patch.end, "end", "int")} AS "end",
-        ${pick("quote", patch.quote, "quote", "text")} AS quote,
-        ${pick("type", patch.type, "type", '"ClaimType"')} AS type,
-        ${has("speaker") ? speakerId(patch.speaker, project) : Prisma.sql`current.speaker_id`} AS speaker_id,
-        ${has("speakerMention") ? Prisma.sql`${mention?.start ?? null}::int` : Prisma.sql`current.mention_start`} AS mention_start,
-        ${has("speakerMention") ? Prisma.sql`${mention?.end ?? null}::int` : Prisma.sql`current.mention_end`} AS mention_end,
-        ${has("cue") ? Prisma.sql`${cue?.start ?? null}::int` : Prisma.sql`current.cue_start`} AS cue_start,
-        ${has("cue") ? Prisma.sql`${cue?.end ?? null}::int` : Prisma.sql`current.cue_end`} AS cue_end,
-        ${has("stance") ? labelId("stance", patch.stance, project) : Prisma.sql`current.stance_id`} AS stance_id,
-        ${has("target") ? labelId("target", patch.target, project) : Prisma.sql`current.target_id`} AS target_id,
-        ${pick("note", patch.note, "note", "text")} AS note,
+        ${pick("start", patch.start, "current.start", "int")} AS start,
+        ${pick("end", patch.end, 'current."end"', "int")} AS "end",
+        ${pick("quote", patch.quote, "current.quote", "text")} AS quote,
+        ${pick("type", patch.type, "current.type", '"ClaimType"')} AS type,
+        CASE WHEN ${has("speaker")}::boolean THEN ${speakerId(patch.speaker, project)} ELSE current.speaker_id END
+          AS speaker_id,
+        ${pick("speakerMention", mention?.start, "current.mention_start", "int")} AS mention_start,
+        ${pick("speakerMention", mention?.end, "current.mention_end", "int")} AS mention_end,
+        ${pick("cue", cue?.start, "current.cue_start", "int")} AS cue_start,
+        ${pick("cue", cue?.end, "current.cue_end", "int")} AS cue_end,
+        CASE WHEN ${has("stance")}::boolean THEN ${labelId("stance", patch.stance, project)} ELSE current.stance_id END
+          AS stance_id,
+        CASE WHEN ${has("target")}::boolean THEN ${labelId("target", patch.target, project)} ELSE current.target_id END
+          AS target_id,
+        ${pick("note", patch.note, "current.note", "text")} AS note,
         -- New offsets need the quote sent with them.
         (${!has("start") && !has("end")}::boolean OR ${has("quote")}::boolean
           OR (coalesce(${patch.start ?? null}::int, current.start) = current.start
@@ -214,5 +226,4 @@ export async function updateClaimInOneStatement(
       FROM before, after
     )
     SELECT claim FROM after`;
-  return rows[0]?.claim;
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStatement, updateStatement } from "../../src/claims/claim-save.sql.js";
+import { PREPARED } from "../../src/db/prepared.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
 import {
@@ -198,5 +200,46 @@ describe("saving a claim in one statement", () => {
       type: "direct",
     });
     expect(valid.status).toBe(404);
+  });
+});
+
+describe("the save statements' text", () => {
+  it("is the same whatever the input, so that each connection prepares it once", () => {
+    const user = {
+      id: 1,
+      email: "",
+      name: "",
+      role: "annotator" as const,
+      version: 1,
+      mustChangePassword: false,
+    };
+    const admin = { ...user, role: "admin" as const };
+    const base = { start: 0, end: 4, quote: "BAKU", type: "direct" as const };
+    const creates = [
+      createStatement(user, 1, base),
+      createStatement(admin, 2, { ...base, speaker: { id: 3 }, stance: "favor", cue: { start: 0, end: 1 } }),
+      createStatement(user, 3, {
+        ...base,
+        speaker: { name: "X" },
+        target: "t",
+        speakerMention: null,
+        note: "n",
+      }),
+    ];
+    expect(new Set(creates.map((statement) => statement.sql)).size).toBe(1);
+    const updates = [
+      updateStatement(user, 1, { version: 1 }),
+      updateStatement(admin, 2, { version: 2, note: "n", speaker: { id: 3 }, cue: null }),
+      updateStatement(user, 3, {
+        version: 3,
+        ...base,
+        speaker: { name: "X" },
+        stance: "favor",
+        target: null,
+      }),
+    ];
+    expect(new Set(updates.map((statement) => statement.sql)).size).toBe(1);
+    expect(creates[0]!.sql.startsWith(PREPARED)).toBe(true);
+    expect(updates[0]!.sql.startsWith(PREPARED)).toBe(true);
   });
 });
