@@ -4,7 +4,9 @@ import type { ServerProcess } from "../helpers/server-process.js";
 
 /** Clients sending saves at once, each waiting for its answer before the next. */
 const CLIENT_COUNTS = [1, 4, 16] as const;
-const SECONDS_PER_LEVEL = Number(process.env.BENCH_SAVE_SECONDS ?? 6);
+/** Per level, each route gets this many one-second slices, in turn with the other's. */
+const SLICES = Number(process.env.BENCH_SAVE_SLICES ?? 4);
+const SLICE_SECONDS = 1;
 
 interface SaveInputs {
   token: string;
@@ -68,15 +70,16 @@ async function saveInputs(db: Database, projectId: number): Promise<SaveInputs> 
   };
 }
 
-/** Saves per second with `clients` clients sending for SECONDS_PER_LEVEL seconds. */
-async function savesPerSecond(
+/** Saves and milliseconds with `clients` clients sending for `seconds`. */
+async function saves(
   server: ServerProcess,
   token: string,
   route: { path: string; body: string },
   clients: number,
+  seconds: number,
 ) {
-  const deadline = performance.now() + SECONDS_PER_LEVEL * 1000;
-  let saves = 0;
+  const deadline = performance.now() + seconds * 1000;
+  let count = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -88,24 +91,36 @@ async function savesPerSecond(
         });
         await response.arrayBuffer();
         if (response.status !== 201) throw new Error(`${route.path} answered ${response.status}`);
-        saves += 1;
+        count += 1;
       }
     }),
   );
-  return Math.round((saves / (performance.now() - started)) * 1000);
+  return { saves: count, ms: performance.now() - started };
 }
 
 /**
  * Claim creates per second through POST /api/v1/articles/:id/claims at 1, 4 and 16 clients, beside
  * the minimal route with the same authentication and one plain INSERT (BENCH_BASELINE_ROUTES),
- * measured in turn at each level.
+ * measured in one-second slices taken in turn at each level, after a second of each not counted.
  */
 export async function measureSaves(db: Database, server: ServerProcess, projectId: number) {
   const inputs = await saveInputs(db, projectId);
   const levels: Record<string, { appPerSecond: number; baselinePerSecond: number; ratio: number }> = {};
   for (const clients of CLIENT_COUNTS) {
-    const baselinePerSecond = await savesPerSecond(server, inputs.token, inputs.baseline, clients);
-    const appPerSecond = await savesPerSecond(server, inputs.token, inputs.app, clients);
+    // Not counted: both routes open this level's connections and prepare their statements first.
+    await saves(server, inputs.token, inputs.baseline, clients, SLICE_SECONDS);
+    await saves(server, inputs.token, inputs.app, clients, SLICE_SECONDS);
+    // In turn, so that whatever else the machine does falls on both sides alike.
+    const totals = { app: { saves: 0, ms: 0 }, baseline: { saves: 0, ms: 0 } };
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      for (const side of slice % 2 === 0 ? (["baseline", "app"] as const) : (["app", "baseline"] as const)) {
+        const run = await saves(server, inputs.token, inputs[side], clients, SLICE_SECONDS);
+        totals[side].saves += run.saves;
+        totals[side].ms += run.ms;
+      }
+    }
+    const appPerSecond = Math.round((totals.app.saves / totals.app.ms) * 1000);
+    const baselinePerSecond = Math.round((totals.baseline.saves / totals.baseline.ms) * 1000);
     levels[clients] = {
       appPerSecond,
       baselinePerSecond,
