@@ -5,6 +5,7 @@ import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
 import { createApiToken } from "../../src/tokens/tokens.service.js";
+import { benchWriter } from "./bench-writer.js";
 import { emptyDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 
@@ -100,16 +101,7 @@ async function upload(
 }
 
 async function benchInputs(db: Database, projectId: number) {
-  const annotator = await db.prisma.user.findFirstOrThrow({
-    where: { role: "annotator" },
-    orderBy: { id: "asc" },
-  });
-  await db.prisma.projectMember.upsert({
-    where: { projectId_userId: { projectId, userId: annotator.id } },
-    create: { projectId, userId: annotator.id },
-    update: {},
-  });
-  const { token } = await createApiToken(db.prisma, annotator.id, "bench bulk", "write");
+  const { annotator, token } = await benchWriter(db, projectId, "bench bulk");
   const articles = await db.prisma.article.findMany({
     where: { projectId },
     select: { id: true, body: true },

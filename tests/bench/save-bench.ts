@@ -1,5 +1,5 @@
 import type { Database } from "../../src/db/database.js";
-import { createApiToken } from "../../src/tokens/tokens.service.js";
+import { benchWriter } from "./bench-writer.js";
 import type { ServerProcess } from "../helpers/server-process.js";
 
 /** Clients sending saves at once, each waiting for its answer before the next. */
@@ -16,16 +16,7 @@ interface SaveInputs {
 
 /** The everyday claim: a sentence with an existing speaker, mention, cue, stance and target. */
 async function saveInputs(db: Database, projectId: number): Promise<SaveInputs> {
-  const annotator = await db.prisma.user.findFirstOrThrow({
-    where: { role: "annotator" },
-    orderBy: { id: "asc" },
-  });
-  await db.prisma.projectMember.upsert({
-    where: { projectId_userId: { projectId, userId: annotator.id } },
-    create: { projectId, userId: annotator.id },
-    update: {},
-  });
-  const { token } = await createApiToken(db.prisma, annotator.id, "bench saves", "write");
+  const { token } = await benchWriter(db, projectId, "bench saves");
   const article = await db.prisma.article.findFirstOrThrow({ where: { projectId }, orderBy: { id: "asc" } });
   const speaker = await db.prisma.speaker.findFirstOrThrow({ where: { projectId }, orderBy: { id: "asc" } });
   const stance = await db.prisma.stanceLabel.findFirstOrThrow({ where: { projectId, key: "favor" } });
