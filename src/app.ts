@@ -38,6 +38,7 @@ import { speakersRoutes } from "./speakers/speakers.routes.js";
 import { tokensRoutes } from "./tokens/tokens.routes.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
+import { replayWhenKeyTaken } from "./idempotency/idempotency.http.js";
 import { guardBody, guardQuery } from "./http/input-guard.js";
 import { requestLogger } from "./http/logger.js";
 import { DatabaseSessionStore } from "./http/session-store.js";
@@ -157,6 +158,7 @@ export function createApp(options: AppOptions): App {
   if (config.benchBaselineRoutes) app.use("/api/v1", plainInsertBaselineRoutes(db.prisma));
 
   app.use(notFoundHandler);
+  app.use(replayWhenKeyTaken(db.prisma));
   app.use(errorHandler(config.env === "development"));
   return { express: app, sessionStore, passport: auth };
 }

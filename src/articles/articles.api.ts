@@ -3,10 +3,11 @@ import { layerInput } from "../claims/claims.schema.js";
 import { listArticleClaims } from "../claims/claims.service.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { idempotencyOf, idempotent } from "../idempotency/idempotency.http.js";
 import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
-import { presentArticle } from "./articles.present.js";
+import { articleLocation, presentArticle } from "./articles.present.js";
 import { articleIdParam, articleInput } from "./articles.schema.js";
 import { assertCanImport, getArticle, importArticle } from "./articles.service.js";
 
@@ -23,22 +24,28 @@ export function articlesApiRoutes(prisma: PrismaClient): Router {
     });
   });
 
-  router.post("/projects/:id/articles", requireRole("admin", "annotator"), async (req, res) => {
-    const projectId = parseId(projectIdParam, req.params.id);
-    await assertCanImport(prisma, req.user!, projectId);
-    const outcome = await importArticle(prisma, req.user!, projectId, parseInput(articleInput, req.body));
-    if (outcome.status === "duplicate") {
+  router.post(
+    "/projects/:id/articles",
+    requireRole("admin", "annotator"),
+    idempotent(prisma),
+    async (req, res) => {
+      const projectId = parseId(projectIdParam, req.params.id);
+      await assertCanImport(prisma, req.user!, projectId);
+      const input = parseInput(articleInput, req.body);
+      const outcome = await importArticle(prisma, req.user!, projectId, input, idempotencyOf(res));
+      if (outcome.status === "duplicate") {
+        res
+          .status(409)
+          .json({ error: { code: "duplicate", message: outcome.reason, articleId: outcome.articleId } });
+        return;
+      }
+      const article = await getArticle(prisma, req.user!, outcome.articleId);
       res
-        .status(409)
-        .json({ error: { code: "duplicate", message: outcome.reason, articleId: outcome.articleId } });
-      return;
-    }
-    const article = await getArticle(prisma, req.user!, outcome.articleId);
-    res
-      .status(201)
-      .location(`/api/v1/articles/${article.id}`)
-      .json({ ...presentArticle(article), claims: [] });
-  });
+        .status(201)
+        .location(articleLocation(article.id))
+        .json({ ...presentArticle(article), claims: [] });
+    },
+  );
 
   return router;
 }

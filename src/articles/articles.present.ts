@@ -30,3 +30,8 @@ export function presentArticle(article: ArticleRow) {
     updatedAt: article.updatedAt.toISOString(),
   };
 }
+
+/** Where the API shows an article: the Location of an import. */
+export function articleLocation(id: number): string {
+  return `/api/v1/articles/${id}`;
+}

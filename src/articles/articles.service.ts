@@ -2,6 +2,8 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { isKeyTaken, rememberAnswer, type IdempotentWrite } from "../idempotency/idempotency.service.js";
+import { articleLocation, presentArticle } from "./articles.present.js";
 import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "../projects/access.js";
 import type { ArticleInput } from "./articles.schema.js";
 import { sentenceSpansInCodePoints } from "../text/sentences.js";
@@ -43,6 +45,7 @@ export async function importArticle(
   user: CurrentUser,
   projectId: number,
   input: ArticleInput,
+  write?: IdempotentWrite,
 ): Promise<ImportOutcome> {
   const body = normaliseBody(input.body);
   const hash = bodyHash(body);
@@ -80,10 +83,17 @@ export async function importArticle(
         subjectId: article.id,
         after: { title: article.title, url: article.url, bodyHash: hash },
       });
+      await rememberAnswer(tx, write, {
+        status: 201,
+        location: articleLocation(article.id),
+        body: { ...presentArticle({ ...article, sentences: spans }), claims: [] },
+      });
       return { status: "imported", articleId: article.id, sentences: spans.length } as const;
     });
   } catch (error) {
     // Two imports of the same article at once: the unique index decides, the loser is a duplicate.
+    // A concurrent request with the same idempotency key won: the route answers as it did.
+    if (isKeyTaken(error)) throw error;
     if ((error as { code?: string }).code === "P2002") {
       const duplicate = await findDuplicate(prisma, projectId, input.url, hash);
       if (duplicate) return { status: "duplicate", ...duplicate };

@@ -2,6 +2,7 @@ import type { DbClient } from "../db/types.js";
 import { PREPARED } from "../db/prepared.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { rememberAnswerSql, type IdempotentWrite } from "../idempotency/idempotency.service.js";
 import { seesEveryProject } from "../projects/access.js";
 import { cleanName } from "../speakers/speakers.schema.js";
 import type { ClaimJson } from "./claims.present.js";
@@ -87,12 +88,21 @@ export async function createClaimInOneStatement(
   user: CurrentUser,
   articleId: number,
   input: CreateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson | undefined> {
-  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(createStatement(user, articleId, input));
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(createStatement(user, articleId, input, write));
   return rows[0]?.claim;
 }
 
-export function createStatement(user: CurrentUser, articleId: number, input: CreateClaimInput): Prisma.Sql {
+/** Where the API shows a claim (the Location of a create), in SQL from a claim JSON `claim`. */
+const claimLocationSql = Prisma.sql`'/api/v1/claims/' || (claim->>'id')`;
+
+export function createStatement(
+  user: CurrentUser,
+  articleId: number,
+  input: CreateClaimInput,
+  write?: IdempotentWrite,
+): Prisma.Sql {
   const now = new Date();
   const mention = input.speakerMention ?? null;
   const cue = input.cue ?? null;
@@ -134,6 +144,9 @@ export function createStatement(user: CurrentUser, articleId: number, input: Cre
     audited AS (
       INSERT INTO audit_events (actor_id, action, subject_type, subject_id, after, created_at)
       SELECT ${user.id}, 'claim.create', 'claim', (claim->>'id'), claim::jsonb, ${now} FROM shown
+    ),
+    remembered AS (
+      ${rememberAnswerSql(write, { status: 201, location: claimLocationSql, body: Prisma.sql`claim::jsonb`, from: Prisma.sql`shown` })}
     )
     SELECT claim FROM shown`;
 }
@@ -147,12 +160,18 @@ export async function updateClaimInOneStatement(
   user: CurrentUser,
   claimId: number,
   patch: UpdateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson | undefined> {
-  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(updateStatement(user, claimId, patch));
+  const rows = await db.$queryRaw<{ claim: ClaimJson }[]>(updateStatement(user, claimId, patch, write));
   return rows[0]?.claim;
 }
 
-export function updateStatement(user: CurrentUser, claimId: number, patch: UpdateClaimInput): Prisma.Sql {
+export function updateStatement(
+  user: CurrentUser,
+  claimId: number,
+  patch: UpdateClaimInput,
+  write?: IdempotentWrite,
+): Prisma.Sql {
   const now = new Date();
   const has = (key: keyof UpdateClaimInput) => patch[key] !== undefined;
   // A new value where the patch has one, else the current column.
@@ -224,6 +243,9 @@ export function updateStatement(user: CurrentUser, claimId: number, patch: Updat
       INSERT INTO audit_events (actor_id, action, subject_type, subject_id, before, after, created_at)
       SELECT ${user.id}, 'claim.update', 'claim', ${String(claimId)}, before.claim::jsonb, after.claim::jsonb, ${now}
       FROM before, after
+    ),
+    remembered AS (
+      ${rememberAnswerSql(write, { status: 200, location: Prisma.sql`NULL::text`, body: Prisma.sql`claim::jsonb`, from: Prisma.sql`after` })}
     )
     SELECT claim FROM after`;
 }

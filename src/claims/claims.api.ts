@@ -2,6 +2,7 @@ import { Router } from "express";
 import { articleIdParam } from "../articles/articles.schema.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
+import { idempotencyOf, idempotent } from "../idempotency/idempotency.http.js";
 import { parseId } from "../http/fields.js";
 import { parseInput, parseInputFor } from "../http/validate.js";
 import { claimFiltersInput, filtersToQuery } from "./claims.filters.js";
@@ -22,6 +23,7 @@ import {
   restoreClaim,
   updateClaim,
 } from "./claims.service.js";
+import { claimLocation } from "./claims.present.js";
 
 /**
  * GET /claims (filters, cursor pages), POST /articles/:id/claims, PATCH and DELETE /claims/:id,
@@ -32,6 +34,7 @@ import {
 export function claimsApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
   const writers = requireRole("admin", "annotator");
+  const once = idempotent(prisma);
 
   router.get("/claims", requireLogin, async (req, res) => {
     const filters = parseInput(claimFiltersInput, req.query);
@@ -50,36 +53,36 @@ export function claimsApiRoutes(prisma: PrismaClient): Router {
     });
   });
 
-  router.post("/articles/:id/claims", writers, async (req, res) => {
+  router.post("/articles/:id/claims", writers, once, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
     const input = await parseInputFor(createClaimInput, req.body, () =>
       assertArticleVisible(prisma, req.user!, articleId),
     );
-    const claim = await createClaim(prisma, req.user!, articleId, input);
-    res.status(201).location(`/api/v1/claims/${claim.id}`).json(claim);
+    const claim = await createClaim(prisma, req.user!, articleId, input, idempotencyOf(res));
+    res.status(201).location(claimLocation(claim.id)).json(claim);
   });
 
-  router.patch("/claims/:id", requireLogin, async (req, res) => {
+  router.patch("/claims/:id", requireLogin, once, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
     const patch = await parseInputFor(updateClaimInput, req.body, () =>
       assertClaimWritable(prisma, req.user!, claimId),
     );
-    res.json(await updateClaim(prisma, req.user!, claimId, patch));
+    res.json(await updateClaim(prisma, req.user!, claimId, patch, idempotencyOf(res)));
   });
 
-  router.delete("/claims/:id", requireLogin, async (req, res) => {
+  router.delete("/claims/:id", requireLogin, once, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
     await assertClaimWritable(prisma, req.user!, claimId);
     const { version } = parseInput(deleteClaimInput, { ...req.query, ...(req.body as object) });
-    await deleteClaim(prisma, req.user!, claimId, version);
+    await deleteClaim(prisma, req.user!, claimId, version, idempotencyOf(res));
     res.status(204).end();
   });
 
-  router.post("/claims/:id/restore", requireLogin, async (req, res) => {
+  router.post("/claims/:id/restore", requireLogin, once, async (req, res) => {
     const claimId = parseId(claimIdParam, req.params.id);
     await assertDeletedClaimWritable(prisma, req.user!, claimId);
     const { version } = parseInput(restoreClaimInput, req.body ?? {});
-    res.json(await restoreClaim(prisma, req.user!, claimId, version));
+    res.json(await restoreClaim(prisma, req.user!, claimId, version, idempotencyOf(res)));
   });
 
   return router;

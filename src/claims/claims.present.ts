@@ -72,3 +72,8 @@ export function presentClaim(claim: ClaimRow, body: CodePointIndex) {
   };
 }
 export type ClaimJson = ReturnType<typeof presentClaim>;
+
+/** Where the API shows a claim: the Location of a create. */
+export function claimLocation(id: number): string {
+  return `/api/v1/claims/${id}`;
+}

@@ -3,6 +3,7 @@ import { CodePointIndex, quoteContext } from "../text/code-points.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { rememberAnswer, type IdempotentWrite } from "../idempotency/idempotency.service.js";
 import {
   assertCurator,
   assertSeesOthersClaims,
@@ -12,7 +13,7 @@ import {
 import { createClaimInOneStatement, updateClaimInOneStatement } from "./claim-save.sql.js";
 import { chooseStance, chooseTarget, stanceChoices } from "./claim-labels.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
-import { claimInclude, goldInclude, presentClaim, type ClaimJson } from "./claims.present.js";
+import { claimInclude, claimLocation, goldInclude, presentClaim, type ClaimJson } from "./claims.present.js";
 import type { CreateClaimInput, UpdateClaimInput } from "./claims.schema.js";
 
 export const messages = {
@@ -165,10 +166,11 @@ export async function createClaim(
   user: CurrentUser,
   articleId: number,
   input: CreateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson> {
   return (
-    (await createClaimInOneStatement(prisma, user, articleId, input)) ??
-    createClaimFully(prisma, user, articleId, input)
+    (await createClaimInOneStatement(prisma, user, articleId, input, write)) ??
+    createClaimFully(prisma, user, articleId, input, write)
   );
 }
 
@@ -177,6 +179,7 @@ async function createClaimFully(
   user: CurrentUser,
   articleId: number,
   input: CreateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson> {
   return prisma.$transaction(async (tx) => {
     const article = await loadArticle(tx, user, articleId);
@@ -190,6 +193,7 @@ async function createClaimFully(
       subjectId: created.id,
       after: json,
     });
+    await rememberAnswer(tx, write, { status: 201, location: claimLocation(created.id), body: json });
     return json;
   });
 }
@@ -239,10 +243,11 @@ export async function updateClaim(
   user: CurrentUser,
   claimId: number,
   patch: UpdateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson> {
   return (
-    (await updateClaimInOneStatement(prisma, user, claimId, patch)) ??
-    updateClaimFully(prisma, user, claimId, patch)
+    (await updateClaimInOneStatement(prisma, user, claimId, patch, write)) ??
+    updateClaimFully(prisma, user, claimId, patch, write)
   );
 }
 
@@ -251,6 +256,7 @@ async function updateClaimFully(
   user: CurrentUser,
   claimId: number,
   patch: UpdateClaimInput,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson> {
   return prisma.$transaction(async (tx) => {
     const claim = await loadOwnClaim(tx, user, claimId);
@@ -312,6 +318,7 @@ async function updateClaimFully(
       before,
       after,
     });
+    await rememberAnswer(tx, write, { status: 200, body: after });
     return after;
   });
 }
@@ -322,6 +329,7 @@ export async function deleteClaim(
   user: CurrentUser,
   claimId: number,
   version: number,
+  write?: IdempotentWrite,
 ): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const claim = await loadOwnClaim(tx, user, claimId);
@@ -340,6 +348,7 @@ export async function deleteClaim(
       subjectId: claimId,
       before,
     });
+    await rememberAnswer(tx, write, { status: 204 });
   });
 }
 
@@ -352,6 +361,7 @@ export async function restoreClaim(
   user: CurrentUser,
   claimId: number,
   version: number,
+  write?: IdempotentWrite,
 ): Promise<ClaimJson> {
   return prisma.$transaction(async (tx) => {
     const claim = await loadOwnClaim(tx, user, claimId, { withDeleted: true });
@@ -372,6 +382,7 @@ export async function restoreClaim(
       subjectId: claimId,
       after,
     });
+    await rememberAnswer(tx, write, { status: 200, body: after });
     return after;
   });
 }
