@@ -1,11 +1,14 @@
-import { Router, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import type { PrismaClient } from "../db/types.js";
 import { UnsupportedMediaTypeError } from "../errors.js";
 import { requireRole } from "../http/guards.js";
+import { writeOrWait } from "../http/streaming.js";
 import { parseInput } from "../http/validate.js";
+import { IDEMPOTENCY_HEADER, idempotencyKey } from "../idempotency/idempotency.schema.js";
 import { readLines } from "../text/lines.js";
+import { readUploadRecord, storedLinesOf } from "./bulk-import.records.js";
 import { bulkImportQuery, MAX_LINE_BYTES } from "./bulk-import.schema.js";
-import { importClaims, type BulkSummary, type LineReport } from "./bulk-import.service.js";
+import { ClientGoneError, importClaims, type BulkSummary, type LineReport } from "./bulk-import.service.js";
 
 const JSON_LINES = [
   "application/x-ndjson",
@@ -13,53 +16,92 @@ const JSON_LINES = [
   "application/json-lines",
   "application/jsonlines",
 ];
+const NDJSON = "application/x-ndjson; charset=utf-8";
 
 /**
  * POST /api/v1/claims/bulk?mode=all|valid: JSON Lines in, a JSON Lines report out, streamed both
- * ways (docs/api.md, "Bulk claims"). The answer starts before the upload ends, so its status is
- * 200 once the upload is accepted; the last line, {"summary": …}, says what was stored.
+ * ways (docs/api.md, "Bulk claims"). The answer starts once the upload is under way, so its status
+ * is 200 from then on; the last line, {"summary": …}, says what was stored. With an
+ * Idempotency-Key the upload can be resumed by sending the same file again with the same key, and
+ * GET /api/v1/claims/bulk/:key reads what it stored.
  */
 export function bulkImportApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.post("/claims/bulk", requireRole("admin", "annotator"), async (req, res) => {
     const { mode } = parseInput(bulkImportQuery, req.query);
+    const key = keyOf(req);
     if (!req.is(JSON_LINES)) {
       throw new UnsupportedMediaTypeError(
         "Send the claims as JSON Lines, one claim per line, with Content-Type: application/x-ndjson.",
       );
     }
-    res.status(200).type("application/x-ndjson; charset=utf-8");
+    const clientGone = whenClientGone(res);
     const summary = await importClaims(prisma, req.user!, readLines(req, MAX_LINE_BYTES), {
       mode,
-      report: (entries) => writeLines(res, entries),
+      key,
+      signal: clientGone.signal,
+      accepted: () => res.status(200).type(NDJSON).flushHeaders(),
+      report: (entries) => writeReport(res, entries, clientGone.signal),
       onFailure: (error) => req.log.error({ err: error }, "bulk claims upload stopped"),
     });
+    if (clientGone.signal.aborted) {
+      req.log.info(
+        { key: summary.key, lines: summary.lines },
+        "bulk claims upload ended: the client went away",
+      );
+      return;
+    }
+    if (!res.headersSent) res.status(200).type(NDJSON);
     res.end(`${JSON.stringify({ summary } satisfies { summary: BulkSummary })}\n`);
+  });
+
+  router.get("/claims/bulk/:key", requireRole("admin", "annotator"), async (req, res) => {
+    const key = parseInput(idempotencyKey, req.params.key);
+    res.json(await readUploadRecord(prisma, req.user!.id, key));
+  });
+
+  /** The stored lines with their claims' ids, as JSON Lines ({"line","id"}): for uploads of any size. */
+  router.get("/claims/bulk/:key/lines", requireRole("admin", "annotator"), async (req, res) => {
+    const key = parseInput(idempotencyKey, req.params.key);
+    const pages = await storedLinesOf(prisma, req.user!.id, key);
+    const clientGone = whenClientGone(res);
+    res.status(200).type(NDJSON);
+    for await (const page of pages) {
+      let text = "";
+      for (const entry of page) text += `${JSON.stringify(entry)}\n`;
+      try {
+        await writeOrWait(res, text, clientGone.signal);
+      } catch {
+        return;
+      }
+    }
+    res.end();
   });
 
   return router;
 }
 
-/** Writes a batch's report lines, waiting while the client's buffer is full (memory stays flat). */
-async function writeLines(res: Response, entries: LineReport[]): Promise<void> {
-  let text = "";
-  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
-  if (res.write(text)) return;
-  await new Promise<void>((resolve, reject) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", gone);
-      resolve();
-    };
-    const gone = () => {
-      res.off("drain", done);
-      reject(new ClientGone());
-    };
-    res.on("drain", done);
-    res.on("close", gone);
-  });
+function keyOf(req: Request): string | undefined {
+  const raw = req.get(IDEMPOTENCY_HEADER);
+  return raw === undefined ? undefined : parseInput(idempotencyKey, raw.trim());
 }
 
-/** The client stopped reading the report: the upload stops (an all-or-nothing upload stores nothing). */
-class ClientGone extends Error {}
+/** Aborted when the connection closes before the answer was complete: the client has gone. */
+function whenClientGone(res: Response): AbortController {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+async function writeReport(res: Response, entries: LineReport[], signal: AbortSignal): Promise<void> {
+  let text = "";
+  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  try {
+    await writeOrWait(res, text, signal);
+  } catch {
+    throw new ClientGoneError("the client stopped reading the report");
+  }
+}

@@ -1,85 +1,97 @@
-import type { DbClient, PrismaClient } from "../db/types.js";
-import { AppError, InvalidError, SimilarExistsError, type FieldProblem } from "../errors.js";
+import { createHash, randomUUID } from "node:crypto";
+import type { PrismaClient } from "../db/types.js";
+import { AppError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { wellFormed } from "../http/input-guard.js";
-import { parseInput } from "../http/validate.js";
-import { visibleProjectsFilter } from "../projects/access.js";
-import { resolveSpeaker, type SpeakerRef } from "../speakers/speakers.service.js";
-import { cleanName } from "../speakers/speakers.schema.js";
-import { CodePointIndex, quoteContext } from "../text/code-points.js";
+import { resolveSpeaker } from "../speakers/speakers.service.js";
 import type { Line } from "../text/lines.js";
-import { bulkClaimLine, type BulkClaimLine, type BulkMode } from "./bulk-import.schema.js";
-import { chooseStance, chooseTarget, stanceChoices, type LabelChoice } from "./claim-labels.js";
-import { checkSpans, messages } from "./claims.service.js";
-import { insertClaimRows, reserveClaimIds, type ClaimInsertRow } from "./bulk-import.sql.js";
+import { LineChecker, type AcceptedLine, type CheckedLine, type RefusedLine } from "./bulk-import.check.js";
+import {
+  assertNothingRecordedAfter,
+  assertSameLines,
+  finishUpload,
+  findBatch,
+  holdAttempt,
+  openUpload,
+  storedLines,
+  SupersededError,
+  type BatchRecord,
+  type UploadHandle,
+} from "./bulk-import.records.js";
+import type { BulkMode } from "./bulk-import.schema.js";
+import {
+  insertClaimRows,
+  recordBatch,
+  reserveClaimIds,
+  storeSetAside,
+  type BatchIdentity,
+} from "./bulk-import.sql.js";
 
-/** What became of one line: stored (with the claim's id), valid but not stored, or refused and why. */
+/**
+ * What became of one line: stored (with the claim's id), or refused and why. `replayed`: answered
+ * from the record of an earlier request with the same key, nothing written again.
+ */
 export type LineReport =
-  | { line: number; ok: true; id: number }
-  | { line: number; ok: true; stored: false }
-  | { line: number; ok: false; errors: FieldProblem[] };
+  | { line: number; ok: true; id: number; replayed?: true }
+  | { line: number; ok: false; errors: FieldProblem[]; replayed?: true };
 
 export interface BulkSummary {
+  /** The upload's key (the Idempotency-Key sent, or one made up): GET /api/v1/claims/bulk/:key reads its record. */
+  key: string;
   mode: BulkMode;
+  /** Lines read in this request. */
   lines: number;
   valid: number;
   invalid: number;
+  /** Claims this request stored. */
   stored: number;
-  /** False when nothing of this upload was kept (all-or-nothing with a refused line, or a failure). */
+  /** Lines an earlier request with the same key stored, answered from its record. */
+  alreadyStored: number;
+  /** The whole file was read and every line answered. */
+  complete: boolean;
+  /** The upload is over and its claims are stored: complete, and in mode=all without a refused line. */
   committed: boolean;
   message: string;
 }
 
 export interface BulkImportOptions {
   mode: BulkMode;
+  /** The Idempotency-Key: a request with the same key resumes the upload or answers from its record. */
+  key?: string;
   /**
-   * Called with each batch's lines in order; the import waits for it, so a slow reader slows the
-   * import down instead of piling reports up in memory.
+   * Called with report lines, only for lines whose batch has committed; the import waits for it,
+   * so a slow reader slows the upload instead of piling reports up in memory.
    */
   report: (entries: LineReport[]) => Promise<void> | void;
+  /** Called once the upload is under way; a refusal before it (an InvalidError) is the request's answer. */
+  accepted?: () => void;
   /** Called after each batch with the lines read so far (progress bars). */
   progress?: (linesRead: number) => void;
   /** Told of a failure that is not a line's fault, for the log; the summary says what was kept. */
   onFailure?: (error: unknown) => void;
+  /** Aborted when the client has gone: the upload stops at the next batch, storing nothing more. */
+  signal?: AbortSignal;
 }
 
-/** Lines per INSERT: large enough to amortise the round trip, small enough to keep memory flat. */
-const BATCH_LINES = 1_000;
-/** Lines parsed between two turns of the event loop. */
-const YIELD_EVERY = 100;
-/** Articles whose bodies stay in memory during one upload (lines usually come article by article). */
-const ARTICLE_CACHE_SIZE = 128;
-/** An all-or-nothing upload is one transaction; at 5,000 lines/s an hour is 18 million lines. */
-const WHOLE_UPLOAD = { timeout: 3_600_000, maxWait: 10_000 };
+/** Lines per batch: large enough to amortise a transaction, small enough to keep memory flat. */
+export const BATCH_LINES = 1_000;
+/** A batch's transaction: checks and stores at most 1,000 lines. */
+const BATCH_TRANSACTION = { timeout: 120_000, maxWait: 30_000 };
+/** mode=all's last step stores every set-aside batch: a million lines take about a minute. */
+const FINAL_TRANSACTION = { timeout: 3_600_000, maxWait: 30_000 };
+/** Set-aside batches stored per statement, so that each statement stays well within its time limit. */
+const BATCHES_PER_STATEMENT = 50;
 
-interface CheckedArticle {
-  id: number;
-  projectId: number;
-  body: CodePointIndex;
-}
-
-interface ProjectLabels {
-  stances: LabelChoice[];
-  targets: LabelChoice[];
-}
-
-type Parsed = { line: number; claim: BulkClaimLine } | { line: number; errors: FieldProblem[] };
-type Checked = LineReport | { line: number; row: ClaimInsertRow };
-interface CheckedBatch {
-  batch: Line[];
-  checked: Checked[];
-  /** Claim ids reserved for the batch's valid lines. */
-  reserved: number[];
-}
-
-class RollBack extends Error {}
+/** The client went away: nothing more is stored and nobody is left to tell. */
+export class ClientGoneError extends Error {}
 
 /**
  * POST /api/v1/claims/bulk and `npm run import:claims`: claims in the single-claim shape, one per
- * line, each checked exactly as the single route checks it (the user may write in the article's
- * project, offsets and quote against the body, speaker, stance and target of the project). Reads
- * and stores in batches, so memory stays flat however long the upload; articles, labels and
- * speakers are looked up (or created) once per upload, not once per line.
+ * line, each checked as the single route checks it (bulk-import.check.ts). Each batch of lines is
+ * checked and stored in a transaction of its own, which also writes the batch's record under the
+ * upload's key; the transaction never waits for the client, whose lines are read and whose report
+ * is written between transactions. mode=valid commits each batch and reports it after the commit.
+ * mode=all sets each batch aside and stores them all in one last transaction once the whole file
+ * has been read without a refused line.
  */
 export async function importClaims(
   prisma: PrismaClient,
@@ -87,312 +99,292 @@ export async function importClaims(
   lines: AsyncIterable<Line>,
   options: BulkImportOptions,
 ): Promise<BulkSummary> {
-  const upload = new BulkUpload(user, options);
-  try {
-    if (options.mode === "valid") {
-      for await (const batch of batches(lines)) {
-        await prisma.$transaction((tx) => upload.takeOne(tx, batch), WHOLE_UPLOAD);
-      }
-    } else {
-      await prisma.$transaction(async (tx) => {
-        await upload.takeAll(tx, lines);
-        if (upload.counts.invalid > 0) throw new RollBack();
-      }, WHOLE_UPLOAD);
-    }
-  } catch (error) {
-    if (!(error instanceof RollBack)) {
-      options.onFailure?.(error);
-      return upload.failed(error);
-    }
-  }
-  return upload.summary();
+  const upload = await openUpload(prisma, user.id, options.key ?? `upload-${randomUUID()}`, options.mode);
+  return new UploadRun(prisma, user, upload, options).run(lines);
 }
 
-async function* batches(lines: AsyncIterable<Line>): AsyncGenerator<Line[]> {
-  let batch: Line[] = [];
+interface Batch extends BatchIdentity {
+  lines: Line[];
+}
+
+/** Groups lines into batches by line number (lines 1-1000, 1001-2000, ...), the same in every resend. */
+async function* batches(lines: AsyncIterable<Line>): AsyncGenerator<Batch> {
+  let current: Line[] = [];
+  let index = -1;
   for await (const line of lines) {
-    batch.push(line);
-    if (batch.length === BATCH_LINES) {
-      yield batch;
-      batch = [];
+    const lineIndex = Math.floor((line.number - 1) / BATCH_LINES);
+    if (lineIndex !== index && current.length) {
+      yield batchOf(current, index, (index + 1) * BATCH_LINES);
+      current = [];
     }
+    index = lineIndex;
+    current.push(line);
   }
-  if (batch.length) yield batch;
+  if (current.length) yield batchOf(current, index, current[current.length - 1]!.number);
 }
 
-class BulkUpload {
-  readonly counts = { lines: 0, valid: 0, invalid: 0, stored: 0 };
-  private readonly articles = new Map<number, CheckedArticle | null>();
-  private readonly labels = new Map<number, ProjectLabels>();
-  private readonly speakers = new Map<string, number | FieldProblem>();
+function batchOf(lines: Line[], index: number, lastLine: number): Batch {
+  const hash = createHash("sha256");
+  for (const line of lines) {
+    hash.update(
+      "text" in line ? `${line.number}\t${line.text}\n` : `${line.number}\t!${line.problem}:${line.bytes}\n`,
+    );
+  }
+  return { firstLine: index * BATCH_LINES + 1, lastLine, sha256: hash.digest("hex"), lines };
+}
+
+const isAccepted = (entry: CheckedLine): entry is AcceptedLine => "row" in entry;
+const isRefused = (entry: CheckedLine): entry is RefusedLine => !("row" in entry);
+
+class UploadRun {
+  private readonly counts = { lines: 0, valid: 0, invalid: 0, stored: 0, alreadyStored: 0 };
+  private readonly checker: LineChecker;
   private lastLine = 0;
-  /** Refused lines checked so far, including those of a batch not reported yet. */
-  private invalidSeen = 0;
+  private isAccepted = false;
 
   constructor(
+    private readonly prisma: PrismaClient,
     private readonly user: CurrentUser,
+    private readonly upload: UploadHandle,
     private readonly options: BulkImportOptions,
-  ) {}
+  ) {
+    this.checker = new LineChecker(user, upload.mode === "all" ? "defer" : "create");
+  }
 
-  /**
-   * Checks the batches, stores each one's valid claims (unless an all-or-nothing upload already
-   * failed) and reports its lines. While one batch is being stored the next is parsed and checked:
-   * the database and the JavaScript work side by side.
-   */
-  async takeAll(tx: DbClient, lines: AsyncIterable<Line>): Promise<void> {
-    let storing: Promise<void> = Promise.resolve();
+  async run(lines: AsyncIterable<Line>): Promise<BulkSummary> {
     try {
       for await (const batch of batches(lines)) {
-        const checked = await this.checkBatch(tx, batch);
-        await storing;
-        storing = this.storeAndReport(tx, checked);
+        this.throwIfGone();
+        await this.take(batch);
+        this.accept();
+        this.lastLine = batch.lastLine;
+        this.options.progress?.(this.counts.lines);
       }
-    } finally {
-      // Also when a check failed: the batch being stored must end before the transaction does.
-      await storing.catch(() => undefined);
-    }
-    await storing;
-  }
-
-  /** A batch of its own transaction (mode=valid): stored and reported before the next is read. */
-  async takeOne(tx: DbClient, batch: Line[]): Promise<void> {
-    await this.storeAndReport(tx, await this.checkBatch(tx, batch));
-  }
-
-  private async checkBatch(tx: DbClient, batch: Line[]): Promise<CheckedBatch> {
-    // Asked first, answered while the lines are checked: storing the batch then waits for nothing.
-    const reserving = reserveClaimIds(tx, batch.length);
-    reserving.catch(() => undefined);
-    const parsed: Parsed[] = [];
-    for (const line of batch) {
-      parsed.push(parseLine(line));
-      // The previous batch's INSERT is on its way out through several turns of the event loop:
-      // giving way now and then lets it reach the database while these lines are checked.
-      if (parsed.length % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await this.loadArticles(
-      tx,
-      parsed.flatMap((entry) => ("claim" in entry ? [entry.claim.articleId] : [])),
-    );
-    const checked: Checked[] = [];
-    for (const entry of parsed) checked.push(await this.check(tx, entry));
-    this.invalidSeen += checked.filter((entry) => "errors" in entry).length;
-    return { batch, checked, reserved: await reserving };
-  }
-
-  private async storeAndReport(tx: DbClient, { batch, checked, reserved }: CheckedBatch): Promise<void> {
-    const rows = checked.flatMap((entry) => ("row" in entry ? [entry.row] : []));
-    const store = this.options.mode === "valid" || this.invalidSeen === 0;
-    const ids = store && rows.length ? await insertClaimRows(tx, this.user.id, rows, reserved) : [];
-    let stored = 0;
-    const reports = checked.map((entry): LineReport => {
-      const report: LineReport =
-        "row" in entry
-          ? store
-            ? { line: entry.line, ok: true, id: ids[stored++]! }
-            : { line: entry.line, ok: true, stored: false }
-          : entry;
-      this.count(report);
-      return report;
-    });
-    await this.options.report(reports);
-    this.lastLine = batch[batch.length - 1]?.number ?? this.lastLine;
-    this.options.progress?.(this.counts.lines);
-  }
-
-  private count(report: LineReport) {
-    this.counts.lines += 1;
-    if (!report.ok) this.counts.invalid += 1;
-    else {
-      this.counts.valid += 1;
-      if ("id" in report) this.counts.stored += 1;
-    }
-  }
-
-  private async check(tx: DbClient, entry: Parsed): Promise<Checked> {
-    if ("errors" in entry) return { line: entry.line, ok: false, errors: entry.errors };
-    const { claim } = entry;
-    const article = this.articles.get(claim.articleId);
-    if (!article) return refused(entry.line, [{ field: "articleId", message: messages.articleNotFound }]);
-    try {
-      checkSpans(article.body, {
-        start: claim.start,
-        end: claim.end,
-        quote: claim.quote,
-        mentionStart: claim.speakerMention?.start ?? null,
-        mentionEnd: claim.speakerMention?.end ?? null,
-        cueStart: claim.cue?.start ?? null,
-        cueEnd: claim.cue?.end ?? null,
-      });
-      const speakerId = claim.speaker ? await this.speakerId(tx, article.projectId, claim.speaker) : null;
-      const labels = await this.projectLabels(tx, article.projectId);
-      const stanceId = claim.stance ? chooseStance(labels.stances, claim.stance, null) : null;
-      const targetId = claim.target ? chooseTarget(labels.targets, claim.target, null) : null;
-      return { line: entry.line, row: toRow(article, claim, { speakerId, stanceId, targetId }) };
+      // The lines may have ended because the client left: then the file is not complete.
+      this.throwIfGone();
+      await this.finish();
+      this.accept();
+      return this.summary();
     } catch (error) {
-      if (error instanceof InvalidError) return refused(entry.line, error.problems);
-      throw error;
+      // Before anything was answered, a refusal (another file under this key) or a failure (the
+      // database is away) is the answer itself: a 422, a 503.
+      if (!this.isAccepted && !(error instanceof ClientGoneError)) throw error;
+      if (!(
+        error instanceof ClientGoneError ||
+        error instanceof SupersededError ||
+        error instanceof AppError
+      )) {
+        this.options.onFailure?.(error);
+      }
+      return this.stopped(error);
     }
   }
 
-  /** Fetches the batch's articles not yet in the cache, in one query, as the user may see them. */
-  private async loadArticles(tx: DbClient, ids: number[]): Promise<void> {
-    const wanted = [...new Set(ids)].filter((id) => !this.articles.has(id));
-    for (const id of new Set(ids)) {
-      const known = this.articles.get(id);
-      // Re-inserting keeps recently used articles at the end of the map: the oldest go first.
-      if (known !== undefined) {
-        this.articles.delete(id);
-        this.articles.set(id, known);
-      }
+  private accept(): void {
+    if (this.isAccepted) return;
+    this.isAccepted = true;
+    this.options.accepted?.();
+  }
+
+  /** Reports lines of committed batches; the upload is under way from the first report on. */
+  private async report(entries: LineReport[]): Promise<void> {
+    this.accept();
+    try {
+      await this.options.report(entries);
+    } catch {
+      throw new ClientGoneError("the report could not be written: its reader has gone");
     }
-    if (!wanted.length) return;
-    const found = await tx.article.findMany({
-      where: { id: { in: wanted }, project: visibleProjectsFilter(this.user) },
-      select: { id: true, projectId: true, body: true },
+  }
+
+  private throwIfGone(): void {
+    if (this.options.signal?.aborted) throw new ClientGoneError("the client went away");
+  }
+
+  private async take(batch: Batch): Promise<void> {
+    this.counts.lines += batch.lines.length;
+    if (this.upload.state !== "open") return this.replay(batch);
+    if (this.upload.mode === "valid") return this.store(batch);
+    return this.setAside(batch);
+  }
+
+  /** mode=valid: checks and stores the batch, or answers from its record if a request before did. */
+  private async store(batch: Batch): Promise<void> {
+    type Outcome = { recorded: BatchRecord } | { checked: CheckedLine[]; ids: number[] };
+    const outcome = await this.prisma.$transaction(async (tx): Promise<Outcome> => {
+      await holdAttempt(tx, this.upload);
+      const recorded = await findBatch(tx, this.upload.id, batch.firstLine);
+      assertSameLines(this.upload, recorded, batch);
+      if (recorded) return { recorded };
+      const checked = await this.checker.check(tx, batch.lines);
+      const accepted = checked.filter(isAccepted);
+      const ids = await reserveClaimIds(tx, accepted.length);
+      await insertClaimRows(
+        tx,
+        this.user.id,
+        accepted.map((entry, i) => ({ ...entry.row, id: ids[i]! })),
+      );
+      await recordBatch(tx, this.upload.id, batch, {
+        lines: accepted.map((entry) => entry.line),
+        ids,
+        refused: checked.filter(isRefused),
+      });
+      this.throwIfGone();
+      return { checked, ids };
+    }, BATCH_TRANSACTION);
+    if ("recorded" in outcome) return this.reportRecorded(outcome.recorded);
+    let next = 0;
+    const reports = outcome.checked.map((entry): LineReport => {
+      if (isRefused(entry)) return entry;
+      return { line: entry.line, ok: true, id: outcome.ids[next++]! };
     });
-    const byId = new Map(found.map((article) => [article.id, article]));
-    for (const id of wanted) {
-      const article = byId.get(id);
-      this.articles.set(
-        id,
-        article ? { id, projectId: article.projectId, body: new CodePointIndex(article.body) } : null,
+    this.counts.valid += next;
+    this.counts.stored += next;
+    this.counts.invalid += reports.length - next;
+    await this.report(reports);
+  }
+
+  /** mode=all: checks the batch and sets its claims aside; refused lines are reported at once. */
+  private async setAside(batch: Batch): Promise<void> {
+    const refused = await this.prisma.$transaction(async (tx) => {
+      await holdAttempt(tx, this.upload);
+      assertSameLines(this.upload, await findBatch(tx, this.upload.id, batch.firstLine), batch);
+      const checked = await this.checker.check(tx, batch.lines);
+      const accepted = checked.filter(isAccepted);
+      const ids = await reserveClaimIds(tx, accepted.length);
+      const refusedLines = checked.filter(isRefused);
+      await recordBatch(tx, this.upload.id, batch, {
+        lines: accepted.map((entry) => entry.line),
+        ids,
+        refused: refusedLines,
+        staged: accepted.map((entry, i) => ({ ...entry.row, id: ids[i]! })),
+      });
+      this.throwIfGone();
+      return refusedLines;
+    }, BATCH_TRANSACTION);
+    this.counts.valid += batch.lines.length - refused.length;
+    this.counts.invalid += refused.length;
+    if (refused.length) await this.report(refused);
+  }
+
+  /** A finished upload sent again: each batch must be the one recorded; nothing is written. */
+  private async replay(batch: Batch): Promise<void> {
+    const recorded = await findBatch(this.prisma, this.upload.id, batch.firstLine);
+    assertSameLines(this.upload, recorded ?? { ...batch, sha256: "" }, batch);
+    if (this.upload.mode === "valid" || this.upload.state === "refused") await this.reportRecorded(recorded!);
+    else this.counts.valid += recorded!.lines.length;
+  }
+
+  private async reportRecorded(recorded: BatchRecord): Promise<void> {
+    const reports: LineReport[] = [
+      ...recorded.lines.map((line, i): LineReport => ({
+        line,
+        ok: true,
+        id: recorded.claimIds[i]!,
+        replayed: true,
+      })),
+      ...recorded.refused.map((entry): LineReport => ({ ...entry, ok: false, replayed: true })),
+    ].sort((a, b) => a.line - b.line);
+    const stored = this.upload.mode === "valid" ? recorded.lines.length : 0;
+    this.counts.alreadyStored += stored;
+    this.counts.valid += stored;
+    this.counts.invalid += recorded.refused.length;
+    await this.report(reports);
+  }
+
+  /** The whole file was read. */
+  private async finish(): Promise<void> {
+    if (this.upload.state !== "open") {
+      await assertNothingRecordedAfter(this.prisma, this.upload, this.lastLine);
+      if (this.upload.mode === "all" && this.upload.state === "complete") await this.reportStored(true);
+      return;
+    }
+    if (this.upload.mode === "valid") {
+      await this.prisma.$transaction(async (tx) => {
+        await holdAttempt(tx, this.upload);
+        await assertNothingRecordedAfter(tx, this.upload, this.lastLine);
+        await finishUpload(tx, this.upload, "complete");
+      }, BATCH_TRANSACTION);
+      this.upload.state = "complete";
+      return;
+    }
+    const state = await this.prisma.$transaction(async (tx) => {
+      await holdAttempt(tx, this.upload);
+      await assertNothingRecordedAfter(tx, this.upload, this.lastLine);
+      if (this.counts.invalid > 0) {
+        // Nothing is stored: the ids set aside are void, only the refusals stay on record.
+        await tx.$executeRaw`UPDATE bulk_upload_batches SET staged = NULL, lines = '{}', claim_ids = '{}'
+          WHERE upload_id = ${this.upload.id}`;
+        await finishUpload(tx, this.upload, "refused");
+        return "refused" as const;
+      }
+      const speakers: Record<string, number> = {};
+      for (const [key, speaker] of this.checker.pendingSpeakers) {
+        const { projectId, ...ref } = speaker;
+        speakers[key] = (await resolveSpeaker(tx, projectId, { ...ref, confirmNew: true })).id;
+      }
+      for (let from = 1; from <= this.lastLine; from += BATCHES_PER_STATEMENT * BATCH_LINES) {
+        await storeSetAside(tx, this.upload.id, this.user.id, speakers, {
+          from,
+          to: from + BATCHES_PER_STATEMENT * BATCH_LINES - 1,
+        });
+      }
+      await finishUpload(tx, this.upload, "complete");
+      this.throwIfGone();
+      return "complete" as const;
+    }, FINAL_TRANSACTION);
+    this.upload.state = state;
+    if (state === "complete") await this.reportStored(false);
+  }
+
+  /** mode=all, stored: each stored line with its claim's id, from the record, in line order. */
+  private async reportStored(replayed: boolean): Promise<void> {
+    for await (const page of storedLines(this.prisma, this.upload.id)) {
+      if (replayed) this.counts.alreadyStored += page.length;
+      else this.counts.stored += page.length;
+      await this.report(
+        page.map(({ line, id }): LineReport => ({
+          line,
+          ok: true,
+          id,
+          ...(replayed ? { replayed: true as const } : {}),
+        })),
       );
     }
-    const excess = this.articles.size - Math.max(ARTICLE_CACHE_SIZE, new Set(ids).size);
-    if (excess > 0) {
-      for (const id of [...this.articles.keys()].slice(0, excess)) this.articles.delete(id);
-    }
   }
 
-  private async projectLabels(tx: DbClient, projectId: number): Promise<ProjectLabels> {
-    const known = this.labels.get(projectId);
-    if (known) return known;
-    const [stanceLabels, targets] = await Promise.all([
-      tx.stanceLabel.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
-      tx.target.findMany({ where: { projectId }, orderBy: { position: "asc" } }),
-    ]);
-    const labels: ProjectLabels = { stances: stanceChoices(stanceLabels), targets };
-    this.labels.set(projectId, labels);
-    return labels;
-  }
-
-  /** Each speaker named in the upload is resolved (or created) once; its answer serves every line. */
-  private async speakerId(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<number> {
-    const key =
-      "id" in ref
-        ? `${projectId}:id:${ref.id}`
-        : `${projectId}:name:${cleanName(ref.name).toLowerCase()}:${ref.confirmNew ? 1 : 0}`;
-    let answer = this.speakers.get(key);
-    if (answer === undefined) {
-      try {
-        answer = (await resolveSpeaker(tx, projectId, ref)).id;
-      } catch (error) {
-        if (error instanceof SimilarExistsError) {
-          answer = {
-            field: "speaker",
-            message: `${error.message} To create it anyway, send "speaker": {"name": …, "confirmNew": true}.`,
-          };
-        } else if (error instanceof InvalidError) answer = error.problems[0]!;
-        else throw error;
-      }
-      this.speakers.set(key, answer);
-    }
-    if (typeof answer !== "number") throw new InvalidError([answer]);
-    return answer;
-  }
-
-  summary(): BulkSummary {
-    const { lines, valid, invalid, stored } = this.counts;
-    const committed = this.options.mode === "valid" || invalid === 0;
+  private summary(): BulkSummary {
+    const { invalid, stored, alreadyStored } = this.counts;
+    const committed = this.upload.mode === "valid" || this.upload.state === "complete";
     const refusedLines = `${invalid.toLocaleString("en")} ${invalid === 1 ? "line was" : "lines were"} refused`;
+    const earlier =
+      alreadyStored > 0
+        ? ` ${alreadyStored.toLocaleString("en")} ${alreadyStored === 1 ? "line was" : "lines were"} stored by an earlier request with this key and not stored again.`
+        : "";
     const message = !committed
-      ? `Nothing was stored: ${refusedLines} (see their errors). Fix them and send the whole file again, or send it with mode=valid to store the valid lines.`
+      ? `Nothing was stored: ${refusedLines} (see their errors). Fix them and send the whole file under a new key, or send it with mode=valid to store the valid lines.`
       : invalid > 0
-        ? `Stored ${stored.toLocaleString("en")} claims; ${refusedLines} (see their errors).`
-        : `Stored ${stored.toLocaleString("en")} claims.`;
-    return {
-      mode: this.options.mode,
-      lines,
-      valid,
-      invalid,
-      stored: committed ? stored : 0,
-      committed,
-      message,
-    };
+        ? `Stored ${stored.toLocaleString("en")} claims; ${refusedLines} (see their errors).${earlier}`
+        : `Stored ${stored.toLocaleString("en")} claims.${earlier}`;
+    return { ...this.base(), complete: true, committed, message };
   }
 
-  /** The upload stopped on a failure that is not a line's fault (the database went away, say). */
-  failed(error: unknown): BulkSummary {
-    const all = this.options.mode === "all";
-    const { lines, valid, invalid, stored } = this.counts;
-    const why = error instanceof AppError ? error.message : "the server could not finish the upload";
-    return {
-      mode: this.options.mode,
-      lines,
-      valid,
-      invalid,
-      stored: all ? 0 : stored,
-      committed: !all && stored > 0,
-      message: all
-        ? `Nothing was stored: ${why} after line ${this.lastLine}. Send the file again.`
-        : `Stopped after line ${this.lastLine}: ${why}. The claims reported with an id are stored; send the rest again.`,
-    };
-  }
-}
-
-function toRow(
-  article: CheckedArticle,
-  claim: BulkClaimLine,
-  ids: { speakerId: number | null; stanceId: number | null; targetId: number | null },
-): ClaimInsertRow {
-  const { prefix, suffix } = quoteContext(article.body, claim.start, claim.end);
-  return {
-    articleId: article.id,
-    projectId: article.projectId,
-    start: claim.start,
-    end: claim.end,
-    quote: claim.quote,
-    prefix,
-    suffix,
-    type: claim.type,
-    mentionStart: claim.speakerMention?.start ?? null,
-    mentionEnd: claim.speakerMention?.end ?? null,
-    cueStart: claim.cue?.start ?? null,
-    cueEnd: claim.cue?.end ?? null,
-    note: claim.note ?? "",
-    ...ids,
-  };
-}
-
-function refused(line: number, errors: FieldProblem[]): LineReport {
-  return { line, ok: false, errors };
-}
-
-function parseLine(line: Line): Parsed {
-  if ("problem" in line) {
+  /** The upload stopped before the end of the file: the record keeps what was stored. */
+  private stopped(error: unknown): BulkSummary {
+    const why =
+      error instanceof ClientGoneError
+        ? "the client went away"
+        : error instanceof SupersededError || error instanceof AppError
+          ? error.message
+          : "the server could not finish the upload";
+    const again = `Send the same file again with Idempotency-Key ${this.upload.key}`;
     const message =
-      line.problem === "too long"
-        ? `This line is ${line.bytes.toLocaleString("en")} bytes, longer than any claim may be. Check that each claim is on a line of its own.`
-        : "This line is not valid UTF-8 text. Save the file as UTF-8.";
-    return { line: line.number, errors: [{ message }] };
+      this.upload.mode === "all"
+        ? `Nothing was stored: ${why} (after line ${this.lastLine}). ${again}.`
+        : `Stopped after line ${this.lastLine}: ${why}. The lines reported with an id are stored; ${again} to store the rest (lines already stored are not stored twice).`;
+    return { ...this.base(), complete: false, committed: false, message };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(line.text);
-  } catch {
-    return {
-      line: line.number,
-      errors: [{ message: "This line is not JSON. Each line must be one claim as a JSON object." }],
-    };
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { line: line.number, errors: [{ message: "Each line must be one claim as a JSON object." }] };
-  }
-  try {
-    return { line: line.number, claim: parseInput(bulkClaimLine, wellFormed(value)) };
-  } catch (error) {
-    if (error instanceof InvalidError) return { line: line.number, errors: error.problems };
-    throw error;
+
+  private base() {
+    return { key: this.upload.key, mode: this.upload.mode, ...this.counts };
   }
 }

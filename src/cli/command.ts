@@ -12,6 +12,11 @@ export interface CommandIo {
   stderr: Writable;
   /** The whole of standard input (passwords), already read by the command line. */
   stdin: string;
+  /**
+   * Aborted when whoever asked for the command has gone (Ctrl-C, a kill, a closed control
+   * socket): long commands stop at their next safe point.
+   */
+  signal?: AbortSignal;
 }
 
 interface CommandBase {

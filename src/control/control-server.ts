@@ -65,6 +65,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
 async function serve(socket: net.Socket, options: ControlServerOptions): Promise<void> {
   socket.on("error", () => undefined); // a client that goes away mid-answer is normal
+  // The command line was cancelled (Ctrl-C, kill): the command stops at its next safe point.
+  const clientGone = new AbortController();
+  socket.once("close", () => clientGone.abort());
   const line = await readRequestLine(socket);
   const stdout = new FrameWriter(socket, frameTypes.stdout);
   const stderr = new FrameWriter(socket, frameTypes.stderr);
@@ -79,10 +82,15 @@ async function serve(socket: net.Socket, options: ControlServerOptions): Promise
       throw new CommandError(`The server does not run ${request.command}; stop the server and run it again.`);
     }
     options.logger.info({ command: command.name }, "operator command from the control socket");
-    await command.run(options.db, request.args, { stdout, stderr, stdin: request.stdin }, options.config);
+    await command.run(
+      options.db,
+      request.args,
+      { stdout, stderr, stdin: request.stdin, signal: clientGone.signal },
+      options.config,
+    );
   } catch (error) {
     code = 1;
-    if (error instanceof ClientGoneError) {
+    if (error instanceof ClientGoneError || clientGone.signal.aborted) {
       options.logger.info({ command: name }, "operator command stopped: its client went away");
     } else if (!isOperatorError(error)) {
       options.logger.error({ err: error, command: name }, "operator command failed");

@@ -79,6 +79,32 @@ export async function resolveSpeaker(tx: DbClient, projectId: number, ref: Speak
   });
 }
 
+/** A speaker a claim names that does not exist yet: created when the claim is stored. */
+export interface NewSpeaker {
+  name: string;
+  role: string;
+  affiliation: string;
+}
+
+/**
+ * Like resolveSpeaker, without writing: the existing speaker's id, or the checked name of a new
+ * one (refused as resolveSpeaker refuses it: empty, or like an existing name without confirmNew).
+ * For claims set aside until a whole upload is stored, so that a refused upload creates no speaker.
+ */
+export async function findSpeakerOrCheckNew(
+  db: DbClient,
+  projectId: number,
+  ref: SpeakerRef,
+): Promise<{ id: number } | { create: NewSpeaker }> {
+  if ("id" in ref) return { id: (await resolveSpeaker(db, projectId, ref)).id };
+  const name = cleanName(ref.name);
+  if (!name) throw new InvalidError(messages.emptyName, "speaker");
+  const known = await findByNames(db, projectId, [name]);
+  if (known) return { id: known.speaker.id };
+  if (!ref.confirmNew) await refuseSimilar(db, projectId, name, "speaker", { speaker: { confirmNew: true } });
+  return { create: { name, role: cleanName(ref.role ?? ""), affiliation: cleanName(ref.affiliation ?? "") } };
+}
+
 /**
  * Serialises, per project, every change that adds a name or alias, so two people typing the same
  * new name ("Jane Doe" and "jane doe") get one speaker. Held until the transaction ends.

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -126,6 +127,62 @@ describe("commands beside a running server on the embedded database", slow, () =
     const after = await agent.get("/api/v1/claims").set("Accept", "application/json");
     expect(after.body.total).toBe(listed.body.total + 1);
     expect((after.body.claims as { id: number }[]).some((claim) => claim.id === id)).toBe(true);
+  });
+
+  it("import:claims killed mid-way: the server lives, stops that import at once, and the same command resumes it", async () => {
+    const { agent } = await logIn(server.url, ADMIN.email, ADMIN.password);
+    const listed = await agent.get("/api/v1/claims").set("Accept", "application/json");
+    const { articleId, start, end, quote } = (listed.body.claims as Record<string, unknown>[])[0]!;
+    const tag = `killed-${Date.now()}`;
+    const count = 20_000;
+    const file = path.join(dataDir, "many-claims.jsonl");
+    const line = (n: number) =>
+      JSON.stringify({ articleId, start, end, quote, type: "indirect", note: `${tag} ${n}` });
+    fs.writeFileSync(file, Array.from({ length: count }, (_, i) => `${line(i + 1)}\n`).join(""));
+    const total = async () =>
+      (await agent.get("/api/v1/claims?limit=1").set("Accept", "application/json")).body.total as number;
+    const before = await total();
+
+    const args = [
+      "--import",
+      "tsx",
+      "src/cli/import-claims.ts",
+      file,
+      "--as",
+      DEMO_ANNOTATOR_EMAIL,
+      "--mode",
+      "valid",
+    ];
+    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+    let reported = 0;
+    child.stderr.resume();
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        reported += chunk.toString().split("\n").length - 1;
+        // The report goes to a pipe that dies with the command: the server then writes to nobody.
+        if (reported >= 1_000) resolve();
+      });
+      child.once("close", () => resolve());
+    });
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("close", resolve));
+    const killedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const settled = await total();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Nothing more was stored from a second after the kill on.
+    expect(await total()).toBe(settled);
+    expect(settled - before).toBeLessThan(count);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    expect(server.process.exitCode).toBeNull();
+    expect((await request(server.url).get("/healthz")).status).toBe(200);
+
+    const again = await runCommand("src/cli/import-claims.ts", args.slice(3), { env });
+    expect(again.status, again.stderr).toBe(0);
+    expect(await total()).toBe(before + count);
+    const summary = JSON.parse(again.stdout.trimEnd().split("\n").at(-1)!).summary as Record<string, number>;
+    expect(summary.alreadyStored).toBe(settled - before);
+    expect(summary.stored).toBe(count - (settled - before));
   });
 
   it("db:migrate reports the database up to date; backup writes one from inside the server", async () => {

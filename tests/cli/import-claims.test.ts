@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
+import { spawn } from "node:child_process";
 import { runCommand } from "../helpers/command-process.js";
 import { embeddedEnv, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
@@ -104,7 +105,7 @@ describe("npm run import:claims", slow, () => {
     const run = await runCommand("src/cli/import-claims.ts", [file, "--as", annotatorEmail], { env });
     expect(run.status).toBe(1);
     const report = reportOf(run.stdout);
-    expect(report[1]).toMatchObject({ line: 2, ok: false, errors: [{ field: "quote" }] });
+    expect(report[0]).toMatchObject({ line: 2, ok: false, errors: [{ field: "quote" }] });
     expect(report.at(-1)).toMatchObject({ summary: { stored: 0, committed: false } });
     expect(run.stderr).toMatch(/Nothing was stored/);
   });
@@ -122,6 +123,62 @@ describe("npm run import:claims", slow, () => {
     const report = reportOf(fs.readFileSync(reportFile, "utf8"));
     expect(report.at(-1)).toMatchObject({ summary: { stored: 1, invalid: 1, committed: true } });
     expect(await storedQuotes([report[0]!.id as number])).toEqual(["BAKU"]);
+  });
+
+  it("resumes when run again after being killed: every line stored once", async () => {
+    const count = 6_000;
+    const tag = `resume-${Date.now()}`;
+    const file = claimFile(
+      "resume.jsonl",
+      Array.from({ length: count }, (_, i) => claimOf("BAKU", { note: `${tag} ${i + 1}` })),
+    );
+    const args = [
+      "--import",
+      "tsx",
+      "src/cli/import-claims.ts",
+      file,
+      "--as",
+      annotatorEmail,
+      "--mode",
+      "valid",
+    ];
+    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+    let reported = 0;
+    child.stdout.on("data", (chunk: Buffer) => (reported += chunk.toString().split("\n").length - 1));
+    child.stderr.resume();
+    // Killed once some batches are in, as an operator's Ctrl-C or a lost terminal would.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (reported >= 1_000) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+      child.once("close", () => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("close", resolve).once("error", resolve));
+    const again = await runCommand("src/cli/import-claims.ts", args.slice(3), { env });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/Upload key import-claims-valid-[0-9a-f]{32}/);
+    const summary = reportOf(again.stdout).at(-1)!.summary as Record<string, number>;
+    expect(summary.stored + summary.alreadyStored).toBe(count);
+    expect(summary.alreadyStored).toBeGreaterThanOrEqual(1_000);
+    const db = await open();
+    try {
+      const notes = await db.prisma.claim.groupBy({
+        by: ["note"],
+        where: { note: { startsWith: `${tag} ` } },
+        _count: { _all: true },
+      });
+      expect(notes).toHaveLength(count);
+      expect(notes.every((row) => row._count._all === 1)).toBe(true);
+    } finally {
+      await db.close();
+    }
   });
 
   it.each([

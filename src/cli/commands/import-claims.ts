@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
@@ -6,16 +7,20 @@ import cliProgress from "cli-progress";
 import { bulkImportQuery, MAX_LINE_BYTES } from "../../claims/bulk-import.schema.js";
 import { importClaims, type LineReport } from "../../claims/bulk-import.service.js";
 import type { CurrentUser } from "../../http/current-user.js";
+import { writeOrWait } from "../../http/streaming.js";
 import { parseInput } from "../../http/validate.js";
+import { idempotencyKey } from "../../idempotency/idempotency.schema.js";
 import { readLines } from "../../text/lines.js";
 import type { PrismaClient } from "../../db/types.js";
 import { CommandError, type DatabaseCommand } from "../command.js";
 
 /**
- * npm run import:claims -- FILE.jsonl --as EMAIL [--mode all|valid] [--report REPORT.jsonl]
- * The bulk claims API from the command line: the same checks, the same report (JSON Lines, one
- * line per claim line, then the summary) on standard output or in REPORT, a progress bar on
- * standard error. Exit code 0 when every line was stored, 1 otherwise.
+ * npm run import:claims -- FILE.jsonl --as EMAIL [--mode all|valid] [--report REPORT.jsonl] [--key KEY]
+ * The bulk claims API from the command line: the same checks, the same report (JSON Lines, then
+ * the summary) on standard output or in REPORT, a progress bar on standard error. The upload's key
+ * is made from the file's contents (or given with --key): the same command run again after a
+ * failure or a Ctrl-C resumes the import, storing only the lines not stored yet. Exit code 0 when
+ * every line was stored, 1 otherwise.
  */
 export const importClaimsCommand: DatabaseCommand = {
   name: "import:claims",
@@ -24,7 +29,12 @@ export const importClaimsCommand: DatabaseCommand = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { as: { type: "string" }, mode: { type: "string" }, report: { type: "string" } },
+      options: {
+        as: { type: "string" },
+        mode: { type: "string" },
+        report: { type: "string" },
+        key: { type: "string" },
+      },
     });
     const file = positionals[0];
     if (!file || positionals.length > 1)
@@ -34,7 +44,15 @@ export const importClaimsCommand: DatabaseCommand = {
     const { mode } = parseInput(bulkImportQuery, { mode: values.mode });
     const user = await uploader(db.prisma, values.as);
     const size = fileSize(file);
+    const key = values.key
+      ? parseInput(idempotencyKey, values.key)
+      : `import-claims-${mode}-${await fileDigest(file)}`;
+    io.stderr.write(
+      `Upload key ${key}: if the import stops, run the same command again to resume it (lines already stored are not stored twice).\n`,
+    );
     const report = values.report ? fs.createWriteStream(values.report) : io.stdout;
+    // A report file that cannot be written (a full disk) stops the import like a reader that left.
+    report.on("error", () => undefined);
     const bar = progressBar(io.stderr, size);
     let bytesRead = 0;
     async function* counted(): AsyncGenerator<Uint8Array> {
@@ -46,18 +64,21 @@ export const importClaimsCommand: DatabaseCommand = {
     const started = Date.now();
     const summary = await importClaims(db.prisma, user, readLines(counted(), MAX_LINE_BYTES), {
       mode,
-      report: (entries) => writeReport(report, entries),
+      key,
+      signal: io.signal,
+      report: (entries) => writeReport(report, entries, io.signal),
       progress: (lines) =>
         bar.update(bytesRead, { lines: lines.toLocaleString("en"), rate: rate(lines, started) }),
     });
     bar.update(bytesRead);
     bar.stop();
-    report.write(`${JSON.stringify({ summary })}\n`);
+    if (io.signal?.aborted) throw new CommandError(`Stopped. ${summary.message}`);
+    await writeOrWait(report, `${JSON.stringify({ summary })}\n`).catch(() => undefined);
     if (report !== io.stdout) {
       report.end();
-      await once(report, "finish");
+      await once(report, "finish").catch(() => undefined);
     }
-    if (!summary.committed || summary.invalid > 0) throw new CommandError(summary.message);
+    if (!summary.complete || summary.invalid > 0) throw new CommandError(summary.message);
     io.stderr.write(`${summary.message}\n`);
   },
 };
@@ -81,6 +102,13 @@ function fileSize(file: string): number {
   }
 }
 
+/** The file's sha256 (the first 32 hex digits): the same file gives the same upload key. */
+async function fileDigest(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex").slice(0, 32);
+}
+
 function rate(lines: number, started: number): string {
   const seconds = (Date.now() - started) / 1000;
   return seconds > 0 ? Math.round(lines / seconds).toLocaleString("en") : "-";
@@ -102,8 +130,8 @@ function progressBar(stream: Writable, total: number) {
   return bar;
 }
 
-async function writeReport(stream: Writable, entries: LineReport[]): Promise<void> {
+async function writeReport(stream: Writable, entries: LineReport[], signal?: AbortSignal): Promise<void> {
   let text = "";
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
-  if (!stream.write(text)) await once(stream, "drain");
+  await writeOrWait(stream, text, signal);
 }
