@@ -39,6 +39,9 @@ import { tokensRoutes } from "./tokens/tokens.routes.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { exposeFlash } from "./http/flash.js";
 import { replayWhenKeyTaken } from "./idempotency/idempotency.http.js";
+import { assertStorageRoom, storageIsLow } from "./db/disk-space.js";
+import { InsufficientStorageError } from "./errors.js";
+import { OutageLog } from "./http/outage-log.js";
 import { guardBody, guardQuery } from "./http/input-guard.js";
 import { requestLogger } from "./http/logger.js";
 import { DatabaseSessionStore } from "./http/session-store.js";
@@ -61,6 +64,8 @@ export interface AppOptions {
 export interface App {
   express: express.Express;
   sessionStore: DatabaseSessionStore;
+  /** Counts expected refusals (503, 507) per outage; close() stops its timer. */
+  outages: OutageLog;
   /** The app's own Passport (the server's warm-up reads a user through it, as each request does). */
   passport: ReturnType<typeof createPassport>;
 }
@@ -71,6 +76,12 @@ export function createApp(options: AppOptions): App {
   const sessionStore = new DatabaseSessionStore(db.prisma, config.sessionMaxAgeMs);
   const throttleLimits = options.throttleLimits ?? defaultThrottleLimits;
   const auth = createPassport(db.prisma, throttleLimits);
+  const outages = new OutageLog(options.logger, {
+    database_unavailable: () => db.prisma.$queryRaw`SELECT 1`,
+    // On the embedded database the disk guard knows when there is room again; a Postgres server's
+    // full disk is over when no write has been refused for a while.
+    ...(db.kind === "pglite" ? { insufficient_storage: async () => assertStorageRoom() } : {}),
+  });
 
   app.set("trust proxy", config.trustProxy);
   app.set("view engine", "ejs");
@@ -93,6 +104,7 @@ export function createApp(options: AppOptions): App {
   // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
   app.use(express.json({ limit: "5mb" }));
   app.use(guardBody);
+  app.use(refuseWritesWhileDiskIsFull);
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -159,8 +171,8 @@ export function createApp(options: AppOptions): App {
 
   app.use(notFoundHandler);
   app.use(replayWhenKeyTaken(db.prisma));
-  app.use(errorHandler(config.env === "development"));
-  return { express: app, sessionStore, passport: auth };
+  app.use(errorHandler(config.env === "development", outages));
+  return { express: app, sessionStore, passport: auth, outages };
 }
 
 function securityHeaders(config: Config) {
@@ -183,6 +195,14 @@ function securityHeaders(config: Config) {
     },
     strictTransportSecurity: config.cookieSecure === true,
   });
+}
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The embedded database's disk is below its reserve (src/db/disk-space.ts): writes get 507 at once. */
+function refuseWritesWhileDiskIsFull(req: Request, _res: Response, next: NextFunction) {
+  if (!READS.has(req.method) && storageIsLow()) return next(new InsufficientStorageError());
+  next();
 }
 
 /** A user with an admin-set password must choose their own before doing anything else. */

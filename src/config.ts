@@ -38,6 +38,7 @@ const environmentSchema = z.object({
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   EXPORT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   BENCH_BASELINE_ROUTES: booleanFlag.default(false),
+  DISK_RESERVE_MB: z.coerce.number().int().min(16).max(1_000_000).default(256),
 });
 
 export type Config = {
@@ -61,6 +62,11 @@ export type Config = {
   exports: { connections: number; perUser: number; idleTimeoutMs: number };
   /** `npm run bench` only: mounts the baseline routes its figures are measured against. */
   benchBaselineRoutes: boolean;
+  /**
+   * Embedded database only: free space kept on DATA_DIR's disk. Below it writes are refused (507)
+   * before the disk fills, because PGlite cannot recover from a full disk without a restart.
+   */
+  diskReserveBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
     benchBaselineRoutes: e.BENCH_BASELINE_ROUTES,
+    diskReserveBytes: e.DISK_RESERVE_MB * 1024 * 1024,
   };
 }
 

@@ -128,3 +128,20 @@ export class ServiceUnavailableError extends AppError {
     return this.retryAfter;
   }
 }
+
+/**
+ * The disk holding the database is full (or nearly: the embedded database keeps a reserve).
+ * Nothing was written; reads go on, and writes work again once space is freed.
+ */
+export class InsufficientStorageError extends AppError {
+  readonly status = 507;
+  readonly code = "insufficient_storage";
+  constructor(
+    message = "The server's disk is full, so nothing could be saved. Reading still works. Ask your administrator to free disk space; saving then works again by itself.",
+  ) {
+    super(message);
+  }
+  override get retryAfterSeconds(): number {
+    return 60;
+  }
+}

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
@@ -13,7 +15,9 @@ import { busyMessage, DataDirBusyError, type DataDirLock } from "./db/data-dir-l
 import type { Database } from "./db/database.js";
 import { MigrationError } from "./db/migrations.js";
 import { openOwnedDatabase } from "./db/open-configured.js";
-import { ConflictError } from "./errors.js";
+import { ConflictError, InsufficientStorageError } from "./errors.js";
+import { assertRoomToStart, DiskSpaceGuard } from "./db/disk-space.js";
+import { scheduleKeyPurge } from "./idempotency/purge.js";
 import { listen, ListenError } from "./http/listen.js";
 import { createLogger } from "./http/logger.js";
 import { Teardown } from "./teardown.js";
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
 }
 
 async function start(config: Config, logger: Logger, teardown: Teardown, release: () => Promise<void>) {
+  if (!config.databaseUrl) assertRoomToStart(existingFolder(config.dataDir), config.diskReserveBytes);
   const owned = await openOwnedDatabase(config, { kind: "server", command: "start" }, (applied) => {
     if (applied.length > 0) logger.info({ applied }, "database migrations applied");
   });
@@ -48,12 +53,27 @@ async function start(config: Config, logger: Logger, teardown: Teardown, release
     { database: db.kind, dataDir: db.kind === "pglite" ? config.dataDir : undefined },
     "database ready",
   );
+  if (db.pglite) {
+    const pglite = db.pglite;
+    const guard = new DiskSpaceGuard(
+      config.dataDir,
+      config.diskReserveBytes,
+      (readOnly) =>
+        pglite.exec(`SET default_transaction_read_only = ${readOnly ? "on" : "off"}`).then(() => undefined),
+      logger,
+    );
+    await guard.start();
+    teardown.add(async () => guard.stop());
+  }
   await ensureFirstAdmin(config, db, logger);
 
   let shuttingDown = false;
   const sessionSecret = await resolveSessionSecret(db.prisma, config.sessionSecret);
   const app = createApp({ db, config, logger, sessionSecret, isShuttingDown: () => shuttingDown });
   teardown.add(() => app.sessionStore.close());
+  teardown.add(() => app.outages.close());
+  const purge = scheduleKeyPurge(db.prisma, logger);
+  teardown.add(async () => purge.stop());
   await warmUp(app, db, logger);
   const server = http.createServer(app.express);
   await listen(server, config.port, config.host);
@@ -115,10 +135,18 @@ async function startEmbeddedDuties(
   lock.update({ url, controlSocket: control.path });
 }
 
+/** The folder itself, or the nearest parent that exists yet: where its files will go. */
+function existingFolder(folder: string): string {
+  let current = path.resolve(folder);
+  while (!fs.existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
 main().catch((error: unknown) => {
   if (error instanceof DataDirBusyError) {
     console.error(`Claimant cannot start. ${busyMessage(error, { kind: "server", command: "start" })}`);
   } else if (
+    error instanceof InsufficientStorageError ||
     error instanceof ConfigError ||
     error instanceof MigrationError ||
     error instanceof ListenError

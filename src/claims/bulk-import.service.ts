@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/types.js";
-import { AppError, type FieldProblem } from "../errors.js";
+import { isDiskFull } from "../db/availability.js";
+import { assertStorageRoom } from "../db/disk-space.js";
+import { AppError, InsufficientStorageError, type FieldProblem } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { resolveSpeaker } from "../speakers/speakers.service.js";
 import type { Line } from "../text/lines.js";
@@ -78,8 +80,11 @@ export const BATCH_LINES = 1_000;
 const BATCH_TRANSACTION = { timeout: 120_000, maxWait: 30_000 };
 /** mode=all's last step stores every set-aside batch: a million lines take about a minute. */
 const FINAL_TRANSACTION = { timeout: 3_600_000, maxWait: 30_000 };
-/** Set-aside batches stored per statement, so that each statement stays well within its time limit. */
-const BATCHES_PER_STATEMENT = 50;
+/**
+ * Set-aside batches stored per statement: each statement stays well within its time limit, and
+ * the disk is looked at between them (10,000 claims write a few megabytes).
+ */
+const BATCHES_PER_STATEMENT = 10;
 
 /** The client went away: nothing more is stored and nobody is left to tell. */
 export class ClientGoneError extends Error {}
@@ -165,9 +170,11 @@ class UploadRun {
       await this.finish();
       this.accept();
       return this.summary();
-    } catch (error) {
+    } catch (thrown) {
+      const error =
+        isDiskFull(thrown) && !(thrown instanceof AppError) ? new InsufficientStorageError() : thrown;
       // Before anything was answered, a refusal (another file under this key) or a failure (the
-      // database is away) is the answer itself: a 422, a 503.
+      // database is away, the disk is full) is the answer itself: a 422, a 503, a 507.
       if (!this.isAccepted && !(error instanceof ClientGoneError)) throw error;
       if (!(
         error instanceof ClientGoneError ||
@@ -201,6 +208,7 @@ class UploadRun {
   }
 
   private async take(batch: Batch): Promise<void> {
+    assertStorageRoom();
     this.counts.lines += batch.lines.length;
     if (this.upload.state !== "open") return this.replay(batch);
     if (this.upload.mode === "valid") return this.store(batch);
@@ -323,6 +331,8 @@ class UploadRun {
         speakers[key] = (await resolveSpeaker(tx, projectId, { ...ref, confirmNew: true })).id;
       }
       for (let from = 1; from <= this.lastLine; from += BATCHES_PER_STATEMENT * BATCH_LINES) {
+        // One long transaction is not held back by the disk guard's read-only mode: look each time.
+        assertStorageRoom();
         await storeSetAside(tx, this.upload.id, this.user.id, speakers, {
           from,
           to: from + BATCHES_PER_STATEMENT * BATCH_LINES - 1,

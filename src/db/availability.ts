@@ -79,3 +79,18 @@ function matches(error: unknown, depth: number): boolean {
   if (Array.isArray(e.errors) && e.errors.some((inner) => matches(inner, depth + 1))) return true;
   return matches(e.cause, depth + 1) || matches(e.meta?.driverAdapterError, depth + 1);
 }
+
+/**
+ * Whether a write failed for lack of disk space: Postgres's disk_full (53100), a file system's
+ * ENOSPC, or a refusal of the read-only mode the embedded database is put in when its disk is
+ * nearly full (25006, src/db/disk-space.ts).
+ */
+export function isDiskFull(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== "object" || error === null) return false;
+  const e = error as ErrorLike & { originalCode?: unknown; originalMessage?: unknown };
+  const codes = [e.code, e.originalCode];
+  if (codes.some((code) => code === "53100" || code === "ENOSPC" || code === "25006")) return true;
+  const text = [e.message, e.originalMessage].filter((m): m is string => typeof m === "string").join(" ");
+  if (/No space left on device|Code: `(53100|25006)`|read-only transaction/.test(text)) return true;
+  return isDiskFull(e.cause, depth + 1) || isDiskFull(e.meta?.driverAdapterError, depth + 1);
+}

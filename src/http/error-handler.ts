@@ -1,6 +1,14 @@
 import type { NextFunction, Request, Response } from "express";
-import { isDatabaseUnavailable } from "../db/availability.js";
-import { AppError, ConflictError, InvalidError, NotFoundError, ServiceUnavailableError } from "../errors.js";
+import { isDatabaseUnavailable, isDiskFull } from "../db/availability.js";
+import {
+  AppError,
+  ConflictError,
+  InsufficientStorageError,
+  InvalidError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from "../errors.js";
+import type { OutageLog } from "./outage-log.js";
 import { wantsJson } from "./negotiation.js";
 
 /** Long enough for a restarting or failing-over database; short enough that nobody gives up. */
@@ -24,6 +32,7 @@ const titles: Record<number, string> = {
   429: "Too many requests",
   500: "Something went wrong",
   503: "Temporarily unavailable",
+  507: "The disk is full",
 };
 
 interface HttpishError {
@@ -60,6 +69,13 @@ function libraryStatus(error: unknown): { status: number; message: string; code:
   };
 }
 
+/** Failures of the database's that are conditions to wait out, not bugs: 503, 507. */
+function knownCondition(thrown: unknown): unknown {
+  if (isDatabaseUnavailable(thrown)) return databaseUnavailable();
+  if (isDiskFull(thrown)) return new InsufficientStorageError();
+  return thrown;
+}
+
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction) {
   next(new NotFoundError());
 }
@@ -68,10 +84,9 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
  * The one place errors become answers: typed errors map to their status, a database that cannot
  * be reached to 503, anything else is a 500.
  */
-export function errorHandler(isDevelopment: boolean) {
+export function errorHandler(isDevelopment: boolean, outages?: OutageLog) {
   return (thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const error =
-      !(thrown instanceof AppError) && isDatabaseUnavailable(thrown) ? databaseUnavailable() : thrown;
+    const error = thrown instanceof AppError ? thrown : knownCondition(thrown);
     let status = 500;
     let code = "internal";
     let message = "The server hit an unexpected problem. It has been logged; please try again.";
@@ -90,9 +105,13 @@ export function errorHandler(isDevelopment: boolean) {
       res.destroy();
       return;
     }
-    // A 503 is a known condition (database down, exports busy) with its own message, not a bug.
-    if (error instanceof ServiceUnavailableError) req.log?.warn({ err: thrown }, "request refused for now");
-    else if (status >= 500) req.log?.error({ err: thrown }, "request failed");
+    // A 503 or 507 is a known condition (database down, exports busy, disk full) with its own
+    // message, not a bug: logged once per outage with a count (outage-log.ts), not per request.
+    if (error instanceof ServiceUnavailableError || error instanceof InsufficientStorageError) {
+      res.locals.expectedRefusal = true;
+      if (outages) outages.note(error.code, thrown);
+      else req.log?.warn({ err: thrown }, "request refused for now");
+    } else if (status >= 500) req.log?.error({ err: thrown }, "request failed");
     if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
       res.setHeader("Retry-After", String(error.retryAfterSeconds));
     }

@@ -29,6 +29,12 @@ export function requestLogger(logger: Logger) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
+    // Expected refusals (503, 507) are counted per outage by the error handler, not logged one by one.
+    customLogLevel: (_req, res, error) =>
+      (res as { locals?: { expectedRefusal?: boolean } }).locals?.expectedRefusal
+        ? "silent"
+        : error || res.statusCode >= 500
+          ? "error"
+          : "info",
   });
 }

@@ -2,6 +2,7 @@ import type { Request } from "express";
 import session from "express-session";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { PREPARED } from "../db/prepared.js";
+import { storageIsLow } from "../db/disk-space.js";
 import type { CurrentUser } from "./current-user.js";
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
@@ -100,6 +101,9 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
+    // The disk is nearly full (embedded database): reading pages goes on without saving sessions;
+    // logging in and other writes are refused with 507 before they get here.
+    if (storageIsLow()) return callback?.();
     const values = {
       data: JSON.parse(JSON.stringify(data)) as object,
       expiresAt: expiryOf(data, this.maxAgeMs),
@@ -114,7 +118,7 @@ export class DatabaseSessionStore extends session.Store {
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
     const stored = (data as unknown as Record<symbol, Date | undefined>)[storedExpiry];
     const next = expiryOf(data, this.maxAgeMs);
-    if (stored && next.getTime() - stored.getTime() < TOUCH_INTERVAL_MS) {
+    if (storageIsLow() || (stored && next.getTime() - stored.getTime() < TOUCH_INTERVAL_MS)) {
       callback?.();
       return;
     }

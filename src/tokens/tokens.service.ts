@@ -4,6 +4,7 @@ import type { DbClient, PrismaClient } from "../db/types.js";
 import { NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { PREPARED } from "../db/prepared.js";
+import { storageIsLow } from "../db/disk-space.js";
 import { Prisma } from "../generated/prisma/client.js";
 
 export type TokenScope = "read" | "write";
@@ -75,7 +76,13 @@ export async function authenticateToken(
 ): Promise<{ user: CurrentUser; scope: TokenScope } | undefined> {
   if (!token.startsWith(PREFIX)) return undefined;
   const now = new Date();
-  const [row] = await db.$queryRaw<TokenRow[]>`${Prisma.raw(PREPARED)}
+  // While the embedded database's disk is nearly full it takes no writes: the last use waits.
+  const [row] = storageIsLow()
+    ? await db.$queryRaw<TokenRow[]>`${Prisma.raw(PREPARED)}
+      SELECT t.scope, u.id, u.email, u.name, u.role, u.version
+      FROM api_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = ${hashToken(token)} AND t.revoked_at IS NULL AND u.active`
+    : await db.$queryRaw<TokenRow[]>`${Prisma.raw(PREPARED)}
     WITH found AS (
       SELECT t.id AS token_id, t.scope, t.last_used_at, u.id, u.email, u.name, u.role, u.version
       FROM api_tokens t JOIN users u ON u.id = t.user_id

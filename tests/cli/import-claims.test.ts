@@ -164,7 +164,7 @@ describe("npm run import:claims", slow, () => {
     const again = await runCommand("src/cli/import-claims.ts", args.slice(3), { env });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/Upload key import-claims-valid-[0-9a-f]{32}/);
-    const summary = reportOf(again.stdout).at(-1)!.summary as Record<string, number>;
+    const summary = reportOf(again.stdout).at(-1)!.summary as { stored: number; alreadyStored: number };
     expect(summary.stored + summary.alreadyStored).toBe(count);
     expect(summary.alreadyStored).toBeGreaterThanOrEqual(1_000);
     const db = await open();
