@@ -49,7 +49,7 @@ export class OutageLog {
     this.outages.set(kind, { since: now, lastSeen: now, lastReported: now, count: 1, reportedCount: 0 });
     this.logger.warn(
       { outage: kind, err: error },
-      `${describe(kind)}: refusing requests until it is back (logged once; the count follows when it ends)`,
+      `${describe(kind)}: refusing requests until it is over (logged once; a count follows at its end)`,
     );
     if (!this.timer) {
       this.timer = setInterval(() => void this.check(), this.timing.checkMs);
@@ -72,7 +72,7 @@ export class OutageLog {
           this.outages.delete(kind);
           this.logger.warn(
             { outage: kind, refused: outage.count, seconds: Math.round((now - outage.since) / 1000) },
-            `${describe(kind)} is over: ${outage.count} ${outage.count === 1 ? "request was" : "requests were"} refused in ${Math.round((now - outage.since) / 1000)} s`,
+            `${describe(kind)} over after ${Math.round((now - outage.since) / 1000)} s: ${outage.count} ${outage.count === 1 ? "request was" : "requests were"} refused`,
           );
         } else if (now - outage.lastReported >= this.timing.reportMs) {
           this.logger.warn(
@@ -102,7 +102,7 @@ export class OutageLog {
 }
 
 function describe(kind: string): string {
-  if (kind === "database_unavailable") return "The database is unavailable";
-  if (kind === "insufficient_storage") return "The disk is full";
-  return `Service refused (${kind})`;
+  if (kind === "database_unavailable") return "Database outage (503)";
+  if (kind === "insufficient_storage") return "Disk full (507)";
+  return `Requests refused (${kind})`;
 }

@@ -53,6 +53,8 @@ export async function launchServerProcess(
       PORT: String(port),
       // Scheduled backups only where a test asks for them.
       BACKUP_INTERVAL_HOURS: "0",
+      // Test machines can be short of disk; the tests of a full disk set their own reserve.
+      DISK_RESERVE_MB: "16",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

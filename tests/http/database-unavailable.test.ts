@@ -1,4 +1,5 @@
 import net from "node:net";
+import pino from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDatabaseUnavailable } from "../../src/db/availability.js";
@@ -108,6 +109,7 @@ describe.runIf(onPostgresServer)("while the database is unreachable", () => {
   let app: TestApp;
   let agent: Agent;
   let token: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     databaseUrl = await createEmptyServerDatabase();
@@ -116,7 +118,8 @@ describe.runIf(onPostgresServer)("while the database is unreachable", () => {
     await direct.close();
     proxy = await cuttableProxy(new URL(databaseUrl));
     const db = await openDatabase({ url: proxy.url, poolSize: 5, applicationName: "claimant-test" });
-    app = await startTestApp({ database: { db, url: proxy.url, drop: () => db.close() } });
+    const logger = pino({ level: "info" }, { write: (line: string) => void logged.push(line) });
+    app = await startTestApp({ database: { db, url: proxy.url, drop: () => db.close() }, logger });
     const researcher = await makeUser(app.db, "researcher");
     agent = await loginAgent(app, researcher.email);
     token = (await createApiToken(app.db.prisma, researcher.id, "api", "read")).token;
@@ -162,5 +165,32 @@ describe.runIf(onPostgresServer)("while the database is unreachable", () => {
     expect((await api()).status).toBe(200);
     expect((await exportCsv()).status).toBe(200);
     expect((await request(app.url).get("/healthz")).status).toBe(200);
+  });
+
+  it("logs an outage once at warn level when it starts and once with its count when it ends", async () => {
+    const messages = () => logged.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    // The outage of the test before ends first: this one is then an outage of its own.
+    await expect
+      .poll(() => messages().some((msg) => msg.startsWith("Database outage (503) over")), { timeout: 10_000 })
+      .toBe(true);
+    logged.length = 0;
+    proxy.cut();
+    for (let i = 0; i < 40; i++) expect((await api()).status).toBe(503);
+    proxy.restore();
+    const entries = () =>
+      logged.map((line) => JSON.parse(line) as { level: number; msg: string; refused?: number });
+    // The end is noticed by a probe of the database every two seconds.
+    await expect
+      .poll(() => entries().some((entry) => entry.msg.startsWith("Database outage (503) over")), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    const about = entries().filter((entry) => entry.msg.startsWith("Database outage (503)"));
+    expect(about).toHaveLength(2);
+    expect(about.every((entry) => entry.level === 40)).toBe(true);
+    expect(about[1]!.refused).toBe(40);
+    // No line per refused request, at any level.
+    expect(entries().filter((entry) => entry.level >= 50)).toEqual([]);
+    expect(logged.length).toBeLessThan(10);
   });
 });
