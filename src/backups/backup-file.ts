@@ -11,6 +11,7 @@ import type { SequenceValue } from "./tables.js";
 /**
  * One backup is one gzip file of text lines:
  *   {manifest JSON}                 what the backup holds: migrations, tables and their row counts
+ *   @manifest <hex>                 the sha256 of the manifest line (from version 2 on)
  *   @table users                    then, per table, in load order:
  *   1<TAB>ops@example.org<TAB>...    its rows as COPY text, in key order
  *   \.                              the end of its rows (COPY text escapes a lone "\." in data)
@@ -19,7 +20,9 @@ import type { SequenceValue } from "./tables.js";
  */
 
 export const BACKUP_FORMAT = "claimant-backup";
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = 2;
+/** Version 1 had no checksum of its manifest; its tables and sequences are still checked on restore. */
+const READABLE_VERSIONS = [1, 2];
 
 export interface BackupManifest {
   format: typeof BACKUP_FORMAT;
@@ -70,7 +73,8 @@ export class BackupWriter {
   }
 
   async manifest(manifest: BackupManifest): Promise<void> {
-    await this.put(`${JSON.stringify(manifest)}\n`);
+    const line = JSON.stringify(manifest);
+    await this.put(`${line}\n@manifest ${sha256(line)}\n`);
   }
 
   async beginTable(name: string): Promise<void> {
@@ -128,6 +132,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 export async function readBackup(file: string, visitor: BackupVisitor): Promise<void> {
   const damaged = (problem: string) => new DamagedBackupError(file, problem);
   let manifest: BackupManifest | undefined;
+  let manifestLine: Buffer | undefined;
   let table: string | undefined;
   let inRows = false;
   let hash: Hash | undefined;
@@ -135,6 +140,8 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let ended = false;
+  let manifestChecked = false;
+  const seen = new Set<string>();
 
   const flush = async () => {
     if (pendingBytes === 0) return;
@@ -148,6 +155,12 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
     if (ended) throw damaged("data after its end");
     if (!manifest) {
       manifest = parseManifest(line.toString("utf8"), damaged);
+      manifestLine = line;
+      manifestChecked = manifest.version < 2;
+      if (manifestChecked) await visitor.manifest(manifest);
+    } else if (!manifestChecked) {
+      checkManifestLine(manifestLine!, line, damaged);
+      manifestChecked = true;
       await visitor.manifest(manifest);
     } else if (inRows) {
       if (line.length === 2 && line[0] === 0x5c && line[1] === 0x2e) {
@@ -165,6 +178,9 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
       const text = line.toString("utf8");
       if (text.startsWith("@table ")) {
         table = text.slice("@table ".length);
+        if (seen.has(table) || !manifest.tables.some((listed) => listed.name === table))
+          throw damaged(`its table ${table} is not listed in its manifest, or appears twice`);
+        seen.add(table);
         inRows = true;
         hash = createHash("sha256");
         rows = 0;
@@ -173,6 +189,8 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
         const actual = hash!.digest("hex");
         if (sha256 !== actual || Number(count) !== rows)
           throw damaged(`table ${table} does not match its checksum`);
+        if (manifest.tables.find((listed) => listed.name === table)!.rows !== rows)
+          throw damaged(`table ${table} holds ${rows} rows where its manifest lists another count`);
         await visitor.tableEnd(table, { rows, sha256: actual });
         table = undefined;
       } else if (text === "@end") {
@@ -183,15 +201,35 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
     }
   }
   if (!ended) throw damaged("it stops before its end");
+  const missing = manifest!.tables.filter((listed) => !seen.has(listed.name));
+  if (missing.length) throw damaged(`its manifest lists tables it does not hold (${missing.map((t) => t.name).join(", ")})`);
 }
 
-/** Only the first line: what a backup holds, without reading its data. */
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Version 2 on: the line after the manifest is the manifest's checksum, so a hand-edited manifest is refused. */
+function checkManifestLine(manifest: Buffer, line: Buffer, damaged: (problem: string) => Error): void {
+  const text = line.toString("utf8");
+  if (!text.startsWith("@manifest ") || text.slice("@manifest ".length) !== sha256(manifest)) {
+    throw damaged("its manifest does not match its checksum: it was changed after the backup was made");
+  }
+}
+
+/** Only the first lines: what a backup holds (its manifest, checked), without reading its data. */
 export async function readManifest(file: string): Promise<BackupManifest> {
+  const damaged = (problem: string) => new DamagedBackupError(file, problem);
   const iterator = lines(file)[Symbol.asyncIterator]();
   try {
     const first = await iterator.next();
-    if (first.done) throw new DamagedBackupError(file, "it is empty");
-    return parseManifest(first.value.toString("utf8"), (problem) => new DamagedBackupError(file, problem));
+    if (first.done) throw damaged("it is empty");
+    const manifest = parseManifest(first.value.toString("utf8"), damaged);
+    if (manifest.version >= 2) {
+      const second = await iterator.next();
+      checkManifestLine(first.value, second.done ? Buffer.alloc(0) : second.value, damaged);
+    }
+    return manifest;
   } finally {
     await iterator.return?.(undefined);
   }
@@ -205,11 +243,13 @@ function parseManifest(line: string, damaged: (problem: string) => Error): Backu
     throw damaged("it does not start with a backup manifest");
   }
   if (value.format !== BACKUP_FORMAT) throw damaged("it is not a Claimant backup");
-  if (value.version !== BACKUP_VERSION) {
+  if (!READABLE_VERSIONS.includes(value.version as number)) {
     throw damaged(
-      `format version ${value.version}; this version of Claimant reads version ${BACKUP_VERSION}`,
+      `format version ${value.version}; this version of Claimant reads versions ${READABLE_VERSIONS.join(" and ")}`,
     );
   }
+  if (!Array.isArray(value.tables) || !Array.isArray(value.sequences) || !Array.isArray(value.migrations))
+    throw damaged("its manifest lacks its tables, sequences or migrations");
   return value as BackupManifest;
 }
 

@@ -8,7 +8,15 @@ import { applyMigrations, readMigrationFiles, type MigrationFile } from "../db/m
 import { readBackup, readManifest, type BackupManifest, type TableChecksum } from "./backup-file.js";
 import { fsyncFolder, fsyncTree } from "./durable.js";
 import { embeddedFolder, fileStamp } from "./embedded-folder.js";
-import { copyTableOut, listTables, quoteName, restoreSequences, selectOn, type TableInfo } from "./tables.js";
+import {
+  copyTableOut,
+  listTables,
+  quoteName,
+  restoreSequences,
+  selectOn,
+  sequenceOwners,
+  type TableInfo,
+} from "./tables.js";
 
 export interface RestoreResult {
   manifest: BackupManifest;
@@ -45,6 +53,7 @@ export async function restoreBackup(dataDir: string, file: string): Promise<Rest
     await applyMigrations(db, migrations);
     const tables = await matchingTables(pglite, manifest);
     const checksums = await load(pglite, file, tables);
+    await checkSequences(pglite, manifest);
     await restoreSequences(selectOn(pglite), manifest.sequences);
     for (const table of manifest.tables) {
       rows += await verifyTable(pglite, tables.get(table.name)!, checksums.get(table.name), table.rows);
@@ -81,9 +90,20 @@ function migrationsOf(manifest: BackupManifest): MigrationFile[] {
   });
 }
 
-/** The schema rebuilt from the backup's migrations must have the backup's tables and columns. */
+/**
+ * The schema rebuilt from the backup's migrations must have exactly the backup's tables and
+ * columns: a table left out of the manifest would come back empty, and "verified".
+ */
 async function matchingTables(pglite: PGlite, manifest: BackupManifest): Promise<Map<string, TableInfo>> {
   const tables = new Map((await listTables(selectOn(pglite))).map((table) => [table.name, table]));
+  const listed = new Set(manifest.tables.map((table) => table.name));
+  const left = [...tables.keys()].filter((name) => !listed.has(name));
+  if (left.length) {
+    throw new BackupError(
+      `The backup's manifest leaves out table${left.length > 1 ? "s" : ""} ${left.join(", ")}, which its migrations build: ` +
+        "it does not match the data it was taken from and cannot be restored. Nothing was changed.",
+    );
+  }
   for (const table of manifest.tables) {
     const rebuilt = tables.get(table.name);
     if (!rebuilt || rebuilt.columns.join() !== table.columns.join()) {
@@ -112,6 +132,30 @@ async function load(pglite: PGlite, file: string, tables: Map<string, TableInfo>
     });
   });
   return checksums;
+}
+
+/**
+ * Every sequence must be in the manifest and at or past the highest id of its column: a sequence
+ * set back would hand out ids that exist, and every later save would fail.
+ */
+async function checkSequences(pglite: PGlite, manifest: BackupManifest): Promise<void> {
+  const select = selectOn(pglite);
+  const values = new Map(manifest.sequences.map((sequence) => [sequence.name, sequence]));
+  for (const owner of await sequenceOwners(select)) {
+    const value = values.get(owner.name);
+    const [row] = await select<{ highest: string | null }>(
+      `SELECT max(${quoteName(owner.column)})::text AS highest FROM ${quoteName(owner.table)}`,
+    );
+    const highest = BigInt(row?.highest ?? "0");
+    const lastGiven = value ? BigInt(value.lastValue) - (value.isCalled ? 0n : 1n) : undefined;
+    if (lastGiven === undefined || lastGiven < highest) {
+      throw new BackupError(
+        `The backup's sequence ${owner.name} is ${value ? `at ${lastGiven}` : "missing"}, behind the highest ` +
+          `${owner.table}.${owner.column} (${highest}): its manifest does not match its data, so it cannot be ` +
+          "restored. Nothing was changed.",
+      );
+    }
+  }
 }
 
 /** Reads the loaded table back exactly as the backup was taken and compares the checksums. */

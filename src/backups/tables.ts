@@ -125,6 +125,22 @@ export async function readSequences(select: SelectRows): Promise<SequenceValue[]
   return values;
 }
 
+/** Each sequence of the public schema with the column it numbers (serial ids), where it has one. */
+export async function sequenceOwners(
+  select: SelectRows,
+): Promise<{ name: string; table: string; column: string }[]> {
+  return select<{ name: string; table: string; column: string }>(`
+    SELECT format('%I.%I', sn.nspname, s.relname) AS name, t.relname AS table, a.attname AS column
+    FROM pg_class s
+    JOIN pg_namespace sn ON sn.oid = s.relnamespace
+    JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
+      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    WHERE s.relkind = 'S' AND sn.nspname = 'public'
+    ORDER BY s.relname`);
+}
+
 /** Sets every sequence exactly as it was, so ids of deleted rows are never handed out again. */
 export async function restoreSequences(select: SelectRows, values: SequenceValue[]): Promise<void> {
   for (const value of values) {

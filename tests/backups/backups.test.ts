@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -42,6 +43,12 @@ describe("backups of the embedded database", slow, () => {
   }, 180_000);
   afterAll(() => folders.forEach(removeDataDir));
 
+  const rewriteBackup = (
+    name: string,
+    edit: (manifest: EditableManifest) => void,
+    options?: Parameters<typeof rewriteBackupOf>[3],
+  ) => rewriteBackupOf(backupFile, path.join(folders[0]!, name), edit, options);
+
   it("backup:list shows the backup with what it holds", async () => {
     const listed = await runCommand("src/cli/backup-list.ts", [], { env: embeddedEnv(dataDir) });
     expect(listed.status).toBe(0);
@@ -66,16 +73,76 @@ describe("backups of the embedded database", slow, () => {
   });
 
   it("a backup from a newer version of Claimant is refused before anything is built", async () => {
-    const [manifest, ...rest] = gunzipSync(fs.readFileSync(backupFile)).toString("utf8").split("\n");
-    const newer = JSON.parse(manifest!) as { migrations: { name: string; checksum: string }[] };
-    newer.migrations.push({ name: "29991231000000_from_the_future", checksum: "0".repeat(64) });
-    const file = path.join(folders[0]!, "newer.gz");
-    fs.writeFileSync(file, gzipSync([JSON.stringify(newer), ...rest].join("\n")));
+    const file = rewriteBackup("newer.gz", (manifest) => {
+      manifest.migrations.push({ name: "29991231000000_from_the_future", checksum: "0".repeat(64) });
+    });
     await expect(restoreBackup(dataDir, file)).rejects.toThrow(
       "The backup was made by a newer version of Claimant (its migration 29991231000000_from_the_future",
     );
     fs.rmSync(file);
     expect(fs.readdirSync(dataDir).sort()).toEqual(["backups", "pglite"]);
+  });
+
+  /** What restoring `file` does: refused with a message matching `message`, and nothing changes. */
+  async function expectRefused(file: string, message: RegExp) {
+    const before = fs
+      .readdirSync(dataDir)
+      .filter((name) => name !== path.basename(file))
+      .sort();
+    await expect(restoreBackup(dataDir, file)).rejects.toThrow(message);
+    fs.rmSync(file);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(before);
+    expect(await withEmbedded(dataDir, (_db, pglite) => embeddedState(pglite))).toEqual(changed);
+  }
+
+  it("a manifest edited by hand is refused: its checksum no longer matches", async () => {
+    const file = rewriteBackup(
+      "edited.gz",
+      (manifest) => {
+        for (const sequence of manifest.sequences) sequence.lastValue = "1";
+      },
+      { keepChecksum: true },
+    );
+    await expectRefused(file, /manifest does not match its checksum/);
+  });
+
+  it("a sequence set back is refused even with a checksum made to match", async () => {
+    const file = rewriteBackup("sequence.gz", (manifest) => {
+      const claims = manifest.sequences.find((sequence) => sequence.name.endsWith("claims_id_seq"))!;
+      claims.lastValue = "1";
+    });
+    await expectRefused(file, /sequence public\.claims_id_seq is at 1, behind the highest claims\.id/);
+  });
+
+  it("a table left out of the manifest (and the file) is refused", async () => {
+    const file = rewriteBackup(
+      "table-left-out.gz",
+      (manifest) => {
+        manifest.tables = manifest.tables.filter((table) => table.name !== "audit_events");
+      },
+      { dropTable: "audit_events" },
+    );
+    await expectRefused(file, /leaves out table audit_events/);
+  });
+
+  it("a table the manifest lists but the file lacks is refused as damaged", async () => {
+    const file = rewriteBackup("table-missing.gz", () => undefined, { dropTable: "audit_events" });
+    await expectRefused(file, /lists tables it does not hold \(audit_events\)/);
+  });
+
+  it("reads backups of format version 1 (no manifest checksum)", async () => {
+    const file = rewriteBackup(
+      "version-1.gz",
+      (manifest) => {
+        manifest.version = 1;
+      },
+      { withoutChecksumLine: true },
+    );
+    const elsewhere = emptyDataDir();
+    folders.push(elsewhere);
+    await restoreBackup(elsewhere, file);
+    fs.rmSync(file);
+    expect(await withEmbedded(elsewhere, (_db, pglite) => embeddedState(pglite))).toEqual(atBackup);
   });
 
   it("backup, change, restore: the data equals the backup; the data from before is kept", async () => {
@@ -119,6 +186,43 @@ describe("backups of the embedded database", slow, () => {
     }
   });
 });
+
+interface EditableManifest {
+  version: number;
+  migrations: { name: string; checksum: string }[];
+  tables: { name: string; rows: number }[];
+  sequences: { name: string; lastValue: string; isCalled: boolean }[];
+}
+
+/**
+ * A copy of the backup with its manifest changed by `edit`: with the checksum line made to match
+ * the new manifest (as a careful editor would), or kept as it was; a table's rows left out too.
+ */
+function rewriteBackupOf(
+  source: string,
+  target: string,
+  edit: (manifest: EditableManifest) => void,
+  options: { keepChecksum?: boolean; dropTable?: string; withoutChecksumLine?: boolean } = {},
+): string {
+  const [manifestLine, checksumLine, ...rest] = gunzipSync(fs.readFileSync(source))
+    .toString("utf8")
+    .split("\n");
+  const manifest = JSON.parse(manifestLine!) as EditableManifest;
+  edit(manifest);
+  const line = JSON.stringify(manifest);
+  const checksum = options.keepChecksum
+    ? checksumLine!
+    : `@manifest ${createHash("sha256").update(line).digest("hex")}`;
+  let body = rest;
+  if (options.dropTable) {
+    const start = body.indexOf(`@table ${options.dropTable}`);
+    const end = body.findIndex((entry, i) => i > start && entry.startsWith("@sha256 "));
+    body = [...body.slice(0, start), ...body.slice(end + 1)];
+  }
+  const lines = options.withoutChecksumLine ? [line, ...body] : [line, checksum, ...body];
+  fs.writeFileSync(target, gzipSync(lines.join("\n")));
+  return target;
+}
 
 describe("scheduled backups", slow, () => {
   it("the server backs up every interval and keeps the newest BACKUP_KEEP", async () => {
