@@ -140,6 +140,39 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await page.close();
   });
 
+  it("saves once when the answer to a save is lost and Save is pressed again (the same Idempotency-Key)", async () => {
+    const article = await newArticle();
+    const page = await openAs(annotator, `/articles/${article.id}`);
+    await openForm(page, 2);
+    await page.getByLabel("Note").fill("Answer lost on the way back.");
+    const keys: string[] = [];
+    let dropped = false;
+    await page.route(`**/api/v1/articles/${article.id}/claims`, async (route) => {
+      keys.push(route.request().headers()["idempotency-key"] ?? "");
+      if (dropped) return route.continue();
+      dropped = true;
+      // The server stores the claim; its answer never reaches the page, as on a dropped connection.
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
+    await page.getByLabel("Note").press("Control+Enter");
+    await expect.poll(() => page.locator("#f-error").textContent()).toMatch(/Could not reach the server/);
+    await page.getByLabel("Note").press("Control+Enter");
+    await expect.poll(() => savedNotice(page)).toBe("Claim saved.");
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await onlyClaim(article.id)).note).toBe("Answer lost on the way back.");
+    await page.unroute(`**/api/v1/articles/${article.id}/claims`);
+    // A new claim afterwards is a new write, with a key of its own.
+    await openForm(page, 3);
+    await page.getByLabel("Note").fill("Another one.");
+    await page.getByLabel("Note").press("Control+Enter");
+    await expect.poll(() => app.db.prisma.claim.count({ where: { articleId: article.id } })).toBe(2);
+    expect(scriptErrors).toEqual([]);
+    await page.close();
+  });
+
   it("keeps Save in place when a save's error arrives, and Ctrl+Enter saves from the speaker field and the note", async () => {
     const article = await newArticle();
     const page = await openAs(annotator, `/articles/${article.id}`);

@@ -30,13 +30,53 @@ let csrfToken = pageCsrfToken();
 /** Whose page this is: a write is sent again with a new session's token only for the same user. */
 const pageUserId = Number(document.querySelector<HTMLMetaElement>('meta[name="user-id"]')?.content) || null;
 
+/**
+ * Every write carries an Idempotency-Key. The same write sent again (the same method, address and
+ * body: Save pressed again after a network error, a 503 or being logged out) carries the same key,
+ * so the server answers it as it answered the first time if that one did go through, instead of
+ * storing it twice. Once an answer says what became of the write, its key is forgotten.
+ */
+const pendingKeys = new Map<string, string>();
+
+function keyFor(method: Method, url: string, body: unknown): string {
+  const write = `${method} ${url} ${JSON.stringify(body ?? null)}`;
+  let key = pendingKeys.get(write);
+  if (!key) {
+    // getRandomValues works on plain http too, where crypto.randomUUID does not.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    key = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    pendingKeys.set(write, key);
+  }
+  return key;
+}
+
+/** Answers after which the same write may still have to be sent again: keep its key. */
+function outcomeUnknown(result: ApiResult<unknown>): boolean {
+  return result.status === 0 || result.status === 401 || result.status >= 500;
+}
+
 export async function callApi<T>(
   method: Method,
   url: string,
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<ApiResult<T>> {
-  const result = await send<T>(method, url, body, signal);
+  if (method === "GET") return sendOnce<T>(method, url, body, signal);
+  const write = `${method} ${url} ${JSON.stringify(body ?? null)}`;
+  const key = keyFor(method, url, body);
+  const result = await sendOnce<T>(method, url, body, signal, key);
+  if (!outcomeUnknown(result)) pendingKeys.delete(write);
+  return result;
+}
+
+async function sendOnce<T>(
+  method: Method,
+  url: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+  key?: string,
+): Promise<ApiResult<T>> {
+  const result = await send<T>(method, url, body, signal, key);
   if (!isStaleToken(result)) return result;
   // The page's token belongs to a session that ended; the user has logged in again since (in
   // another tab), or the write would have been refused as logged out (401). Fetch this session's
@@ -46,7 +86,7 @@ export async function callApi<T>(
   if (!session.data.csrfToken) return result;
   if (pageUserId !== null && session.data.user.id !== pageUserId) return otherUser(session.data.user.name);
   csrfToken = session.data.csrfToken;
-  return send<T>(method, url, body, signal);
+  return send<T>(method, url, body, signal, key);
 }
 
 /** Someone else logged in in this browser since the page was opened: the write must not become theirs. */
@@ -70,9 +110,11 @@ async function send<T>(
   url: string,
   body: unknown,
   signal?: AbortSignal,
+  key?: string,
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken;
+  if (key) headers["Idempotency-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
