@@ -202,7 +202,8 @@ export async function readBackup(file: string, visitor: BackupVisitor): Promise<
   }
   if (!ended) throw damaged("it stops before its end");
   const missing = manifest!.tables.filter((listed) => !seen.has(listed.name));
-  if (missing.length) throw damaged(`its manifest lists tables it does not hold (${missing.map((t) => t.name).join(", ")})`);
+  if (missing.length)
+    throw damaged(`its manifest lists tables it does not hold (${missing.map((t) => t.name).join(", ")})`);
 }
 
 function sha256(data: string | Uint8Array): string {

@@ -98,7 +98,9 @@ describe.runIf(canMountSmallDisks())("a full disk under the embedded database", 
       .output()
       .split("\n")
       .filter(
-        (line) => line.includes('"outage":"insufficient_storage"') && line.includes("Disk full (507): refusing requests"),
+        (line) =>
+          line.includes('"outage":"insufficient_storage"') &&
+          line.includes("Disk full (507): refusing requests"),
       );
     expect(started).toHaveLength(1);
     expect(server.output()).not.toMatch(/"level":50.*insufficient_storage/);
