@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from "express";
 import type { PrismaClient } from "../db/types.js";
-import { UnsupportedMediaTypeError } from "../errors.js";
+import { NotFoundError, UnsupportedMediaTypeError } from "../errors.js";
 import { requireRole } from "../http/guards.js";
 import { writeOrWait } from "../http/streaming.js";
 import { parseInput } from "../http/validate.js";
 import { IDEMPOTENCY_HEADER, idempotencyKey } from "../idempotency/idempotency.schema.js";
 import { readLines } from "../text/lines.js";
-import { readUploadRecord, storedLinesOf } from "./bulk-import.records.js";
+import { readUploadRecord, recordMessages, storedLinesOf } from "./bulk-import.records.js";
 import { bulkImportQuery, MAX_LINE_BYTES } from "./bulk-import.schema.js";
 import { ClientGoneError, importClaims, type BulkSummary, type LineReport } from "./bulk-import.service.js";
 
@@ -57,14 +57,12 @@ export function bulkImportApiRoutes(prisma: PrismaClient): Router {
   });
 
   router.get("/claims/bulk/:key", requireRole("admin", "annotator"), async (req, res) => {
-    const key = parseInput(idempotencyKey, req.params.key);
-    res.json(await readUploadRecord(prisma, req.user!.id, key));
+    res.json(await readUploadRecord(prisma, req.user!.id, keyParam(req.params.key)));
   });
 
   /** The stored lines with their claims' ids, as JSON Lines ({"line","id"}): for uploads of any size. */
   router.get("/claims/bulk/:key/lines", requireRole("admin", "annotator"), async (req, res) => {
-    const key = parseInput(idempotencyKey, req.params.key);
-    const pages = await storedLinesOf(prisma, req.user!.id, key);
+    const pages = await storedLinesOf(prisma, req.user!.id, keyParam(req.params.key));
     const clientGone = whenClientGone(res);
     res.status(200).type(NDJSON);
     for await (const page of pages) {
@@ -80,6 +78,13 @@ export function bulkImportApiRoutes(prisma: PrismaClient): Router {
   });
 
   return router;
+}
+
+/** A key in a path: one that cannot be a key names no upload (404), as any unknown id does. */
+function keyParam(raw: unknown): string {
+  const parsed = idempotencyKey.safeParse(raw);
+  if (!parsed.success) throw new NotFoundError(recordMessages.unknown);
+  return parsed.data;
 }
 
 function keyOf(req: Request): string | undefined {
