@@ -16,7 +16,7 @@ import type { Line } from "../text/lines.js";
 import { bulkClaimLine, type BulkClaimLine } from "./bulk-import.schema.js";
 import type { ClaimInsertRow } from "./bulk-import.sql.js";
 import { chooseStance, chooseTarget, stanceChoices, type LabelChoice } from "./claim-labels.js";
-import { checkSpans, messages } from "./claims.service.js";
+import { checkSpans, messages, spansOf } from "./claims.service.js";
 
 /** A refused line and why, as the report gives it. */
 export interface RefusedLine {
@@ -113,15 +113,7 @@ export class LineChecker {
     const article = this.articles.get(claim.articleId);
     if (!article) return refused(entry.line, [{ field: "articleId", message: messages.articleNotFound }]);
     try {
-      checkSpans(article.body, {
-        start: claim.start,
-        end: claim.end,
-        quote: claim.quote,
-        mentionStart: claim.speakerMention?.start ?? null,
-        mentionEnd: claim.speakerMention?.end ?? null,
-        cueStart: claim.cue?.start ?? null,
-        cueEnd: claim.cue?.end ?? null,
-      });
+      checkSpans(article.body, spansOf(claim));
       const speaker = claim.speaker ? await this.speaker(tx, article.projectId, claim.speaker) : null;
       const labels = await this.projectLabels(tx, article.projectId);
       const stanceId = claim.stance ? chooseStance(labels.stances, claim.stance, null) : null;

@@ -38,6 +38,19 @@ export interface Spans {
   cueEnd: number | null;
 }
 
+/** The spans a new claim names, as checkSpans takes them. */
+export function spansOf(input: CreateClaimInput): Spans {
+  return {
+    start: input.start,
+    end: input.end,
+    quote: input.quote,
+    mentionStart: input.speakerMention?.start ?? null,
+    mentionEnd: input.speakerMention?.end ?? null,
+    cueStart: input.cue?.start ?? null,
+    cueEnd: input.cue?.end ?? null,
+  };
+}
+
 /** Checks offsets against the stored body; every problem names its field and says what is wrong. */
 export function checkSpans(body: CodePointIndex, spans: Spans): void {
   const problems: FieldProblem[] = [];
@@ -124,15 +137,7 @@ export async function claimColumns(
   input: CreateClaimInput,
 ) {
   const body = new CodePointIndex(article.body);
-  checkSpans(body, {
-    start: input.start,
-    end: input.end,
-    quote: input.quote,
-    mentionStart: input.speakerMention?.start ?? null,
-    mentionEnd: input.speakerMention?.end ?? null,
-    cueStart: input.cue?.start ?? null,
-    cueEnd: input.cue?.end ?? null,
-  });
+  checkSpans(body, spansOf(input));
   const { prefix, suffix } = quoteContext(body, input.start, input.end);
   const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker) : null;
   const columns = {

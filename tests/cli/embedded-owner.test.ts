@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockPath, type LockHolder } from "../../src/db/data-dir-lock.js";
-import { runCommand, runProcess } from "../helpers/command-process.js";
+import { runCommand, runCommandKilledAfter, runProcess } from "../helpers/command-process.js";
 import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { launchServerProcess, startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { csrfFrom } from "../helpers/test-app.js";
@@ -143,29 +142,9 @@ describe("commands beside a running server on the embedded database", slow, () =
       (await agent.get("/api/v1/claims?limit=1").set("Accept", "application/json")).body.total as number;
     const before = await total();
 
-    const args = [
-      "--import",
-      "tsx",
-      "src/cli/import-claims.ts",
-      file,
-      "--as",
-      DEMO_ANNOTATOR_EMAIL,
-      "--mode",
-      "valid",
-    ];
-    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
-    let reported = 0;
-    child.stderr.resume();
-    await new Promise<void>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        reported += chunk.toString().split("\n").length - 1;
-        // The report goes to a pipe that dies with the command: the server then writes to nobody.
-        if (reported >= 1_000) resolve();
-      });
-      child.once("close", () => resolve());
-    });
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.once("close", resolve));
+    const args = [file, "--as", DEMO_ANNOTATOR_EMAIL, "--mode", "valid"];
+    // The report goes to a pipe that dies with the command: the server then writes to nobody.
+    await runCommandKilledAfter("src/cli/import-claims.ts", args, { env, lines: 1_000 });
     const killedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const settled = await total();
@@ -177,7 +156,7 @@ describe("commands beside a running server on the embedded database", slow, () =
     expect(server.process.exitCode).toBeNull();
     expect((await request(server.url).get("/healthz")).status).toBe(200);
 
-    const again = await runCommand("src/cli/import-claims.ts", args.slice(3), { env });
+    const again = await runCommand("src/cli/import-claims.ts", args, { env });
     expect(again.status, again.stderr).toBe(0);
     expect(await total()).toBe(before + count);
     const summary = JSON.parse(again.stdout.trimEnd().split("\n").at(-1)!).summary as Record<string, number>;

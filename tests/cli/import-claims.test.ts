@@ -4,8 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrations.js";
-import { spawn } from "node:child_process";
-import { runCommand } from "../helpers/command-process.js";
+import { runCommand, runCommandKilledAfter } from "../helpers/command-process.js";
 import { embeddedEnv, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
 import { makeUser } from "../helpers/test-app.js";
@@ -132,36 +131,10 @@ describe("npm run import:claims", slow, () => {
       "resume.jsonl",
       Array.from({ length: count }, (_, i) => claimOf("BAKU", { note: `${tag} ${i + 1}` })),
     );
-    const args = [
-      "--import",
-      "tsx",
-      "src/cli/import-claims.ts",
-      file,
-      "--as",
-      annotatorEmail,
-      "--mode",
-      "valid",
-    ];
-    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
-    let reported = 0;
-    child.stdout.on("data", (chunk: Buffer) => (reported += chunk.toString().split("\n").length - 1));
-    child.stderr.resume();
+    const args = [file, "--as", annotatorEmail, "--mode", "valid"];
     // Killed once some batches are in, as an operator's Ctrl-C or a lost terminal would.
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (reported >= 1_000) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 20);
-      child.once("close", () => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.once("close", resolve).once("error", resolve));
-    const again = await runCommand("src/cli/import-claims.ts", args.slice(3), { env });
+    await runCommandKilledAfter("src/cli/import-claims.ts", args, { env, lines: 1_000 });
+    const again = await runCommand("src/cli/import-claims.ts", args, { env });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/Upload key import-claims-valid-[0-9a-f]{32}/);
     const summary = reportOf(again.stdout).at(-1)!.summary as { stored: number; alreadyStored: number };

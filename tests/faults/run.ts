@@ -64,6 +64,16 @@ interface Pending {
   problem?: string;
 }
 
+/** The live claims under a prefix of notes, by note: what the clients' writes left in the database. */
+const NOTES_SQL =
+  "SELECT note, array_agg(id) AS ids FROM claims WHERE deleted_at IS NULL AND note LIKE $1 GROUP BY note";
+interface NoteRow {
+  note: string;
+  ids: number[];
+}
+const notesOf = ({ rows }: { rows: NoteRow[] }): StoredNotes =>
+  new Map(rows.map((row) => [row.note, row.ids]));
+
 const BODY = "Officials said the bridge was safe. Engineers disagreed. Fans cheered.";
 
 async function seed(db: Database) {
@@ -103,11 +113,7 @@ async function postgresWorld(): Promise<World> {
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ note: string; ids: number[] }>(
-          "SELECT note, array_agg(id) AS ids FROM claims WHERE deleted_at IS NULL AND note LIKE $1 GROUP BY note",
-          [`${prefix}%`],
-        );
-        return new Map(rows.map((row) => [row.note, row.ids]));
+        return notesOf(await client.query<NoteRow>(NOTES_SQL, [`${prefix}%`]));
       } finally {
         await client.end();
       }
@@ -145,11 +151,7 @@ async function embeddedWorld(dataDir?: string, env: Record<string, string> = {})
     async storedNotes(prefix) {
       const reader = await PGlite.create({ dataDir: path.join(dir, "pglite") });
       try {
-        const { rows } = await reader.query<{ note: string; ids: number[] }>(
-          "SELECT note, array_agg(id) AS ids FROM claims WHERE deleted_at IS NULL AND note LIKE $1 GROUP BY note",
-          [`${prefix}%`],
-        );
-        return new Map(rows.map((row) => [row.note, row.ids]));
+        return notesOf(await reader.query<NoteRow>(NOTES_SQL, [`${prefix}%`]));
       } finally {
         await reader.close();
       }
@@ -417,28 +419,34 @@ async function check(world: World, pending: Pending[]): Promise<FaultCounts[]> {
   return rows;
 }
 
+/** Every fault of one database mode, in turn, on one app; then the check of what is stored. */
+async function faultsOn(database: "postgres" | "embedded"): Promise<FaultCounts[]> {
+  console.error(`[faults] ${database}: starting`);
+  const world = database === "postgres" ? await postgresWorld() : await embeddedWorld();
+  const pending: Pending[] = [];
+  try {
+    pending.push(await savesWhileKilling(world, "app"));
+    if (world.pg) pending.push(await savesWhileKilling(world, "postgres"));
+    pending.push(await bulkClientVanishes(world, "valid"));
+    pending.push(await bulkClientVanishes(world, "all"));
+    pending.push(await bulkWhileKilling(world, "valid", "app"));
+    pending.push(await bulkWhileKilling(world, "all", world.pg ? "postgres" : "app"));
+    pending.push(await stalledBulkReader(world));
+    pending.push(await importCommandKilled(world));
+    const rows = await check(world, pending);
+    for (const crash of world.app.crashes) console.error(`[faults] ${database}: ${crash}`);
+    console.error(`[faults] ${database}: done`);
+    return rows;
+  } finally {
+    await world.close().catch(() => undefined);
+  }
+}
+
 async function main() {
   const started = Date.now();
-  const rows: FaultCounts[] = [];
-  for (const database of ["postgres", "embedded"] as const) {
-    console.error(`[faults] ${database}: starting`);
-    const world = database === "postgres" ? await postgresWorld() : await embeddedWorld();
-    const pending: Pending[] = [];
-    try {
-      pending.push(await savesWhileKilling(world, "app"));
-      if (world.pg) pending.push(await savesWhileKilling(world, "postgres"));
-      pending.push(await bulkClientVanishes(world, "valid"));
-      pending.push(await bulkClientVanishes(world, "all"));
-      pending.push(await bulkWhileKilling(world, "valid", "app"));
-      pending.push(await bulkWhileKilling(world, "all", world.pg ? "postgres" : "app"));
-      pending.push(await stalledBulkReader(world));
-      pending.push(await importCommandKilled(world));
-      rows.push(...(await check(world, pending)));
-      for (const crash of world.app.crashes) console.error(`[faults] ${database}: ${crash}`);
-    } finally {
-      await world.close().catch(() => undefined);
-    }
-  }
+  // The two database modes run side by side: each has its own app, database and clients.
+  const [postgresRows, embeddedRows] = await Promise.all([faultsOn("postgres"), faultsOn("embedded")]);
+  const rows = [...postgresRows, ...embeddedRows];
   if (canMountSmallDisks()) rows.push(await diskFills());
   else console.error("[faults] the full-disk fault needs root (a tmpfs mount): not run");
   console.log(table(rows));

@@ -37,3 +37,29 @@ export function runProcess(
     child.once("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * Runs an operator command and kills it (SIGKILL, as a lost terminal or `kill -9` does) once it
+ * has printed `lines` lines on standard output; resolves when it has ended.
+ */
+export async function runCommandKilledAfter(
+  script: string,
+  args: string[],
+  options: { env: Record<string, string>; lines: number },
+): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env: { ...process.env, LOG_LEVEL: "silent", ...options.env },
+  });
+  child.stderr.resume();
+  let printed = 0;
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      printed += chunk.toString().split("\n").length - 1;
+      if (printed >= options.lines) resolve();
+    });
+    child.once("close", () => resolve());
+  });
+  child.kill("SIGKILL");
+  await closed;
+}
