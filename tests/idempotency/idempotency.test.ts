@@ -8,7 +8,9 @@ import {
   rememberAnswer,
   type IdempotentWrite,
 } from "../../src/idempotency/idempotency.service.js";
+import { createApiToken } from "../../src/tokens/tokens.service.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
+import { onPostgresServer } from "../helpers/test-database.js";
 import {
   loginAgent,
   makeUser,
@@ -301,5 +303,34 @@ describe("a key taken by a concurrent write", () => {
     // The failed statement stored nothing: one claim, from the first.
     expect(await claimsWithNote(write.key)).toBe(1);
     expect(isKeyTaken(new Error('duplicate key value violates unique constraint "claims_pkey"'))).toBe(false);
+  });
+});
+
+describe.runIf(onPostgresServer)("across app processes", () => {
+  it("answers a retry sent to another process on the same database from the key the first one stored", async () => {
+    const second = await startTestApp({ database: { db: app.db, drop: async () => undefined } });
+    try {
+      const key = randomUUID();
+      const note = `across ${key}`;
+      const token = (await createApiToken(app.db.prisma, annotator.id, "across", "write")).token;
+      const send = (base: string) =>
+        fetch(`${base}/api/v1/articles/${article.id}/claims`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            "idempotency-key": key,
+          },
+          body: JSON.stringify(claimBody(note)),
+        });
+      const first = await send(app.url);
+      const again = await send(second.url);
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(((await again.json()) as { id: number }).id).toBe(((await first.json()) as { id: number }).id);
+      expect(await claimsWithNote(note)).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 });
