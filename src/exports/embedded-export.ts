@@ -9,9 +9,9 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { EXPORT_CONNECTION_WAIT_MS } from "../db/database.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { ExportTurns, LocalUserSlots, type ExportLimits } from "./export-limits.js";
-import { BATCH, type CsvPlan, type ExportPlan } from "./export-plan.js";
+import { BATCH, type CsvPlan, type ExportPlan, type LinesPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CsvFinisher, lastRecordKey } from "./formats.js";
+import { CsvFinisher, JsonArrayItems, lastRecordKey } from "./formats.js";
 import { batchRows } from "./row-stream.js";
 
 /** What the embedded exports of one process share: the user slots and the turn to read. */
@@ -70,6 +70,7 @@ async function writeSpool(pglite: PGlite, plan: ExportPlan): Promise<Spool> {
       // Batches are separate statements: make them share one snapshot explicitly.
       await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       if (plan.kind === "csv") await spoolCsv(tx, plan, out);
+      else if (plan.kind === "lines") await spoolLines(tx, plan, out);
       else for await (const text of plan.encode(batchRows(tx, plan.query, plan.key))) await write(out, text);
     });
     out.end();
@@ -101,6 +102,19 @@ async function spoolCsv(tx: Transaction, plan: CsvPlan, out: WriteStream) {
     after = lastRecordKey(bytes) ?? null;
     if (after === null) throw new Error("CSV export: no key in a full batch");
   }
+}
+
+/** JSON lines made by Postgres, in keyset batches; the same bytes as a server's COPY writes. */
+async function spoolLines(tx: Transaction, plan: LinesPlan, out: WriteStream) {
+  const { layout } = plan;
+  const items = layout.as === "array" ? new JsonArrayItems() : undefined;
+  if (layout.as === "array") await write(out, layout.head);
+  for await (const row of batchRows<{ claim_id: number; line: string }>(tx, plan.query, "claim_id")) {
+    const line = Buffer.from(`${row.line}\n`);
+    await write(out, items ? items.convert(line) : line);
+  }
+  if (items && layout.as === "array")
+    await write(out, Buffer.concat([items.finish(), Buffer.from(layout.tail)]));
 }
 
 async function write(out: WriteStream, chunk: Buffer | string) {

@@ -9,7 +9,7 @@ export const BATCH = 2000;
  * server (streamed on an export connection) and to PGlite (spooled to a file), so both modes
  * write the same bytes from the same SQL.
  */
-export type ExportPlan = CsvPlan | RowsPlan;
+export type ExportPlan = CsvPlan | LinesPlan | RowsPlan;
 
 /** CSV written by Postgres's COPY. The query's first column is the integer keyset column. */
 export interface CsvPlan {
@@ -19,7 +19,19 @@ export interface CsvPlan {
   prefix: string;
 }
 
-/** Rows read in key order and encoded in JavaScript (JSON Lines, Web Annotation). */
+/**
+ * One line of JSON per row, written by Postgres (json-sql.ts): streamed as Postgres writes it on a
+ * server (COPY), in keyset batches on PGlite. Without a page the query's only column is `line`;
+ * with one, `claim_id` too.
+ */
+export interface LinesPlan {
+  kind: "lines";
+  query: (page?: KeysetPage) => Prisma.Sql;
+  /** Lines end with "\n" (JSON Lines), or are the items of one JSON array between head and tail. */
+  layout: { as: "lines" } | { as: "array"; head: string; tail: string };
+}
+
+/** Rows read in key order and encoded in JavaScript (articles, Citron). */
 export interface RowsPlan {
   kind: "rows";
   query: (page?: KeysetPage) => Prisma.Sql;

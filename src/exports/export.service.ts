@@ -5,8 +5,8 @@ import type { CurrentUser } from "../http/current-user.js";
 import { embeddedExportState, openEmbeddedExport } from "./embedded-export.js";
 import type { ExportLimits } from "./export-limits.js";
 import type { ExportPlan } from "./export-plan.js";
-import { articlesExportQuery, claimsExportQuery, type ExportRow, type KeysetPage } from "./export-query.js";
-import { jsonLines, webAnnotations } from "./formats.js";
+import { articlesExportQuery, claimsExportQuery, type ClaimsShape, type KeysetPage } from "./export-query.js";
+import { jsonLines, webAnnotationCollectionHead, webAnnotationCollectionTail } from "./formats.js";
 import { exportFileName } from "./file-name.js";
 import { deliver, type Delivery } from "./send.js";
 import { citronExportQuery, citronLines } from "./citron.js";
@@ -85,17 +85,16 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
           nameFor("claims", "csv", filters),
         );
       }
-      const generated = new Date();
+      const shape: ClaimsShape =
+        format === "jsonl" ? { as: "jsonl" } : { as: "annotation", baseUrl: options.baseUrl };
+      const head = webAnnotationCollectionHead(options.baseUrl, new Date());
       return open(
         viewer,
         {
-          kind: "rows",
-          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page),
-          key: "claim_id",
-          encode:
-            format === "jsonl"
-              ? jsonLines
-              : (rows) => webAnnotations(rows as AsyncIterable<ExportRow>, options.baseUrl, generated),
+          kind: "lines",
+          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page, shape),
+          layout:
+            format === "jsonl" ? { as: "lines" } : { as: "array", head, tail: webAnnotationCollectionTail },
         },
         nameFor("claims", format, filters),
       );

@@ -98,31 +98,49 @@ export function lastRecordKey(csv: Buffer): number | undefined {
   return Number.isInteger(key) ? key : undefined;
 }
 
+const ITEM_SEPARATOR = Buffer.from(",\n");
+const LAST_LINE_END = Buffer.from("\n");
+
+/**
+ * Turns lines of JSON ("item\n" each, as COPY writes them) into the items of one JSON array:
+ * "item,\nitem,\nitem\n". JSON text holds no raw line break, so every LF ends an item. The last
+ * LF of a chunk is held back until the next chunk shows whether another item follows.
+ */
+export class JsonArrayItems {
+  private pending = false;
+
+  convert(chunk: Buffer): Buffer {
+    if (chunk.length === 0) return chunk;
+    const endsWithLine = chunk[chunk.length - 1] === LF;
+    const body = endsWithLine ? chunk.subarray(0, chunk.length - 1) : chunk;
+    const parts: Buffer[] = this.pending ? [ITEM_SEPARATOR] : [];
+    let from = 0;
+    for (let at = body.indexOf(LF); at !== -1; at = body.indexOf(LF, from)) {
+      parts.push(body.subarray(from, at), ITEM_SEPARATOR);
+      from = at + 1;
+    }
+    parts.push(body.subarray(from));
+    this.pending = endsWithLine;
+    return Buffer.concat(parts);
+  }
+
+  /** The end of the last item, if there was one. */
+  finish(): Buffer {
+    return this.pending ? LAST_LINE_END : Buffer.alloc(0);
+  }
+}
+
 /** One JSON object a line. */
 export async function* jsonLines(rows: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
   for await (const row of rows) yield `${JSON.stringify(row)}\n`;
-}
-
-/** One AnnotationCollection whose first page holds every claim, written as it is read. */
-export async function* webAnnotations(
-  rows: AsyncIterable<ExportRow>,
-  baseUrl: string,
-  generated: Date,
-): AsyncGenerator<string> {
-  yield webAnnotationCollectionHead(baseUrl, generated);
-  let first = true;
-  for await (const row of rows) {
-    yield `${first ? "" : ",\n"}${JSON.stringify(toWebAnnotation(row, baseUrl))}`;
-    first = false;
-  }
-  yield webAnnotationCollectionTail;
 }
 
 export const ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld";
 
 /**
  * One claim as a W3C Web Annotation: the target holds a TextQuoteSelector and a
- * TextPositionSelector on the article; the body carries type, speaker, stance and target.
+ * TextPositionSelector on the article; the body carries type, speaker, stance and target. The
+ * export writes the same in SQL (export-query.ts); this is the reference the tests compare it to.
  */
 export function toWebAnnotation(row: ExportRow, baseUrl: string) {
   const body: Record<string, unknown>[] = [
@@ -168,4 +186,4 @@ export function webAnnotationCollectionHead(baseUrl: string, generated: Date): s
   return `${text.slice(0, -1)},"first":{"type":"AnnotationPage","items":[\n`;
 }
 
-export const webAnnotationCollectionTail = "\n]}}\n";
+export const webAnnotationCollectionTail = "]}}\n";

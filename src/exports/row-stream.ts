@@ -14,20 +14,26 @@ import type { KeysetPage } from "./export-query.js";
  */
 export async function* cursorRows<Row>(client: PoolClient, query: Prisma.Sql): AsyncGenerator<Row> {
   const stream = client.query(new QueryStream(query.text, query.values, { batchSize: BATCH }));
-  let onLost: (error: Error) => void = () => undefined;
-  const lost = new Promise<never>((_, reject) => (onLost = reject));
-  lost.catch(() => undefined);
+  // Each wait for a row can be cut short by a lost connection. A promise of its own per wait:
+  // racing every row against one long-lived promise would keep every row reachable from it.
+  let lostWith: Error | undefined;
+  let cutShort: ((error: Error) => void) | undefined;
+  const onLost = (error: Error) => {
+    lostWith = error;
+    cutShort?.(error);
+  };
   const onEnd = () => onLost(new Error("Connection terminated unexpectedly"));
   client.once("error", onLost);
   client.once("end", onEnd);
   const rows = stream[Symbol.asyncIterator]();
-  let failed = false;
   try {
     for (;;) {
-      const next = await Promise.race([rows.next(), lost]).catch((error: unknown) => {
-        failed = true;
-        throw error;
+      if (lostWith) throw lostWith;
+      const next = await new Promise<IteratorResult<unknown>>((resolve, reject) => {
+        cutShort = reject;
+        rows.next().then(resolve, reject);
       });
+      cutShort = undefined;
       if (next.done) return;
       yield next.value as Row;
     }
@@ -36,7 +42,7 @@ export async function* cursorRows<Row>(client: PoolClient, query: Prisma.Sql): A
     client.off("end", onEnd);
     // Closing the cursor on a failed connection would wait forever for the server's answer;
     // the caller discards that connection anyway.
-    if (!failed) stream.destroy();
+    if (!lostWith) stream.destroy();
   }
 }
 

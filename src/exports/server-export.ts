@@ -11,9 +11,9 @@ import {
   userSlotsHeld,
   type ExportLimits,
 } from "./export-limits.js";
-import type { ExportPlan } from "./export-plan.js";
+import type { ExportPlan, LinesPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CsvFinisher } from "./formats.js";
+import { CsvFinisher, JsonArrayItems } from "./formats.js";
 import { begin, cursorRows } from "./row-stream.js";
 
 /**
@@ -43,7 +43,9 @@ export async function openServerExport(
     chunks =
       plan.kind === "csv"
         ? await copyChunks(client, plan.query(), plan.prefix)
-        : await rowChunks(client, plan);
+        : plan.kind === "lines"
+          ? await copyLines(client, plan)
+          : await rowChunks(client, plan);
   } catch (error) {
     // Dropping the connection also drops its lock and whatever query it was running.
     client.off("error", ignoreClientError);
@@ -94,6 +96,28 @@ async function copyChunks(client: PoolClient, query: Parameters<typeof inlinePar
       yield first ? Buffer.concat([Buffer.from(first), crlf.convert(chunk)]) : crlf.convert(chunk);
       first = "";
     }
+  })();
+}
+
+/**
+ * JSON made by Postgres, one line a row, as COPY writes it: CSV with a quote and a delimiter that
+ * JSON text never holds raw (control characters are escaped in JSON), so each line is the JSON
+ * itself. Node only passes the bytes on (and, for an array, puts commas between the items).
+ */
+async function copyLines(client: PoolClient, plan: LinesPlan) {
+  const copy = client.query(
+    copyTo(
+      `COPY (${inlineParameters(plan.query())}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
+    ),
+  );
+  const bytes = await begin<Buffer>(copy[Symbol.asyncIterator]());
+  const { layout } = plan;
+  if (layout.as === "lines") return bytes;
+  return (async function* () {
+    const items = new JsonArrayItems();
+    yield Buffer.from(layout.head);
+    for await (const chunk of bytes) yield items.convert(chunk);
+    yield Buffer.concat([items.finish(), Buffer.from(layout.tail)]);
   })();
 }
 

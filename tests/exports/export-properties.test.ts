@@ -5,7 +5,8 @@ import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
-import { claimColumns } from "../../src/exports/export-query.js";
+import { claimColumns, type ExportRow } from "../../src/exports/export-query.js";
+import { toWebAnnotation } from "../../src/exports/formats.js";
 import { createApiToken } from "../../src/tokens/tokens.service.js";
 import { makeArticle, makeProject } from "../helpers/factories.js";
 import { makeUser, startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -72,7 +73,12 @@ describe.each(modes)("CSV against JSON Lines on %s", (mode) => {
           await app.db.prisma.claim.deleteMany({ where: { articleId: article.id } });
           for (const [quote, note, speaker] of texts) {
             const created = await app.db.prisma.speaker.create({
-              data: { projectId: project.id, name: `${speaker}#${Math.random()}` },
+              // Some with a role, some without: the annotation names a role only when there is one.
+              data: {
+                projectId: project.id,
+                name: `${speaker}#${Math.random()}`,
+                role: Array.from(quote).slice(0, 2).join(""),
+              },
             });
             await app.db.prisma.claim.create({
               data: {
@@ -103,6 +109,16 @@ describe.each(modes)("CSV against JSON Lines on %s", (mode) => {
             .map((line) => JSON.parse(line) as Record<string, unknown>);
           expect(records).toHaveLength(texts.length);
           expect(Object.keys(records[0]!)).toEqual([...claimColumns]);
+          // Postgres wrote the JSON (json-sql.ts): byte for byte what JSON.stringify writes.
+          const lines = (jsonl.body as string).split("\n").filter(Boolean);
+          expect(lines).toEqual(rows.map((row) => JSON.stringify(row)));
+          const annotations = await get(`/export/claims.jsonld?article=${article.id}`);
+          const collection = JSON.parse(annotations.body as string) as { first: { items: unknown[] } };
+          const baseUrl = (collection as unknown as { id: string }).id.replace("/export/claims.jsonld", "");
+          expect(annotations.body).toContain(
+            rows.map((row) => JSON.stringify(toWebAnnotation(row as ExportRow, baseUrl))).join(",\n"),
+          );
+          expect(collection.first.items).toHaveLength(texts.length);
           for (const [index, record] of records.entries()) {
             for (const column of ["quote", "note", "prefix", "suffix", "speaker_name"] as const) {
               const value = String(rows[index]![column] ?? "");
