@@ -159,7 +159,7 @@ export function createApp(options: AppOptions): App {
     articlesApiRoutes(db.prisma),
     claimsApiRoutes(db.prisma),
     bulkEditApiRoutes(db.prisma),
-    bulkImportApiRoutes(db.prisma),
+    bulkImportApiRoutes(db.prisma, config.bulk),
     speakersApiRoutes(db.prisma),
     agreementApiRoutes(db.prisma),
     guidelinesApiRoutes(db.prisma),

@@ -37,9 +37,16 @@ const environmentSchema = z.object({
   EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   EXPORT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  BULK_UPLOADS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  BULK_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   BENCH_BASELINE_ROUTES: booleanFlag.default(false),
   DISK_RESERVE_MB: z.coerce.number().int().min(16).max(1_000_000).default(256),
 });
+
+export interface BulkLimits {
+  perUser: number;
+  idleTimeoutMs: number;
+}
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -60,6 +67,11 @@ export type Config = {
   backups: { dir: string; intervalMs: number; keep: number };
   /** Long reads (exports) get their own connections, so they never starve the rest of the app. */
   exports: { connections: number; perUser: number; idleTimeoutMs: number };
+  /**
+   * Bulk claims uploads: how many one user may run at once (each uses a database connection for
+   * each batch it stores), and how long a client may keep one waiting before it is ended.
+   */
+  bulk: BulkLimits;
   /** `npm run bench` only: mounts the baseline routes its figures are measured against. */
   benchBaselineRoutes: boolean;
   /**
@@ -108,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perUser: e.EXPORTS_PER_USER,
       idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
+    bulk: { perUser: e.BULK_UPLOADS_PER_USER, idleTimeoutMs: e.BULK_IDLE_TIMEOUT_SECONDS * 1000 },
     benchBaselineRoutes: e.BENCH_BASELINE_ROUTES,
     diskReserveBytes: e.DISK_RESERVE_MB * 1024 * 1024,
   };

@@ -95,6 +95,24 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly code = "unsupported_media_type";
 }
 
+/**
+ * A request asks for more work than one request may: the message names the limit and how to stay
+ * under it (split the upload, send fewer items). `limit` is the documented figure, `name` its key.
+ */
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = "too_large";
+  constructor(
+    message: string,
+    readonly limit: { name: string; value: number },
+  ) {
+    super(message);
+  }
+  override get details(): Record<string, unknown> {
+    return { limit: this.limit };
+  }
+}
+
 export class TooManyRequestsError extends AppError {
   readonly status = 429;
   readonly code = "too_many_requests";

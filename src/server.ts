@@ -76,6 +76,10 @@ async function start(config: Config, logger: Logger, teardown: Teardown, release
   teardown.add(async () => purge.stop());
   await warmUp(app, db, logger);
   const server = http.createServer(app.express);
+  // Node ends any request not received whole within 5 minutes, which would cut off a large bulk
+  // upload still sending; uploads end idle clients themselves (BULK_IDLE_TIMEOUT_SECONDS), and
+  // headersTimeout still ends clients that never finish their headers.
+  server.requestTimeout = 0;
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host}:${port}`;

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from "express";
+import type { BulkLimits } from "../config.js";
 import type { PrismaClient } from "../db/types.js";
 import { NotFoundError, UnsupportedMediaTypeError } from "../errors.js";
+import { ClientIdleLimit } from "../http/client-idle.js";
 import { requireRole } from "../http/guards.js";
 import { writeOrWait } from "../http/streaming.js";
 import { parseInput } from "../http/validate.js";
@@ -25,7 +27,10 @@ const NDJSON = "application/x-ndjson; charset=utf-8";
  * Idempotency-Key the upload can be resumed by sending the same file again with the same key, and
  * GET /api/v1/claims/bulk/:key reads what it stored.
  */
-export function bulkImportApiRoutes(prisma: PrismaClient): Router {
+export function bulkImportApiRoutes(
+  prisma: PrismaClient,
+  limits: BulkLimits = { perUser: 2, idleTimeoutMs: 60_000 },
+): Router {
   const router = Router();
 
   router.post("/claims/bulk", requireRole("admin", "annotator"), async (req, res) => {
@@ -37,18 +42,28 @@ export function bulkImportApiRoutes(prisma: PrismaClient): Router {
       );
     }
     const clientGone = whenClientGone(res);
-    const summary = await importClaims(prisma, req.user!, readLines(req, MAX_LINE_BYTES), {
-      mode,
-      key,
-      signal: clientGone.signal,
-      accepted: () => res.status(200).type(NDJSON).flushHeaders(),
-      report: (entries) => writeReport(res, entries, clientGone.signal),
-      onFailure: (error) => req.log.error({ err: error }, "bulk claims upload stopped"),
-    });
+    // A client that stops sending lines or reading the report is ended, not waited for.
+    const idle = new ClientIdleLimit(req.socket, limits.idleTimeoutMs, () => clientGone.abort());
+    let summary: BulkSummary;
+    try {
+      summary = await importClaims(prisma, req.user!, readLines(idle.read(req), MAX_LINE_BYTES), {
+        mode,
+        key,
+        perUser: limits.perUser,
+        signal: clientGone.signal,
+        accepted: () => res.status(200).type(NDJSON).flushHeaders(),
+        report: (entries) => idle.wait(writeReport(res, entries, clientGone.signal)),
+        onFailure: (error) => req.log.error({ err: error }, "bulk claims upload stopped"),
+      });
+    } finally {
+      idle.close();
+    }
     if (clientGone.signal.aborted) {
       req.log.info(
-        { key: summary.key, lines: summary.lines },
-        "bulk claims upload ended: the client went away",
+        { key: summary.key, lines: summary.lines, idleSeconds: idle.expired ? idle.ms / 1000 : undefined },
+        idle.expired
+          ? "bulk claims upload ended: the client kept it waiting too long"
+          : "bulk claims upload ended: the client went away",
       );
       return;
     }

@@ -1,5 +1,5 @@
 import type { DbClient, PrismaClient } from "../db/types.js";
-import { InvalidError, NotFoundError } from "../errors.js";
+import { InvalidError, NotFoundError, TooManyRequestsError } from "../errors.js";
 import type { FieldProblem } from "../errors.js";
 import type { BulkMode } from "./bulk-import.schema.js";
 import type { BatchIdentity } from "./bulk-import.sql.js";
@@ -38,7 +38,17 @@ export const recordMessages = {
   superseded: (key: string) =>
     `A newer request with Idempotency-Key "${key}" took over this upload; it goes on there.`,
   unknown: "No bulk upload of yours has this key (uploads are kept a day after their last request).",
+  tooMany: (perUser: number) =>
+    `You already have ${perUser === 1 ? "a bulk upload" : `${perUser} bulk uploads`} running, the most one ` +
+    "person may run at once (BULK_UPLOADS_PER_USER). Send this file when one has finished; an interrupted " +
+    "upload resumes when sent again with its Idempotency-Key.",
 };
+
+/** How long a running upload's lease lasts; its request renews it well before (LEASE_RENEW_MS). */
+export const LEASE_SECONDS = 90;
+export const LEASE_RENEW_MS = 30_000;
+/** Namespace of the advisory lock that makes two uploads of one user start one after the other. */
+const START_LOCK = 7_117;
 
 /** Another request with the same key started after this one: this one stops writing. */
 export class SupersededError extends Error {}
@@ -53,23 +63,30 @@ export async function openUpload(
   userId: number,
   key: string,
   mode: BulkMode,
+  perUser = Infinity,
 ): Promise<UploadHandle> {
   for (let tries = 0; ; tries++) {
     try {
       return await prisma.$transaction(async (tx) => {
+        await assertRoomToRun(tx, userId, key, perUser);
         const [existing] = await tx.$queryRaw<
           { id: number; mode: string; state: UploadState; attempt: number }[]
         >`
           SELECT id, mode, state, attempt FROM bulk_uploads WHERE user_id = ${userId} AND key = ${key} FOR UPDATE`;
         if (!existing) {
-          const created = await tx.bulkUpload.create({ data: { userId, key, mode } });
+          const created = await tx.bulkUpload.create({
+            data: { userId, key, mode, runningUntil: leaseEnd() },
+          });
           return { id: created.id, key, mode, attempt: created.attempt, state: "open" as const };
         }
         if (existing.mode !== mode) throw new InvalidError(recordMessages.otherMode(key, existing.mode));
         if (existing.state !== "open")
           return { id: existing.id, key, mode, attempt: existing.attempt, state: existing.state };
         const attempt = existing.attempt + 1;
-        await tx.bulkUpload.update({ where: { id: existing.id }, data: { attempt, updatedAt: new Date() } });
+        await tx.bulkUpload.update({
+          where: { id: existing.id },
+          data: { attempt, updatedAt: new Date(), runningUntil: leaseEnd() },
+        });
         if (mode === "all") {
           // What an earlier attempt set aside is checked again from the file: only the checksums stay.
           await tx.$executeRaw`UPDATE bulk_upload_batches SET lines = '{}', claim_ids = '{}', refused = NULL, staged = NULL
@@ -85,6 +102,38 @@ export async function openUpload(
   }
 }
 
+const leaseEnd = () => new Date(Date.now() + LEASE_SECONDS * 1000);
+
+/**
+ * Refuses a new upload (429) while the user runs `perUser` others: each stores its batches on a
+ * database connection, so one user may not take more of them. Resuming an upload (its key) counts
+ * as the same one. Two starts at once are counted one after the other (an advisory lock).
+ */
+async function assertRoomToRun(tx: DbClient, userId: number, key: string, perUser: number): Promise<void> {
+  if (!Number.isFinite(perUser)) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${START_LOCK}::int, ${userId}::int)`;
+  const running = await tx.bulkUpload.findMany({
+    where: { userId, key: { not: key }, state: "open", runningUntil: { gt: new Date() } },
+    select: { runningUntil: true },
+    orderBy: { runningUntil: "asc" },
+  });
+  if (running.length >= perUser) {
+    throw new TooManyRequestsError(running[0]!.runningUntil!, recordMessages.tooMany(perUser));
+  }
+}
+
+/** Renews this attempt's lease: the upload still runs. */
+export async function renewLease(db: DbClient, upload: UploadHandle): Promise<void> {
+  await db.$executeRaw`UPDATE bulk_uploads SET running_until = ${leaseEnd()}
+    WHERE id = ${upload.id} AND attempt = ${upload.attempt}`;
+}
+
+/** Ends this attempt's lease: the request is over, however it ended. */
+export async function endLease(db: DbClient, upload: UploadHandle): Promise<void> {
+  await db.$executeRaw`UPDATE bulk_uploads SET running_until = NULL
+    WHERE id = ${upload.id} AND attempt = ${upload.attempt}`;
+}
+
 /** Holds the upload for this attempt until the transaction ends; SupersededError if a newer one began. */
 export async function holdAttempt(tx: DbClient, upload: UploadHandle): Promise<void> {
   const held = await tx.$executeRaw`
@@ -92,13 +141,18 @@ export async function holdAttempt(tx: DbClient, upload: UploadHandle): Promise<v
   if (held === 0) throw new SupersededError(recordMessages.superseded(upload.key));
 }
 
+/**
+ * The recorded batch that shares a line with `lines`: the same batch when the same file is sent
+ * again; any other overlap means another file under the key (assertSameLines).
+ */
 export async function findBatch(
   db: DbClient,
   uploadId: number,
-  firstLine: number,
+  lines: { firstLine: number; lastLine: number },
 ): Promise<BatchRecord | undefined> {
-  const row = await db.bulkUploadBatch.findUnique({
-    where: { uploadId_firstLine: { uploadId, firstLine } },
+  const row = await db.bulkUploadBatch.findFirst({
+    where: { uploadId, firstLine: { lte: lines.lastLine }, lastLine: { gte: lines.firstLine } },
+    orderBy: { firstLine: "asc" },
     select: {
       firstLine: true,
       lastLine: true,
@@ -125,7 +179,12 @@ export function assertSameLines(
   recorded: BatchIdentity | undefined,
   batch: BatchIdentity,
 ): void {
-  if (recorded && (recorded.sha256 !== batch.sha256 || recorded.lastLine !== batch.lastLine)) {
+  if (
+    recorded &&
+    (recorded.sha256 !== batch.sha256 ||
+      recorded.firstLine !== batch.firstLine ||
+      recorded.lastLine !== batch.lastLine)
+  ) {
     throw new InvalidError(recordMessages.otherFile(upload.key, batch.firstLine));
   }
 }

@@ -8,6 +8,9 @@ import { resolveSpeaker } from "../speakers/speakers.service.js";
 import type { Line } from "../text/lines.js";
 import { LineChecker, type AcceptedLine, type CheckedLine, type RefusedLine } from "./bulk-import.check.js";
 import {
+  endLease,
+  LEASE_RENEW_MS,
+  renewLease,
   assertNothingRecordedAfter,
   assertSameLines,
   finishUpload,
@@ -72,10 +75,18 @@ export interface BulkImportOptions {
   onFailure?: (error: unknown) => void;
   /** Aborted when the client has gone: the upload stops at the next batch, storing nothing more. */
   signal?: AbortSignal;
+  /** Uploads one user may run at once (BULK_UPLOADS_PER_USER); more are refused with 429. */
+  perUser?: number;
 }
 
 /** Lines per batch: large enough to amortise a transaction, small enough to keep memory flat. */
 export const BATCH_LINES = 1_000;
+/**
+ * Bytes per batch: 1,000 lines of up to 5 MB each would be 5 GB in memory at once, so a block of
+ * 1,000 lines is cut into batches of at most this many bytes of lines (a single line of up to
+ * MAX_LINE_BYTES always fits). The cut depends only on the file, so a resend cuts it the same way.
+ */
+export const BATCH_BYTES = 16 * 1024 * 1024;
 /** A batch's transaction: checks and stores at most 1,000 lines. */
 const BATCH_TRANSACTION = { timeout: 120_000, maxWait: 30_000 };
 /** mode=all's last step stores every set-aside batch: a million lines take about a minute. */
@@ -104,38 +115,68 @@ export async function importClaims(
   lines: AsyncIterable<Line>,
   options: BulkImportOptions,
 ): Promise<BulkSummary> {
-  const upload = await openUpload(prisma, user.id, options.key ?? `upload-${randomUUID()}`, options.mode);
-  return new UploadRun(prisma, user, upload, options).run(lines);
+  const upload = await openUpload(
+    prisma,
+    user.id,
+    options.key ?? `upload-${randomUUID()}`,
+    options.mode,
+    options.perUser,
+  );
+  const lease = setInterval(() => void renewLease(prisma, upload).catch(() => undefined), LEASE_RENEW_MS);
+  try {
+    return await new UploadRun(prisma, user, upload, options).run(lines);
+  } finally {
+    clearInterval(lease);
+    // A lease left behind (the database is away) lapses by itself within LEASE_SECONDS.
+    await endLease(prisma, upload).catch(() => undefined);
+  }
 }
 
 interface Batch extends BatchIdentity {
   lines: Line[];
 }
 
-/** Groups lines into batches by line number (lines 1-1000, 1001-2000, ...), the same in every resend. */
+/**
+ * Groups lines into batches by line number (lines 1-1000, 1001-2000, ...), a block cut further
+ * where its lines pass BATCH_BYTES: the same batches in every resend of the same file.
+ */
 async function* batches(lines: AsyncIterable<Line>): AsyncGenerator<Batch> {
   let current: Line[] = [];
-  let index = -1;
+  let bytes = 0;
+  let block = -1;
+  let firstLine = 1;
   for await (const line of lines) {
-    const lineIndex = Math.floor((line.number - 1) / BATCH_LINES);
-    if (lineIndex !== index && current.length) {
-      yield batchOf(current, index, (index + 1) * BATCH_LINES);
+    const lineBlock = Math.floor((line.number - 1) / BATCH_LINES);
+    if (current.length && lineBlock !== block) {
+      yield batchOf(current, firstLine, (block + 1) * BATCH_LINES);
       current = [];
+      bytes = 0;
+    } else if (current.length && bytes + lineBytes(line) > BATCH_BYTES) {
+      const lastLine = current[current.length - 1]!.number;
+      yield batchOf(current, firstLine, lastLine);
+      current = [];
+      bytes = 0;
+      firstLine = lastLine + 1;
     }
-    index = lineIndex;
+    if (!current.length && lineBlock !== block) firstLine = lineBlock * BATCH_LINES + 1;
+    block = lineBlock;
     current.push(line);
+    bytes += lineBytes(line);
   }
-  if (current.length) yield batchOf(current, index, current[current.length - 1]!.number);
+  if (current.length) yield batchOf(current, firstLine, current[current.length - 1]!.number);
 }
 
-function batchOf(lines: Line[], index: number, lastLine: number): Batch {
+/** What a line holds in memory: its text (a refused line keeps none). */
+const lineBytes = (line: Line) => ("text" in line ? line.bytes : 0);
+
+function batchOf(lines: Line[], firstLine: number, lastLine: number): Batch {
   const hash = createHash("sha256");
   for (const line of lines) {
     hash.update(
       "text" in line ? `${line.number}\t${line.text}\n` : `${line.number}\t!${line.problem}:${line.bytes}\n`,
     );
   }
-  return { firstLine: index * BATCH_LINES + 1, lastLine, sha256: hash.digest("hex"), lines };
+  return { firstLine, lastLine, sha256: hash.digest("hex"), lines };
 }
 
 const isAccepted = (entry: CheckedLine): entry is AcceptedLine => "row" in entry;
@@ -171,8 +212,12 @@ class UploadRun {
       this.accept();
       return this.summary();
     } catch (thrown) {
-      const error =
-        isDiskFull(thrown) && !(thrown instanceof AppError) ? new InsufficientStorageError() : thrown;
+      // A client cut off (gone, or idle too long) breaks the reading of its lines: that is why.
+      const error = this.options.signal?.aborted
+        ? new ClientGoneError("the client went away")
+        : isDiskFull(thrown) && !(thrown instanceof AppError)
+          ? new InsufficientStorageError()
+          : thrown;
       // Before anything was answered, a refusal (another file under this key) or a failure (the
       // database is away, the disk is full) is the answer itself: a 422, a 503, a 507.
       if (!this.isAccepted && !(error instanceof ClientGoneError)) throw error;
@@ -220,7 +265,7 @@ class UploadRun {
     type Outcome = { recorded: BatchRecord } | { checked: CheckedLine[]; ids: number[] };
     const outcome = await this.prisma.$transaction(async (tx): Promise<Outcome> => {
       await holdAttempt(tx, this.upload);
-      const recorded = await findBatch(tx, this.upload.id, batch.firstLine);
+      const recorded = await findBatch(tx, this.upload.id, batch);
       assertSameLines(this.upload, recorded, batch);
       if (recorded) return { recorded };
       const checked = await this.checker.check(tx, batch.lines);
@@ -255,7 +300,7 @@ class UploadRun {
   private async setAside(batch: Batch): Promise<void> {
     const refused = await this.prisma.$transaction(async (tx) => {
       await holdAttempt(tx, this.upload);
-      assertSameLines(this.upload, await findBatch(tx, this.upload.id, batch.firstLine), batch);
+      assertSameLines(this.upload, await findBatch(tx, this.upload.id, batch), batch);
       const checked = await this.checker.check(tx, batch.lines);
       const accepted = checked.filter(isAccepted);
       const ids = await reserveClaimIds(tx, accepted.length);
@@ -276,7 +321,7 @@ class UploadRun {
 
   /** A finished upload sent again: each batch must be the one recorded; nothing is written. */
   private async replay(batch: Batch): Promise<void> {
-    const recorded = await findBatch(this.prisma, this.upload.id, batch.firstLine);
+    const recorded = await findBatch(this.prisma, this.upload.id, batch);
     assertSameLines(this.upload, recorded ?? { ...batch, sha256: "" }, batch);
     if (this.upload.mode === "valid" || this.upload.state === "refused") await this.reportRecorded(recorded!);
     else this.counts.valid += recorded!.lines.length;

@@ -11,7 +11,7 @@ import type { CurrentUser } from "../http/current-user.js";
 import { ExportTurns, LocalUserSlots, type ExportLimits } from "./export-limits.js";
 import { BATCH, type CsvPlan, type ExportPlan, type LinesPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CsvFinisher, JsonArrayItems, lastRecordKey } from "./formats.js";
+import { CsvFinisher, lastRecordKey } from "./formats.js";
 import { batchRows } from "./row-stream.js";
 
 /** What the embedded exports of one process share: the user slots and the turn to read. */
@@ -104,17 +104,19 @@ async function spoolCsv(tx: Transaction, plan: CsvPlan, out: WriteStream) {
   }
 }
 
-/** JSON lines made by Postgres, in keyset batches; the same bytes as a server's COPY writes. */
+/** Values lines in keyset batches, made into export lines: the same bytes as on a server. */
 async function spoolLines(tx: Transaction, plan: LinesPlan, out: WriteStream) {
-  const { layout } = plan;
-  const items = layout.as === "array" ? new JsonArrayItems() : undefined;
-  if (layout.as === "array") await write(out, layout.head);
+  const lines = plan.lines();
+  if (plan.head) await write(out, plan.head);
+  let text = "";
   for await (const row of batchRows<{ claim_id: number; line: string }>(tx, plan.query, "claim_id")) {
-    const line = Buffer.from(`${row.line}\n`);
-    await write(out, items ? items.convert(line) : line);
+    text += `${row.line}\n`;
+    if (text.length >= 256 * 1024) {
+      await write(out, lines.convert(Buffer.from(text)));
+      text = "";
+    }
   }
-  if (items && layout.as === "array")
-    await write(out, Buffer.concat([items.finish(), Buffer.from(layout.tail)]));
+  await write(out, Buffer.concat([lines.convert(Buffer.from(text)), lines.finish(), Buffer.from(plan.tail)]));
 }
 
 async function write(out: WriteStream, chunk: Buffer | string) {

@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.js";
+import type { ClaimLines } from "./claim-lines.js";
 import type { KeysetPage } from "./export-query.js";
 
 /** Rows per batch read: enough to amortise a round trip, small enough to keep memory flat. */
@@ -20,15 +21,17 @@ export interface CsvPlan {
 }
 
 /**
- * One line of JSON per row, written by Postgres (json-sql.ts): streamed as Postgres writes it on a
- * server (COPY), in keyset batches on PGlite. Without a page the query's only column is `line`;
- * with one, `claim_id` too.
+ * One JSON text per claim, made from the values lines Postgres writes (claim-lines.ts): streamed
+ * as COPY writes them on a server, in keyset batches on PGlite. Without a page the query's only
+ * column is `line`; with one, `claim_id` too.
  */
 export interface LinesPlan {
   kind: "lines";
   query: (page?: KeysetPage) => Prisma.Sql;
-  /** Lines end with "\n" (JSON Lines), or are the items of one JSON array between head and tail. */
-  layout: { as: "lines" } | { as: "array"; head: string; tail: string };
+  /** A converter for one export: JSON Lines, or the items of the array between head and tail. */
+  lines: () => ClaimLines;
+  head: string;
+  tail: string;
 }
 
 /** Rows read in key order and encoded in JavaScript (articles, Citron). */

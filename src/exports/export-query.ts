@@ -2,7 +2,6 @@ import pg from "pg";
 import { claimsWhere, needsArticles, type ClaimFilters } from "../claims/claims.filters.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { field, jsonArrayOf, jsonObject, type JsonField } from "./json-sql.js";
 
 /** The export columns, in their documented order (docs/export.md). */
 export const claimColumns = [
@@ -48,135 +47,95 @@ function span(startColumn: string, endColumn: string): Prisma.Sql {
 const raw = Prisma.raw;
 
 /** Every export column as SQL, in the documented order: one definition for CSV and JSON alike. */
-const claimFields: JsonField[] = [
-  field("claim_id", raw("c.id"), "number"),
-  field("project", raw("p.name"), "text"),
-  field("article_id", raw("a.id"), "number"),
-  field("article_title", raw("a.title"), "text"),
-  field("article_outlet", raw("a.outlet"), "text"),
-  field("article_url", raw("a.url"), "text"),
-  field("article_published_at", iso("a.published_at"), "text"),
-  field("annotator", raw("u.email"), "text"),
-  field("type", raw("c.type::text"), "text"),
-  field("quote", raw("c.quote"), "text"),
-  field("start", raw("c.start"), "number"),
-  field("end", raw('c."end"'), "number"),
-  field("prefix", raw("c.prefix"), "text"),
-  field("suffix", raw("c.suffix"), "text"),
-  field("speaker_id", raw("s.id"), "number"),
-  field("speaker_name", raw("s.name"), "text"),
-  field("speaker_role", raw("s.role"), "text"),
-  field("speaker_affiliation", raw("s.affiliation"), "text"),
-  field("speaker_mention", span("c.mention_start", "c.mention_end"), "text"),
-  field("cue", span("c.cue_start", "c.cue_end"), "text"),
-  field("stance", raw("st.key"), "text"),
-  field("target", raw("tg.name"), "text"),
-  field("note", raw("c.note"), "text"),
-  field("created_at", iso("c.created_at"), "text"),
-  field("updated_at", iso("c.updated_at"), "text"),
-  field("version", raw("c.version"), "number"),
+const claimFields: { key: string; value: Prisma.Sql }[] = [
+  { key: "claim_id", value: raw("c.id") },
+  { key: "project", value: raw("p.name") },
+  { key: "article_id", value: raw("a.id") },
+  { key: "article_title", value: raw("a.title") },
+  { key: "article_outlet", value: raw("a.outlet") },
+  { key: "article_url", value: raw("a.url") },
+  { key: "article_published_at", value: iso("a.published_at") },
+  { key: "annotator", value: raw("u.email") },
+  { key: "type", value: raw("c.type::text") },
+  { key: "quote", value: raw("c.quote") },
+  { key: "start", value: raw("c.start") },
+  { key: "end", value: raw('c."end"') },
+  { key: "prefix", value: raw("c.prefix") },
+  { key: "suffix", value: raw("c.suffix") },
+  { key: "speaker_id", value: raw("s.id") },
+  { key: "speaker_name", value: raw("s.name") },
+  { key: "speaker_role", value: raw("s.role") },
+  { key: "speaker_affiliation", value: raw("s.affiliation") },
+  { key: "speaker_mention", value: span("c.mention_start", "c.mention_end") },
+  { key: "cue", value: span("c.cue_start", "c.cue_end") },
+  { key: "stance", value: raw("st.key") },
+  { key: "target", value: raw("tg.name") },
+  { key: "note", value: raw("c.note") },
+  { key: "created_at", value: iso("c.created_at") },
+  { key: "updated_at", value: iso("c.updated_at") },
+  { key: "version", value: raw("c.version") },
 ];
 
-/** A constant as JSON text. */
-const constant = (value: string) => raw(`'${JSON.stringify(value).replace(/'/g, "''")}'`);
-
-/** One textual body of an annotation, with its purpose. */
-function textualBody(purpose: string, value: Prisma.Sql, extra: JsonField[] = []): Prisma.Sql {
-  return jsonObject([
-    field("type", constant("TextualBody"), "json"),
-    field("purpose", constant(purpose), "json"),
-    field("value", value, "text"),
-    ...extra,
-  ]);
-}
-
 /**
- * A claim as a W3C Web Annotation (formats.ts, toWebAnnotation, says the same in JavaScript and
- * is the reference the tests compare with): the target holds a TextQuoteSelector and a
- * TextPositionSelector on the article; the body carries type, speaker, stance, target and note.
+ * What an export row holds: the columns (CSV), or one "values line" (JSON Lines and Web
+ * Annotation, claim-lines.ts): the integer columns comma-separated, then a JSON array of the text
+ * columns made by one to_json call. Read in batches (PGlite), a values row also carries its
+ * claim's id for the next batch.
  */
-function webAnnotationSql(baseUrl: string): Prisma.Sql {
-  const base = Prisma.sql`${baseUrl}::text`;
-  const speaker = Prisma.sql`CASE WHEN s.name IS NOT NULL THEN CASE WHEN s.role <> ''
-      THEN ${textualBody("identifying", raw("s.name"), [field("role", raw("s.role"), "text")])}
-      ELSE ${textualBody("identifying", raw("s.name"))} END END`;
-  return jsonObject([
-    field("id", Prisma.sql`${base} || '/api/v1/claims/' || c.id`, "text"),
-    field("type", constant("Annotation"), "json"),
-    field("motivation", constant("classifying"), "json"),
-    field("created", iso("c.created_at"), "text"),
-    field("modified", iso("c.updated_at"), "text"),
-    field(
-      "creator",
-      jsonObject([field("type", constant("Person"), "json"), field("nickname", raw("u.email"), "text")]),
-      "json",
-    ),
-    field(
-      "body",
-      jsonArrayOf([
-        textualBody("classifying", raw("c.type::text"), [field("format", constant("text/plain"), "json")]),
-        speaker,
-        Prisma.sql`CASE WHEN st.key IS NOT NULL THEN ${textualBody("assessing", raw("st.key"))} END`,
-        Prisma.sql`CASE WHEN tg.name IS NOT NULL THEN ${textualBody("tagging", raw("tg.name"))} END`,
-        Prisma.sql`CASE WHEN c.note <> '' THEN ${textualBody("commenting", raw("c.note"))} END`,
-      ]),
-      "json",
-    ),
-    field(
-      "target",
-      jsonObject([
-        field("source", Prisma.sql`coalesce(a.url, ${base} || '/articles/' || a.id)`, "text"),
-        field(
-          "selector",
-          jsonArrayOf([
-            jsonObject([
-              field("type", constant("TextQuoteSelector"), "json"),
-              field("exact", raw("c.quote"), "text"),
-              field("prefix", raw("c.prefix"), "text"),
-              field("suffix", raw("c.suffix"), "text"),
-            ]),
-            jsonObject([
-              field("type", constant("TextPositionSelector"), "json"),
-              field("start", raw("c.start"), "number"),
-              field("end", raw('c."end"'), "number"),
-            ]),
-          ]),
-          "json",
-        ),
-      ]),
-      "json",
-    ),
-  ]);
-}
+export type ClaimsShape = "columns" | "values";
 
-/**
- * What an export row holds: the columns (CSV), or one line of JSON made by Postgres (JSON
- * Lines: the columns as an object; Web Annotation: an annotation). Read in batches (PGlite), a
- * JSON row also carries its claim's id for the next batch.
- */
-export type ClaimsShape = { as: "columns" } | { as: "jsonl" } | { as: "annotation"; baseUrl: string };
+/** The integer columns at the head of a values line, in order. */
+export const valueNumbers = ["claim_id", "article_id", "start", "end", "speaker_id", "version"] as const;
+/** The text columns of a values line's JSON array, in order. */
+export const valueTexts = [
+  "project",
+  "article_title",
+  "article_outlet",
+  "article_url",
+  "article_published_at",
+  "annotator",
+  "type",
+  "quote",
+  "prefix",
+  "suffix",
+  "speaker_name",
+  "speaker_role",
+  "speaker_affiliation",
+  "speaker_mention",
+  "cue",
+  "stance",
+  "target",
+  "note",
+  "created_at",
+  "updated_at",
+] as const;
 
-function selection(shape: ClaimsShape, page: KeysetPage | undefined): Prisma.Sql {
-  if (shape.as === "columns") {
-    return Prisma.join(
-      claimFields.map((entry) => Prisma.sql`${entry.value} AS ${raw(`"${entry.key}"`)}`),
-      ", ",
-    );
-  }
-  const line = shape.as === "jsonl" ? jsonObject(claimFields) : webAnnotationSql(shape.baseUrl);
-  return page ? Prisma.sql`c.id AS claim_id, ${line} AS line` : Prisma.sql`${line} AS line`;
-}
+/** A column of the export's row `r` (the columns query). */
+const column = (name: string) => `r."${name}"`;
+
+const valuesLine = Prisma.raw(
+  `concat_ws(',', ${valueNumbers
+    .map((name) => (name === "speaker_id" ? `coalesce(${column(name)}::text, 'null')` : column(name)))
+    .join(", ")}, to_json(ARRAY[${valueTexts.map(column).join(", ")}]))`,
+);
 
 /**
  * One SELECT for every export format, so CSV, JSON Lines and Web Annotation hold the same rows.
- * Ordered by claim id: stable, and cheap on the primary key.
+ * Ordered by claim id: stable, and cheap on the primary key. Values lines are made from the
+ * columns' rows in an outer query, so that Postgres streams them in the inner query's order.
  */
 export function claimsExportQuery(
   filters: ClaimFilters,
   viewer: CurrentUser,
   page?: KeysetPage,
-  shape: ClaimsShape = { as: "columns" },
+  shape: ClaimsShape = "columns",
 ): Prisma.Sql {
+  const columns = claimsColumnsQuery(filters, viewer, page);
+  if (shape === "columns") return columns;
+  return Prisma.sql`SELECT ${page ? Prisma.sql`r.claim_id, ` : Prisma.empty}${valuesLine} AS line FROM (${columns}) r`;
+}
+
+function claimsColumnsQuery(filters: ClaimFilters, viewer: CurrentUser, page?: KeysetPage): Prisma.Sql {
   const where = claimsWhere(filters, viewer);
   // A batch picks its claims by id first and joins the rest to those alone. Without statistics
   // (PGlite runs no autovacuum, so no ANALYZE) the planner otherwise joins every remaining claim
@@ -186,8 +145,12 @@ export function claimsExportQuery(
         ${needsArticles(filters) ? Prisma.sql`JOIN articles a ON a.id = c.article_id` : Prisma.empty}
         WHERE ${where} ${after(Prisma.raw("c.id"), page)} ORDER BY c.id ${limit(page)}) c`
     : Prisma.sql`claims c`;
+  const selection = Prisma.join(
+    claimFields.map((entry) => Prisma.sql`${entry.value} AS ${raw(`"${entry.key}"`)}`),
+    ", ",
+  );
   return Prisma.sql`
-    SELECT ${selection(shape, page)}
+    SELECT ${selection}
     FROM ${claims}
     JOIN articles a ON a.id = c.article_id
     JOIN projects p ON p.id = a.project_id

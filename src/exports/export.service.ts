@@ -5,7 +5,8 @@ import type { CurrentUser } from "../http/current-user.js";
 import { embeddedExportState, openEmbeddedExport } from "./embedded-export.js";
 import type { ExportLimits } from "./export-limits.js";
 import type { ExportPlan } from "./export-plan.js";
-import { articlesExportQuery, claimsExportQuery, type ClaimsShape, type KeysetPage } from "./export-query.js";
+import { annotationsOfClaims, jsonLinesOfClaims } from "./claim-lines.js";
+import { articlesExportQuery, claimsExportQuery, type KeysetPage } from "./export-query.js";
 import { jsonLines, webAnnotationCollectionHead, webAnnotationCollectionTail } from "./formats.js";
 import { exportFileName } from "./file-name.js";
 import { deliver, type Delivery } from "./send.js";
@@ -85,16 +86,15 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
           nameFor("claims", "csv", filters),
         );
       }
-      const shape: ClaimsShape =
-        format === "jsonl" ? { as: "jsonl" } : { as: "annotation", baseUrl: options.baseUrl };
-      const head = webAnnotationCollectionHead(options.baseUrl, new Date());
+      const annotations = format === "jsonld";
       return open(
         viewer,
         {
           kind: "lines",
-          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page, shape),
-          layout:
-            format === "jsonl" ? { as: "lines" } : { as: "array", head, tail: webAnnotationCollectionTail },
+          query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page, "values"),
+          lines: () => (annotations ? annotationsOfClaims(options.baseUrl) : jsonLinesOfClaims()),
+          head: annotations ? webAnnotationCollectionHead(options.baseUrl, new Date()) : "",
+          tail: annotations ? webAnnotationCollectionTail : "",
         },
         nameFor("claims", format, filters),
       );

@@ -98,38 +98,6 @@ export function lastRecordKey(csv: Buffer): number | undefined {
   return Number.isInteger(key) ? key : undefined;
 }
 
-const ITEM_SEPARATOR = Buffer.from(",\n");
-const LAST_LINE_END = Buffer.from("\n");
-
-/**
- * Turns lines of JSON ("item\n" each, as COPY writes them) into the items of one JSON array:
- * "item,\nitem,\nitem\n". JSON text holds no raw line break, so every LF ends an item. The last
- * LF of a chunk is held back until the next chunk shows whether another item follows.
- */
-export class JsonArrayItems {
-  private pending = false;
-
-  convert(chunk: Buffer): Buffer {
-    if (chunk.length === 0) return chunk;
-    const endsWithLine = chunk[chunk.length - 1] === LF;
-    const body = endsWithLine ? chunk.subarray(0, chunk.length - 1) : chunk;
-    const parts: Buffer[] = this.pending ? [ITEM_SEPARATOR] : [];
-    let from = 0;
-    for (let at = body.indexOf(LF); at !== -1; at = body.indexOf(LF, from)) {
-      parts.push(body.subarray(from, at), ITEM_SEPARATOR);
-      from = at + 1;
-    }
-    parts.push(body.subarray(from));
-    this.pending = endsWithLine;
-    return Buffer.concat(parts);
-  }
-
-  /** The end of the last item, if there was one. */
-  finish(): Buffer {
-    return this.pending ? LAST_LINE_END : Buffer.alloc(0);
-  }
-}
-
 /** One JSON object a line. */
 export async function* jsonLines(rows: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
   for await (const row of rows) yield `${JSON.stringify(row)}\n`;

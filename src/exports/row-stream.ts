@@ -85,3 +85,25 @@ export async function begin<T>(source: AsyncIterator<T>): Promise<AsyncGenerator
   }
   return rest();
 }
+
+/** Chunks handed on together: COPY writes one message a row, too small to send one by one. */
+const COALESCED_BYTES = 256 * 1024;
+
+/**
+ * Joins small chunks into pieces of about COALESCED_BYTES, so that the response is written in
+ * a few large writes instead of one per row (a million writes cost more than the bytes).
+ */
+export async function* coalesced(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= COALESCED_BYTES) {
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
+}

@@ -13,8 +13,8 @@ import {
 } from "./export-limits.js";
 import type { ExportPlan, LinesPlan } from "./export-plan.js";
 import { inlineParameters } from "./export-query.js";
-import { CsvFinisher, JsonArrayItems } from "./formats.js";
-import { begin, cursorRows } from "./row-stream.js";
+import { CsvFinisher } from "./formats.js";
+import { begin, coalesced, cursorRows } from "./row-stream.js";
 
 /**
  * An export on a Postgres server, streamed straight from the database on a connection of the
@@ -92,7 +92,7 @@ async function copyChunks(client: PoolClient, query: Parameters<typeof inlinePar
   return (async function* () {
     const crlf = new CsvFinisher();
     let first = prefix;
-    for await (const chunk of bytes) {
+    for await (const chunk of coalesced(bytes)) {
       yield first ? Buffer.concat([Buffer.from(first), crlf.convert(chunk)]) : crlf.convert(chunk);
       first = "";
     }
@@ -100,9 +100,8 @@ async function copyChunks(client: PoolClient, query: Parameters<typeof inlinePar
 }
 
 /**
- * JSON made by Postgres, one line a row, as COPY writes it: CSV with a quote and a delimiter that
- * JSON text never holds raw (control characters are escaped in JSON), so each line is the JSON
- * itself. Node only passes the bytes on (and, for an array, puts commas between the items).
+ * Values lines as COPY writes them (CSV with a quote and a delimiter that a values line never
+ * holds raw, so each line is the text itself), made into export lines as they arrive.
  */
 async function copyLines(client: PoolClient, plan: LinesPlan) {
   const copy = client.query(
@@ -111,13 +110,11 @@ async function copyLines(client: PoolClient, plan: LinesPlan) {
     ),
   );
   const bytes = await begin<Buffer>(copy[Symbol.asyncIterator]());
-  const { layout } = plan;
-  if (layout.as === "lines") return bytes;
   return (async function* () {
-    const items = new JsonArrayItems();
-    yield Buffer.from(layout.head);
-    for await (const chunk of bytes) yield items.convert(chunk);
-    yield Buffer.concat([items.finish(), Buffer.from(layout.tail)]);
+    const lines = plan.lines();
+    if (plan.head) yield Buffer.from(plan.head);
+    for await (const chunk of coalesced(bytes)) yield lines.convert(chunk);
+    yield Buffer.concat([lines.finish(), Buffer.from(plan.tail)]);
   })();
 }
 

@@ -1,6 +1,7 @@
 /** One line of a JSON Lines upload, numbered from 1, or why it could not be read as text. */
 export type Line =
-  { number: number; text: string } | { number: number; problem: "too long" | "not UTF-8"; bytes: number };
+  | { number: number; text: string; bytes: number }
+  | { number: number; problem: "too long" | "not UTF-8"; bytes: number };
 
 const NEWLINE = 0x0a;
 
@@ -32,7 +33,7 @@ export async function* readLines(source: AsyncIterable<Uint8Array>, maxBytes: nu
     } catch {
       return yield { number, problem: "not UTF-8", bytes };
     }
-    if (text.trim() !== "") yield { number, text };
+    if (text.trim() !== "") yield { number, text, bytes };
   }
 
   function keep(piece: Uint8Array) {

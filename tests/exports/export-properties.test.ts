@@ -109,7 +109,7 @@ describe.each(modes)("CSV against JSON Lines on %s", (mode) => {
             .map((line) => JSON.parse(line) as Record<string, unknown>);
           expect(records).toHaveLength(texts.length);
           expect(Object.keys(records[0]!)).toEqual([...claimColumns]);
-          // Postgres wrote the JSON (json-sql.ts): byte for byte what JSON.stringify writes.
+          // Postgres wrote the values line and claim-lines.ts the JSON: byte for byte what JSON.stringify writes.
           const lines = (jsonl.body as string).split("\n").filter(Boolean);
           expect(lines).toEqual(rows.map((row) => JSON.stringify(row)));
           const annotations = await get(`/export/claims.jsonld?article=${article.id}`);

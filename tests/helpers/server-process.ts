@@ -32,8 +32,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `src/server.ts` as a real separate process, the way `npm start` does. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await launchServerProcess(env);
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { built?: boolean } = {},
+): Promise<ServerProcess> {
+  const server = await launchServerProcess(env, options);
   await server.ready;
   return server;
 }
@@ -41,10 +44,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 /** Starts the process without waiting for it: for servers expected to refuse, or to race. */
 export async function launchServerProcess(
   env: Record<string, string>,
-  options: { port?: number } = {},
+  options: { port?: number; built?: boolean } = {},
 ): Promise<LaunchedServer> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  // built: the compiled server (npm run build, then npm run start:prod), as production runs it.
+  const entry = options.built ? ["dist/src/server.js"] : ["--import", "tsx", "src/server.ts"];
+  const child = spawn(process.execPath, entry, {
     env: {
       ...process.env,
       NODE_ENV: "test",
