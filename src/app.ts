@@ -31,7 +31,7 @@ import { claimsApiRoutes } from "./claims/claims.api.js";
 import { claimsRoutes } from "./claims/claims.routes.js";
 import { bearerAuth } from "./http/bearer-auth.js";
 import { exportsRoutes } from "./exports/exports.routes.js";
-import { csrfProtection, exposeCsrfToken } from "./http/csrf.js";
+import { createCsrf } from "./http/csrf.js";
 import { projectsApiRoutes } from "./projects/projects.api.js";
 import { speakersApiRoutes } from "./speakers/speakers.api.js";
 import { speakersRoutes } from "./speakers/speakers.routes.js";
@@ -96,6 +96,8 @@ export function createApp(options: AppOptions): App {
     "/static",
     express.static(path.join(projectRoot, "public"), { maxAge: config.env === "production" ? "1h" : 0 }),
   );
+  // Everything past the static files is about someone (pages, JSON, downloads): never kept in a cache.
+  app.use(noStore);
   app.use(healthRoutes(db, options.isShuttingDown ?? (() => false)));
 
   // Forms carry at most a few fields, except ticked lists: assigning up to 10,000 articles at once
@@ -126,8 +128,9 @@ export function createApp(options: AppOptions): App {
   app.use(auth.initialize());
   app.use(auth.session());
   app.use(bearerAuth(db.prisma));
-  app.use(csrfProtection);
-  app.use(exposeCsrfToken);
+  const csrf = createCsrf({ secret: options.sessionSecret, secure: config.cookieSecure });
+  app.use(csrf.csrfProtection);
+  app.use(csrf.exposeCsrfToken);
   app.use(exposeFlash);
   app.use((req, res, next) => {
     res.locals.currentUser = req.user;
@@ -195,6 +198,11 @@ function securityHeaders(config: Config) {
     },
     strictTransportSecurity: config.cookieSecure === true,
   });
+}
+
+function noStore(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader("Cache-Control", "no-store");
+  next();
 }
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type passport from "passport";
 import type { PrismaClient } from "../db/types.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { handleForm } from "../http/forms.js";
 import { publicRoute, requireLogin } from "../http/guards.js";
 import { safeLocalPath } from "../http/safe-redirect.js";
@@ -11,7 +11,8 @@ import { createFirstAdmin, needsFirstAdmin, recordLogin } from "./auth.service.j
 import type { CurrentUser } from "../http/current-user.js";
 
 function logIn(req: Request, user: Express.User): Promise<void> {
-  // Passport regenerates the session here, so the session id changes at login.
+  // Passport regenerates the session here, so the session id changes at login (no fixation). It is
+  // the first time a logged-out visitor's session is stored (session-store.ts).
   return new Promise((resolve, reject) => req.login(user, (error) => (error ? reject(error) : resolve())));
 }
 
@@ -35,14 +36,19 @@ export function authRoutes(prisma: PrismaClient, auth: passport.PassportStatic):
   router.post("/login", publicRoute, (req: Request, res: Response, next: NextFunction) => {
     const input = parseInput(loginInput, req.body);
     auth.authenticate("local", (error: unknown, user: Express.User | false, info?: { message?: string }) => {
-      if (error) return next(error);
-      if (!user) {
-        return res.status(401).render("auth/login", {
+      const again = (status: number, message: string) =>
+        res.status(status).render("auth/login", {
           title: "Log in",
           values: { email: input.email, next: input.next },
-          errors: { _form: info?.message ?? "Enter your email and password." },
+          errors: { _form: message },
         });
+      if (error instanceof TooManyRequestsError) {
+        // The form again, saying when to try: the wait is seconds to minutes, not a dead end.
+        res.setHeader("Retry-After", String(error.retryAfterSeconds));
+        return again(429, error.message);
       }
+      if (error) return next(error);
+      if (!user) return again(401, info?.message ?? "Enter your email and password.");
       logIn(req, user)
         .then(() => recordLogin(prisma, user.id))
         .then(() => res.redirect(afterLogin(user, input.next)))

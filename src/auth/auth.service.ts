@@ -4,11 +4,9 @@ import { ConflictError, InvalidError } from "../errors.js";
 import type { User } from "../generated/prisma/client.js";
 import { toPublicUser, type PublicUser } from "../users/users.service.js";
 import {
-  accountKey,
-  addressKey,
-  assertNotThrottled,
-  clearFailures,
-  recordFailure,
+  assertMayAttempt,
+  recordFailedAttempt,
+  recordSuccessfulAttempt,
   type ThrottleLimits,
 } from "./login-throttle.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.js";
@@ -19,26 +17,28 @@ export const messages = {
   alreadySetUp: "The first admin already exists. Log in instead.",
 };
 
-/** Checks a login attempt. Wrong email and wrong password fail alike; failures are throttled. */
+/**
+ * Checks a login attempt. Wrong email and wrong password fail alike; failures earn a back-off
+ * (login-throttle.ts), and an address that is waiting gets 429 before any password is checked.
+ */
 export async function verifyCredentials(
   db: DbClient,
   attempt: { email: string; password: string; ip: string },
   limits: ThrottleLimits,
 ): Promise<User> {
   const email = attempt.email.trim().toLowerCase();
-  const keys = [accountKey(email), addressKey(attempt.ip)];
-  await assertNotThrottled(db, keys);
+  const throttled = { email, address: attempt.ip };
+  await assertMayAttempt(db, throttled, limits);
   const user = email ? await db.user.findUnique({ where: { email } }) : null;
   const matches = user
     ? await verifyPassword(user.passwordHash, attempt.password)
     : await verifyAgainstNothing(attempt.password);
   if (!user || !matches) {
-    await recordFailure(db, keys[0]!, limits.perAccount, limits);
-    await recordFailure(db, keys[1]!, limits.perAddress, limits);
+    await recordFailedAttempt(db, throttled, limits);
     throw new InvalidError(messages.badCredentials);
   }
   if (!user.active) throw new InvalidError(messages.deactivated);
-  await clearFailures(db, keys[0]!);
+  await recordSuccessfulAttempt(db, throttled);
   return user;
 }
 

@@ -242,6 +242,8 @@ export interface UploadRecordJson {
   key: string;
   mode: string;
   state: UploadState;
+  /** A request is working on the upload now (it holds one of the user's BULK_UPLOADS_PER_USER). */
+  running: boolean;
   /** The last line of the last batch recorded. */
   linesRecorded: number;
   stored: number;
@@ -277,6 +279,7 @@ export async function readUploadRecord(db: DbClient, userId: number, key: string
     key,
     mode: upload.mode,
     state: upload.state as UploadState,
+    running: upload.runningUntil !== null && upload.runningUntil > new Date(),
     linesRecorded: summary[0]?.last ?? 0,
     stored,
     refused: counts ? (summary[0]?.refused ?? 0) : 0,

@@ -56,6 +56,8 @@ function expiryOf(data: session.SessionData, fallbackMs: number): Date {
 /**
  * express-session store on the app's own database, so sessions survive restarts and every app
  * process sees the same ones. The user_id column lets a deactivation end a user's sessions at once.
+ * Only logged-in sessions are stored: logged-out visitors cost no row (their login form's CSRF
+ * token is a signed cookie, csrf.ts).
  */
 export class DatabaseSessionStore extends session.Store {
   private pruneTimer?: NodeJS.Timeout;
@@ -104,6 +106,15 @@ export class DatabaseSessionStore extends session.Store {
     // The disk is nearly full (embedded database): reading pages goes on without saving sessions;
     // logging in and other writes are refused with 507 before they get here.
     if (storageIsLow()) return callback?.();
+    // Sessions exist only once someone has logged in: an anonymous visitor's session (a redirect
+    // saves it, see save-before-redirect.ts) is never stored. One that was stored and has lost its
+    // user is removed.
+    if (userIdOf(data) === null) {
+      const stored = (data as unknown as Record<symbol, Date | undefined>)[storedExpiry];
+      if (!stored) return callback?.();
+      this.destroy(sid, callback);
+      return;
+    }
     const values = {
       data: JSON.parse(JSON.stringify(data)) as object,
       expiresAt: expiryOf(data, this.maxAgeMs),

@@ -21,8 +21,10 @@ import {
   deactivateUser,
   getUser,
   listUsers,
+  loginThrottleOf,
   reactivateUser,
   resetPassword,
+  unlockLogin,
 } from "./users.service.js";
 
 /** Admin pages for managing accounts, under /admin/users. */
@@ -103,6 +105,11 @@ export function usersRoutes(prisma: PrismaClient): Router {
     return `Password of ${user.name} reset. They must choose a new one at their next login.`;
   });
 
+  action("unlock", async (req) => {
+    const user = await unlockLogin(prisma, req.user!.id, parseId(userIdParam, req.params.id));
+    return `${user.name} can log in again from anywhere: their failed attempts are forgotten.`;
+  });
+
   async function renderUser(req: Request, res: Response, status: number, error?: AppError) {
     const id = parseId(userIdParam, req.params.id);
     const user = await getUser(prisma, id);
@@ -114,6 +121,7 @@ export function usersRoutes(prisma: PrismaClient): Router {
       roles,
       reveal,
       actionError: error?.message,
+      throttle: await loginThrottleOf(prisma, user),
       audit: await listAuditEvents(prisma, "user", id),
       isSelf: req.user!.id === id,
     });

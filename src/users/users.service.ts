@@ -1,10 +1,11 @@
 import { recordAudit } from "../audit/audit.service.js";
 import {
-  accountKey,
-  addressKey,
-  assertNotThrottled,
-  clearFailures,
-  recordFailure,
+  accountThrottle,
+  assertMayAttempt,
+  recordFailedAttempt,
+  recordSuccessfulAttempt,
+  unlockAccount,
+  type AccountThrottle,
   type ThrottleLimits,
 } from "../auth/login-throttle.js";
 import { generatePassword, hashPassword, verifyPassword } from "../auth/passwords.js";
@@ -182,7 +183,7 @@ export function updateProfile(prisma: PrismaClient, userId: number, name: string
 
 /**
  * Changes one's own password; other sessions of the user end, the current one stays. Wrong current
- * passwords count against the account and the address exactly like failed logins (429 when locked),
+ * passwords count against the account and the address exactly like failed logins (429 while waiting),
  * so a left-open session cannot be used to guess the password.
  */
 export async function changeOwnPassword(
@@ -194,19 +195,49 @@ export async function changeOwnPassword(
   const { userId, currentPassword, newPassword } = attempt;
   const user = await prisma.user.findUnique({ where: { id: userId } });
   if (!user) throw new NotFoundError("No user with that id.");
-  const keys = [accountKey(user.email), addressKey(attempt.ip)] as const;
-  await assertNotThrottled(prisma, [...keys]);
+  const throttled = { email: user.email, address: attempt.ip };
+  await assertMayAttempt(prisma, throttled, limits);
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    await recordFailure(prisma, keys[0], limits.perAccount, limits);
-    await recordFailure(prisma, keys[1], limits.perAddress, limits);
+    await recordFailedAttempt(prisma, throttled, limits);
     throw new InvalidError(messages.wrongCurrentPassword, "currentPassword");
   }
-  await clearFailures(prisma, keys[0]);
+  await recordSuccessfulAttempt(prisma, throttled);
   const passwordHash = await hashPassword(newPassword);
   return updateVersioned(prisma, userId, userId, user.version, "user.change_password", async (tx) => {
     await tx.session.deleteMany({
       where: { userId, ...(keepSessionId ? { sid: { not: keepSessionId } } : {}) },
     });
     return { passwordHash, mustChangePassword: false };
+  });
+}
+
+/** The user's failed logins and waits, for their admin page. */
+export async function loginThrottleOf(db: DbClient, user: PublicUser): Promise<AccountThrottle> {
+  return accountThrottle(db, user.email);
+}
+
+/**
+ * An admin clears every failed-login count and wait of the user's account (from every address),
+ * audited. Waits of client addresses across accounts are not the account's: they run out alone.
+ */
+export async function unlockLogin(
+  prisma: PrismaClient,
+  actorId: number,
+  userId: number,
+): Promise<PublicUser> {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    if (!user) throw new NotFoundError("No user with that id.");
+    const before = await accountThrottle(tx, user.email);
+    await unlockAccount(tx, user.email);
+    await recordAudit(tx, {
+      actorId,
+      action: "user.unlock_login",
+      subjectType: "user",
+      subjectId: userId,
+      before,
+      after: { failures: 0, addressesWaiting: 0, lockedUntil: null },
+    });
+    return toPublicUser(user);
   });
 }

@@ -1,9 +1,17 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ThrottleLimits } from "../../src/auth/login-throttle.js";
 import { csrfFrom, makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
 
 let app: TestApp;
-const limits = { perAccount: 3, perAddress: 6, windowMs: 60_000, lockMs: 60_000 };
+const MINUTE = 60_000;
+// Waits of minutes, so that no test races the clock: time "passes" by moving the rows back.
+const limits: ThrottleLimits = {
+  perAccountAddress: { freeFailures: 3, firstDelayMs: MINUTE, maxDelayMs: 8 * MINUTE },
+  perAddress: { freeFailures: 8, firstDelayMs: MINUTE, maxDelayMs: 8 * MINUTE },
+  perAccount: { freeFailures: 6, firstDelayMs: MINUTE / 2, maxDelayMs: MINUTE },
+  forgetAfterMs: 60 * MINUTE,
+};
 
 beforeAll(async () => {
   app = await startTestApp({ throttleLimits: limits, env: { TRUST_PROXY: "true" } });
@@ -27,7 +35,9 @@ describe("logging in", () => {
     const user = await makeUser(app.db, "annotator");
     const agent = request.agent(app.url);
     const page = await agent.get("/login");
-    const anonymousCookie = page.headers["set-cookie"]?.[0]?.split(";")[0];
+    // Logged out, the visitor has no session: only the login form's own CSRF cookie.
+    const cookies = (page.headers["set-cookie"] ?? []) as unknown as string[];
+    expect(cookies.map((cookie) => cookie.split("=")[0])).toEqual(["claimant.csrf"]);
     const response = await agent
       .post("/login")
       .type("form")
@@ -35,8 +45,8 @@ describe("logging in", () => {
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe("/");
     const loggedInCookie = response.headers["set-cookie"]?.[0]?.split(";")[0];
-    expect(loggedInCookie).toBeDefined();
-    expect(loggedInCookie).not.toBe(anonymousCookie);
+    expect(loggedInCookie).toMatch(/^claimant\.sid=/);
+    expect(await app.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
     const dashboard = await agent.get("/");
     expect(dashboard.status).toBe(200);
     expect(dashboard.text).toContain(user.name);
@@ -105,24 +115,75 @@ describe("logging in", () => {
   });
 });
 
-describe("throttling failed logins", () => {
-  it("locks an account after repeated failures, with a 429 page that says when to retry", async () => {
+/** Moves an account's failed-login rows `ms` into the past, as if that much time had gone by. */
+async function passTime(email: string, ms: number) {
+  await app.db.prisma.$executeRaw`
+    UPDATE login_throttles
+    SET last_failure_at = last_failure_at - make_interval(secs => ${ms / 1000}::float8),
+        locked_until = locked_until - make_interval(secs => ${ms / 1000}::float8)
+    WHERE account = ${email}`;
+}
+
+describe("the failed-login back-off", () => {
+  it("makes an address that keeps failing on an account wait, says until when, and lets it in after", async () => {
     const user = await makeUser(app.db, "annotator");
-    for (let attempt = 1; attempt <= limits.perAccount; attempt += 1) {
-      const { response } = await attemptLogin(user.email, "wrong", { ip: `192.0.2.${attempt}` });
-      expect(response.status).toBe(401);
+    const ip = "192.0.2.1";
+    for (let attempt = 1; attempt <= limits.perAccountAddress.freeFailures + 1; attempt += 1) {
+      expect((await attemptLogin(user.email, `wrong ${attempt}`, { ip })).response.status).toBe(401);
     }
-    // Even the right password is refused while the account is locked, from any address.
-    const { response } = await attemptLogin(user.email, TEST_PASSWORD, { ip: "192.0.2.99" });
-    expect(response.status).toBe(429);
-    expect(Number(response.headers["retry-after"])).toBeGreaterThan(0);
-    expect(response.text).toContain("Too many failed attempts");
-    expect(response.text).toMatch(/Try again after \d\d:\d\d UTC/);
+    // The fourth failure earned a one-minute wait: even the right password waits, on the form.
+    const waiting = (await attemptLogin(user.email, TEST_PASSWORD, { ip })).response;
+    expect(waiting.status).toBe(429);
+    const retryAfter = Number(waiting.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(waiting.text).toMatch(
+      /Too many failed attempts\. Try again after \d\d:\d\d:\d\d UTC \(in \d+ seconds\)/,
+    );
+    expect(waiting.text).toContain('action="/login"');
+    expect(waiting.text).toContain(`value="${user.email}"`);
+    // Refused attempts are not counted: hammering during the wait does not make it longer.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await attemptLogin(user.email, "hammer", { ip })).response.status).toBe(429);
+    }
+    const row = await app.db.prisma.loginThrottle.findFirstOrThrow({
+      where: { account: user.email, address: ip },
+    });
+    expect(row.failures).toBe(limits.perAccountAddress.freeFailures + 1);
+
+    await passTime(user.email, MINUTE + 1000);
+    expect((await attemptLogin(user.email, TEST_PASSWORD, { ip })).response.status).toBe(302);
+    // The right password forgave this address's failures on the account.
+    expect(await app.db.prisma.loginThrottle.count({ where: { account: user.email, address: ip } })).toBe(0);
   });
 
-  it("locks a client address that fails across many accounts", async () => {
+  it("does not let an outsider keep the real user out, the admin included", async () => {
+    const admin = await makeUser(app.db, "admin");
+    // An outsider hammers the admin's email from one address, then from a few more.
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const status = (await attemptLogin(admin.email, `guess ${attempt}`, { ip: "203.0.113.66" })).response
+        .status;
+      expect([401, 429]).toContain(status);
+    }
+    for (let octet = 1; octet <= 4; octet += 1) {
+      expect((await attemptLogin(admin.email, "guess", { ip: `203.0.113.${octet}` })).response.status).toBe(
+        401,
+      );
+    }
+    // The account as a whole is past its free failures (6): addresses that failed on it now wait.
+    expect((await attemptLogin(admin.email, TEST_PASSWORD, { ip: "203.0.113.1" })).response.status).toBe(429);
+    expect((await attemptLogin(admin.email, TEST_PASSWORD, { ip: "203.0.113.66" })).response.status).toBe(
+      429,
+    );
+    // The admin's own address has no failures on the account: the right password gets in at once.
+    const { agent, response } = await attemptLogin(admin.email, TEST_PASSWORD, { ip: "198.51.100.200" });
+    expect(response.status).toBe(302);
+    expect((await agent.get("/admin/users")).status).toBe(200);
+  });
+
+  it("makes an address that fails across many accounts wait, and no other address", async () => {
     const ip = "192.0.2.200";
-    for (let attempt = 1; attempt <= limits.perAddress; attempt += 1) {
+    for (let attempt = 1; attempt <= limits.perAddress.freeFailures + 1; attempt += 1) {
       const { response } = await attemptLogin(`someone${attempt}@example.org`, "wrong", { ip });
       expect(response.status).toBe(401);
     }

@@ -18,6 +18,8 @@ export interface BulkUploadClient {
   status(): Promise<number>;
   /** Resolves when `count` report lines have arrived (or the answer ended). */
   waitForLines(count: number): Promise<void>;
+  /** Resolves when the connection closed, whoever closed it (even while the answer is paused). */
+  closed: Promise<void>;
   /** How the answer ended: complete (with its summary) or cut. */
   finished: Promise<{ how: "complete" | "cut"; summary?: Record<string, unknown>; body: string }>;
 }
@@ -58,6 +60,9 @@ export function startBulkUpload(
     request.once("error", reject);
   });
   status.catch(() => undefined);
+  const closed = new Promise<void>((resolve) =>
+    request.once("socket", (socket) => socket.once("close", () => resolve())),
+  );
   const finished = new Promise<{ how: "complete" | "cut"; summary?: Record<string, unknown>; body: string }>(
     (resolve) => {
       const settle = (how: "complete" | "cut") => {
@@ -114,6 +119,7 @@ export function startBulkUpload(
     pause: () => response?.pause(),
     resume: () => response?.resume(),
     lines,
+    closed,
     status: () => status,
     waitForLines: (count) =>
       new Promise((resolve) => {

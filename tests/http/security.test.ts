@@ -1,6 +1,14 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csrfFrom, loginAgent, makeUser, startTestApp, tokenFor, type TestApp } from "../helpers/test-app.js";
+import {
+  csrfFrom,
+  loginAgent,
+  makeUser,
+  startTestApp,
+  TEST_PASSWORD,
+  tokenFor,
+  type TestApp,
+} from "../helpers/test-app.js";
 
 let app: TestApp;
 let adminEmail: string;
@@ -31,18 +39,35 @@ describe("security headers", () => {
 });
 
 describe("cookies", () => {
+  /** The login form's cookie and the session cookie, both set over `proto` (as a proxy says). */
+  async function cookiesOver(proto = "http") {
+    const page = await request(app.url).get("/login").set("X-Forwarded-Proto", proto);
+    const csrf = page.headers["set-cookie"]![0]!;
+    const login = await request(app.url)
+      .post("/login")
+      .set("X-Forwarded-Proto", proto)
+      .set("Cookie", csrf.split(";")[0]!)
+      .type("form")
+      .send({ email: adminEmail, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
+    expect(login.status).toBe(302);
+    return { csrf, session: login.headers["set-cookie"]![0]! };
+  }
+
   it("are HttpOnly and SameSite=Lax, and not Secure over plain HTTP", async () => {
-    const response = await request(app.url).get("/login");
-    const cookie = response.headers["set-cookie"]![0]!;
-    expect(cookie).toMatch(/^claimant\.sid=/);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Lax");
-    expect(cookie).not.toContain("Secure");
+    const { csrf, session } = await cookiesOver();
+    expect(csrf).toMatch(/^claimant\.csrf=/);
+    expect(session).toMatch(/^claimant\.sid=/);
+    for (const cookie of [csrf, session]) {
+      expect(cookie).toContain("HttpOnly");
+      expect(cookie).toContain("SameSite=Lax");
+      expect(cookie).not.toContain("Secure");
+    }
   });
 
   it("are Secure when the request came over TLS through a trusted proxy", async () => {
-    const response = await request(app.url).get("/login").set("X-Forwarded-Proto", "https");
-    expect(response.headers["set-cookie"]![0]).toContain("Secure");
+    const { csrf, session } = await cookiesOver("https");
+    expect(csrf).toContain("Secure");
+    expect(session).toContain("Secure");
   });
 });
 

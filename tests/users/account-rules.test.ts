@@ -3,6 +3,7 @@
 // through the profile is throttled, deletes name their version, and logged-out saves say so.
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ThrottleLimits } from "../../src/auth/login-throttle.js";
 import type { CurrentUser } from "../../src/http/current-user.js";
 import { createApiToken } from "../../src/tokens/tokens.service.js";
 import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
@@ -19,7 +20,12 @@ import {
 let app: TestApp;
 let admin: CurrentUser;
 let adminAgent: Agent;
-const limits = { perAccount: 3, perAddress: 50, windowMs: 60_000, lockMs: 60_000 };
+const limits: ThrottleLimits = {
+  perAccountAddress: { freeFailures: 3, firstDelayMs: 60_000, maxDelayMs: 600_000 },
+  perAddress: { freeFailures: 50, firstDelayMs: 60_000, maxDelayMs: 600_000 },
+  perAccount: { freeFailures: 100, firstDelayMs: 1000, maxDelayMs: 60_000 },
+  forgetAfterMs: 3_600_000,
+};
 
 beforeAll(async () => {
   app = await startTestApp({ throttleLimits: limits });
@@ -192,7 +198,7 @@ describe("versioned deletes and 409s", () => {
 });
 
 describe("wrong current passwords on the password form", () => {
-  it("are throttled like logins: after the limit a 429 with Retry-After, even with the right one", async () => {
+  it("earn the login back-off: past the free failures a 429 with Retry-After, even with the right one", async () => {
     const user = await makeUser(app.db, "researcher");
     const agent = await loginAgent(app, user.email);
     const change = async (currentPassword: string) =>
@@ -205,7 +211,7 @@ describe("wrong current passwords on the password form", () => {
           confirmPassword: "a brand new password",
           _csrf: await tokenFor(agent, "/profile/password"),
         });
-    for (let attempt = 0; attempt < limits.perAccount; attempt += 1) {
+    for (let attempt = 0; attempt <= limits.perAccountAddress.freeFailures; attempt += 1) {
       expect((await change(`wrong guess ${attempt}`)).status).toBe(422);
     }
     const locked = await change(TEST_PASSWORD);
