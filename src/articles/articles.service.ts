@@ -31,6 +31,12 @@ async function findDuplicate(db: DbClient, projectId: number, url: string | unde
   return undefined;
 }
 
+/**
+ * Who may add articles to a project, the one check of every way in (the page forms, the API, stored
+ * suggestions): admins, and members whose membership allows importing ("may import"), whatever
+ * their role; a researcher too, when an admin gave them that right. Others who see the project get
+ * 403; those who do not, 404.
+ */
 export async function assertCanImport(db: DbClient, user: CurrentUser, projectId: number): Promise<void> {
   await assertProjectAccess(db, user, projectId);
   if (!(await canImportInto(db, user, projectId))) throw new ForbiddenError(messages.cannotImport);

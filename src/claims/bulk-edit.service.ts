@@ -2,6 +2,7 @@ import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { seesSpeakerSql } from "../speakers/speaker-visibility.js";
 import type { BulkAction, BulkEditInput } from "./bulk-edit.schema.js";
 import { claimsWhere, needsArticles } from "./claims.filters.js";
 
@@ -33,7 +34,11 @@ interface Change {
   applicable: Prisma.Sql;
 }
 
-function changeOf(action: BulkAction, value: string | number | null | undefined): Change {
+function changeOf(
+  action: BulkAction,
+  value: string | number | null | undefined,
+  viewer: CurrentUser,
+): Change {
   switch (action) {
     case "set_stance": {
       if (value === null) return clearing("stance_id", "before_stance_id");
@@ -59,7 +64,9 @@ function changeOf(action: BulkAction, value: string | number | null | undefined)
     }
     case "set_speaker": {
       if (value === null) return clearing("speaker_id", "before_speaker_id");
-      const id = Prisma.sql`(SELECT s.id FROM speakers s WHERE s.project_id = c.project_id AND s.id = ${Number(value)})`;
+      // A blind project's annotator sets only speakers the registry shows them (speaker-visibility.ts).
+      const id = Prisma.sql`(SELECT s.id FROM speakers s WHERE s.project_id = c.project_id AND s.id = ${Number(value)}
+        AND ${seesSpeakerSql(viewer, Prisma.raw("s"), Prisma.raw("c.project_id"))})`;
       return {
         column: "speaker_id",
         before: "before_speaker_id",
@@ -173,18 +180,19 @@ export async function previewBulkEdit(
         SELECT ${edit.id}, c.id, c.version FROM claims c ${articles}
         WHERE ${claimsWhere(filters, user)} AND ${writableBy(user)}`;
     }
-    return summarise(tx, edit.id, input.action, input.value ?? null, chosen);
+    return summarise(tx, user, edit.id, input.action, input.value ?? null, chosen);
   }, LONG_TRANSACTION);
 }
 
 async function summarise(
   db: DbClient,
+  viewer: CurrentUser,
   id: number,
   action: BulkAction,
   value: string | number | null,
   chosen?: number,
 ): Promise<BulkEditSummary> {
-  const change = changeOf(action, value);
+  const change = changeOf(action, value, viewer);
   const current = Prisma.sql`c.version = i.version_seen`;
   const changing = Prisma.sql`${current} AND ${change.applicable} AND NOT (${unchanged(change)})`;
   const items = Prisma.sql`bulk_edit_items i JOIN claims c ON c.id = i.claim_id`;
@@ -249,7 +257,7 @@ export async function applyBulkEdit(
   return prisma.$transaction(async (tx) => {
     const edit = await lockOwnEdit(tx, user, id);
     if (edit.appliedAt) throw new ConflictError(messages.applied);
-    const change = changeOf(edit.action, edit.parsedValue);
+    const change = changeOf(edit.action, edit.parsedValue, user);
     const column = Prisma.raw(change.column);
     await tx.$executeRaw`
       WITH target AS (
@@ -298,7 +306,7 @@ export async function undoBulkEdit(
     const edit = await lockOwnEdit(tx, user, id);
     if (!edit.appliedAt) throw new ConflictError(messages.notApplied);
     if (edit.undoneAt) throw new ConflictError(messages.undone);
-    const change = changeOf(edit.action, edit.parsedValue);
+    const change = changeOf(edit.action, edit.parsedValue, user);
     const column = Prisma.raw(change.column);
     const before = Prisma.raw(`i.${change.before}`);
     await tx.$executeRaw`

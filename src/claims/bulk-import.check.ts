@@ -194,8 +194,9 @@ export class LineChecker {
 
   private async resolve(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<SpeakerAnswer> {
     try {
-      if (this.speakerPolicy === "create") return { id: (await resolveSpeaker(tx, projectId, ref)).id };
-      const found = await findSpeakerOrCheckNew(tx, projectId, ref);
+      if (this.speakerPolicy === "create")
+        return { id: (await resolveSpeaker(tx, projectId, ref, this.user)).id };
+      const found = await findSpeakerOrCheckNew(tx, projectId, ref, this.user);
       if ("id" in found) return found;
       const pending = `${projectId}:${found.create.name.toLowerCase()}`;
       if (!this.pendingSpeakers.has(pending))

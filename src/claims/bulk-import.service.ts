@@ -373,7 +373,7 @@ class UploadRun {
       const speakers: Record<string, number> = {};
       for (const [key, speaker] of this.checker.pendingSpeakers) {
         const { projectId, ...ref } = speaker;
-        speakers[key] = (await resolveSpeaker(tx, projectId, { ...ref, confirmNew: true })).id;
+        speakers[key] = (await resolveSpeaker(tx, projectId, { ...ref, confirmNew: true }, this.user)).id;
       }
       for (let from = 1; from <= this.lastLine; from += BATCHES_PER_STATEMENT * BATCH_LINES) {
         // One long transaction is not held back by the disk guard's read-only mode: look each time.

@@ -2,6 +2,7 @@ import type { DbClient } from "../db/types.js";
 import { PREPARED } from "../db/prepared.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
+import { seesSpeakerSql } from "../speakers/speaker-visibility.js";
 import { rememberAnswerSql, type IdempotentWrite } from "../idempotency/idempotency.service.js";
 import { seesEveryProject } from "../projects/access.js";
 import { cleanName } from "../speakers/speakers.schema.js";
@@ -46,17 +47,22 @@ const claimJoins = Prisma.sql`
 
 type SpeakerRef = CreateClaimInput["speaker"];
 
-/** The speaker a claim names, if it exists in project `project`: by id, or by name or alias ignoring case. */
-function speakerId(ref: SpeakerRef, project: Prisma.Sql) {
+/**
+ * The speaker a claim names, if it exists in project `project` and `user` sees it there: by id,
+ * or by name or alias ignoring case. A speaker hidden from a blind project's annotator
+ * (speaker-visibility.ts) is not found here: the full path then answers as resolveSpeaker does.
+ */
+function speakerId(ref: SpeakerRef, project: Prisma.Sql, user: CurrentUser) {
   const kind = !ref ? "none" : "id" in ref ? "id" : "name";
   const id = ref && "id" in ref ? ref.id : null;
   const name = ref && "name" in ref ? cleanName(ref.name) : null;
+  const seen = seesSpeakerSql(user, Prisma.raw("s"), project);
   // The same choice as speakers.service's findByNames: a name before an alias, then the oldest.
   // speaker_name_keys is indexed (migration 20261201000000_speaker_name_keys).
   return Prisma.sql`CASE ${kind}::text
-    WHEN 'id' THEN (SELECT id FROM speakers WHERE id = ${id}::int AND project_id = ${project})
+    WHEN 'id' THEN (SELECT s.id FROM speakers s WHERE s.id = ${id}::int AND s.project_id = ${project} AND ${seen})
     WHEN 'name' THEN (SELECT s.id FROM speakers s
-      WHERE speaker_name_keys(s.name, s.aliases) @> ARRAY[lower(${name}::text)] AND s.project_id = ${project}
+      WHERE speaker_name_keys(s.name, s.aliases) @> ARRAY[lower(${name}::text)] AND s.project_id = ${project} AND ${seen}
       ORDER BY lower(s.name) = lower(${name}::text) DESC, s.id LIMIT 1)
     END`;
 }
@@ -111,7 +117,7 @@ export function createStatement(
       SELECT a.id, a.project_id, a.body FROM articles a WHERE a.id = ${articleId} AND ${visibleArticle(user)}
     ),
     resolved AS MATERIALIZED (
-      SELECT article.*, ${speakerId(input.speaker, Prisma.sql`article.project_id`)} AS speaker_id,
+      SELECT article.*, ${speakerId(input.speaker, Prisma.sql`article.project_id`, user)} AS speaker_id,
              ${labelId("stance", input.stance, Prisma.sql`article.project_id`)} AS stance_id,
              ${labelId("target", input.target, Prisma.sql`article.project_id`)} AS target_id
       FROM article
@@ -194,7 +200,7 @@ export function updateStatement(
         ${pick("end", patch.end, 'current."end"', "int")} AS "end",
         ${pick("quote", patch.quote, "current.quote", "text")} AS quote,
         ${pick("type", patch.type, "current.type", '"ClaimType"')} AS type,
-        CASE WHEN ${has("speaker")}::boolean THEN ${speakerId(patch.speaker, project)} ELSE current.speaker_id END
+        CASE WHEN ${has("speaker")}::boolean THEN ${speakerId(patch.speaker, project, user)} ELSE current.speaker_id END
           AS speaker_id,
         ${pick("speakerMention", mention?.start, "current.mention_start", "int")} AS mention_start,
         ${pick("speakerMention", mention?.end, "current.mention_end", "int")} AS mention_end,

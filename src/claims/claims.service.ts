@@ -135,11 +135,12 @@ export async function claimColumns(
   tx: DbClient,
   article: { id: number; projectId: number; body: string },
   input: CreateClaimInput,
+  actor: CurrentUser,
 ) {
   const body = new CodePointIndex(article.body);
   checkSpans(body, spansOf(input));
   const { prefix, suffix } = quoteContext(body, input.start, input.end);
-  const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker) : null;
+  const speaker = input.speaker ? await resolveSpeaker(tx, article.projectId, input.speaker, actor) : null;
   const columns = {
     articleId: article.id,
     projectId: article.projectId,
@@ -188,7 +189,7 @@ async function createClaimFully(
 ): Promise<ClaimJson> {
   return prisma.$transaction(async (tx) => {
     const article = await loadArticle(tx, user, articleId);
-    const { body, columns } = await claimColumns(tx, article, input);
+    const { body, columns } = await claimColumns(tx, article, input, user);
     const created = await tx.claim.create({ data: { ...columns, annotatorId: user.id } });
     const json = await fetchClaim(tx, created.id, body);
     await recordAudit(tx, {
@@ -292,7 +293,7 @@ async function updateClaimFully(
         ? claim.speakerId
         : patch.speaker === null
           ? null
-          : (await resolveSpeaker(tx, projectId, patch.speaker)).id;
+          : (await resolveSpeaker(tx, projectId, patch.speaker, user)).id;
     const { count } = await tx.claim.updateMany({
       where: { id: claimId, version: patch.version, deletedAt: null },
       data: {

@@ -2,6 +2,7 @@ import type { DbClient } from "../db/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { seesEveryProject, visibleProjectsFilter } from "../projects/access.js";
+import { seesSpeakerSql } from "../speakers/speaker-visibility.js";
 import { isSpeakerId, type ClaimFilters } from "./claims.filters.js";
 
 /**
@@ -10,11 +11,20 @@ import { isSpeakerId, type ClaimFilters } from "./claims.filters.js";
  */
 async function speakerLabel(db: DbClient, viewer: CurrentUser, speaker: string | undefined) {
   if (!speaker || !isSpeakerId(speaker)) return { text: speaker ?? "", id: undefined };
-  const found = await db.speaker.findFirst({
+  const candidate = await db.speaker.findFirst({
     where: { id: Number(speaker), project: visibleProjectsFilter(viewer) },
-    select: { id: true, name: true },
+    select: { id: true, name: true, projectId: true },
   });
-  return found ? { text: found.name, id: found.id } : { text: speaker, id: undefined };
+  // A speaker hidden from a blind project's annotator is not named to them by its id either.
+  const seen =
+    candidate &&
+    (
+      await db.$queryRaw<
+        { seen: boolean }[]
+      >`SELECT ${seesSpeakerSql(viewer, Prisma.raw("s"), Prisma.sql`${candidate.projectId}::int`)} AS seen
+        FROM speakers s WHERE s.id = ${candidate.id}`
+    )[0]?.seen;
+  return candidate && seen ? { text: candidate.name, id: candidate.id } : { text: speaker, id: undefined };
 }
 
 interface Choices {

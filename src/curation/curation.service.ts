@@ -102,7 +102,7 @@ export async function createGoldClaim(
     const article = await curatedArticle(tx, user, articleId);
     const sources = [...new Set(input.sources ?? [])];
     await assertSources(tx, article.id, sources);
-    const { body, columns } = await claimColumns(tx, article, input);
+    const { body, columns } = await claimColumns(tx, article, input, user);
     const created = await tx.claim.create({ data: { ...columns, annotatorId: user.id, layer: "gold" } });
     await decide(tx, user.id, article.id, sources, created.id);
     const json = await fetchGoldClaim(tx, created.id, body);

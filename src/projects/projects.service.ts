@@ -2,7 +2,13 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "./access.js";
+import {
+  assertProjectAccess,
+  canImportInto,
+  isCurator,
+  seesOthersClaims,
+  visibleProjectsFilter,
+} from "./access.js";
 import type { CreateProjectInput, MemberRights, StudySettings } from "./projects.schema.js";
 import { uniqueIgnoringCase } from "../unique.js";
 
@@ -261,10 +267,17 @@ export async function moveLabel(
   });
 }
 
-/** The project's articles with their live (not deleted) annotator claim counts, newest first. */
+/**
+ * The project's articles, newest first, with their live claim counts: `claims`, the annotators'
+ * claims (in a blind project an annotator who does not curate it is shown only their own: a count
+ * of colleagues' claims is their work too), and `goldClaims`, the gold layer's, apart, for whoever
+ * may read that article's gold layer (null otherwise). `ownClaimsOnly` says which `claims` are.
+ */
 export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentUser, projectId: number) {
   await assertProjectAccess(db, user, projectId);
-  return db.article.findMany({
+  const curator = await isCurator(db, user, projectId);
+  const ownOnly = !curator && !(await seesOthersClaims(db, user, projectId));
+  const articles = await db.article.findMany({
     where: { projectId },
     orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
     select: {
@@ -272,10 +285,32 @@ export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentU
       title: true,
       outlet: true,
       publishedAt: true,
-      _count: { select: { claims: { where: { deletedAt: null, layer: "annotator" } } } },
+      _count: {
+        select: {
+          claims: {
+            where: { deletedAt: null, layer: "annotator", ...(ownOnly ? { annotatorId: user.id } : {}) },
+          },
+        },
+      },
       curation: { select: { curatedAt: true } },
     },
   });
+  const gold = await db.claim.groupBy({
+    by: ["articleId"],
+    where: { projectId, layer: "gold", deletedAt: null },
+    _count: { _all: true },
+  });
+  const goldOf = new Map(gold.map((row) => [row.articleId, row._count._all]));
+  // The rule of access.ts's seesGold: annotators who do not curate wait for the article's curation.
+  const seesGoldOf = (curated: boolean) => user.role !== "annotator" || curator || curated;
+  return {
+    ownClaimsOnly: ownOnly,
+    articles: articles.map(({ _count, ...article }) => ({
+      ...article,
+      claims: _count.claims,
+      goldClaims: seesGoldOf(article.curation !== null) ? (goldOf.get(article.id) ?? 0) : null,
+    })),
+  };
 }
 
 /** Active users who are not members of the project yet, for the "Add a member" list. */
@@ -290,13 +325,15 @@ export async function listMemberCandidates(db: DbClient, projectId: number) {
 /** Everything the project page shows to this user: the project, its articles and, for admins, who may join. */
 export async function getProjectPage(db: DbClient, user: CurrentUser, projectId: number) {
   const project = await getProject(db, user, projectId);
-  const articles = await listProjectArticlesWithCounts(db, user, projectId);
+  const { articles, ownClaimsOnly } = await listProjectArticlesWithCounts(db, user, projectId);
   const candidates = user.role === "admin" ? await listMemberCandidates(db, projectId) : [];
   const curator =
     user.role === "admin" || project.members.some((member) => member.userId === user.id && member.isCurator);
   return {
     project,
     articles,
+    /** The Claims column counts only the user's own claims (a blind project's annotator). */
+    ownClaimsOnly,
     candidates,
     seesAgreement: curator || user.role === "researcher",
     curator,

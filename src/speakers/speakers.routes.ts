@@ -51,13 +51,19 @@ export function speakersRoutes(prisma: PrismaClient): Router {
   ) {
     const projectId = projectIdOf(req);
     const { q } = parseInput(speakersPageQuery, req.query);
-    const { project, total, speakers, matches } = await speakersOverview(prisma, req.user!, projectId, q);
+    const { project, total, speakers, matches, narrowed } = await speakersOverview(
+      prisma,
+      req.user!,
+      projectId,
+      q,
+    );
     res.status(status).render("speakers/index", {
       title: `Speakers · ${project.name}`,
       project,
       total,
       speakers,
       matches,
+      narrowed,
       q,
       base: basePath(projectId),
       isAdmin: req.user!.role === "admin",

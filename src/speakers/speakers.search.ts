@@ -3,6 +3,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess, seesEveryProject } from "../projects/access.js";
 import { speakerMatches } from "./speaker-match.js";
+import { claimCountSql, narrowedSql, registryView, scopeOf, speakerScope } from "./speaker-visibility.js";
 import type { SpeakerWithCount } from "./speakers.service.js";
 
 /** A speaker found in one of the projects a user may see, with the project it belongs to. */
@@ -11,17 +12,20 @@ export interface FoundSpeaker extends SpeakerWithCount {
   projectName: string;
 }
 
-/** Live claims of the speaker `s`, counted per matching speaker only: an index-only scan of claims_live_speaker_idx. */
-const claimCount = Prisma.sql`(SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL AND c.layer = 'annotator')`;
-
 /**
  * Speakers matching `q` (every typed word starts a word of the name or an alias, ignoring case and
  * accents), best first: the whole name typed, then an alias typed whole, then a name and then an
  * alias that start with what was typed, then the rest; within each, the most quoted first. Names
  * are folded once per matching speaker (the OFFSET 0 keeps Postgres from copying the expressions
- * into every place that uses them), what was typed once per query.
+ * into every place that uses them), what was typed once per query. `claimCount` is the count shown
+ * (speaker-visibility.ts): every annotator's live claims, counted per matching speaker only.
  */
-export function speakerSearchSql(where: Prisma.Sql, q: string, limit: number): Prisma.Sql {
+export function speakerSearchSql(
+  where: Prisma.Sql,
+  q: string,
+  limit: number,
+  claimCount: Prisma.Sql = claimCountSql(),
+): Prisma.Sql {
   return Prisma.sql`
     SELECT m.id, m."projectId", m."projectName", m.name, m.role, m.affiliation, m.aliases, m."claimCount"
     FROM (
@@ -51,15 +55,19 @@ async function findSpeakers(
   where: Prisma.Sql,
   q: string,
   limit: number,
+  claimCount: Prisma.Sql,
 ): Promise<FoundSpeaker[]> {
-  return db.$queryRaw<FoundSpeaker[]>(speakerSearchSql(where, q, limit));
+  return db.$queryRaw<FoundSpeaker[]>(speakerSearchSql(where, q, limit, claimCount));
 }
 
 function withoutProject({ projectId: _p, projectName: _n, ...speaker }: FoundSpeaker): SpeakerWithCount {
   return speaker;
 }
 
-/** The speaker picker and the speakers page: matches among one project's speakers. */
+/**
+ * The speaker picker and the speakers page: matches among the project's speakers the user sees
+ * (speaker-visibility.ts: in a blind project, an annotator's own and the shared registry).
+ */
 export async function searchSpeakers(
   db: DbClient,
   user: CurrentUser,
@@ -68,13 +76,16 @@ export async function searchSpeakers(
   limit = 20,
 ): Promise<SpeakerWithCount[]> {
   await assertProjectAccess(db, user, projectId);
-  const rows = await findSpeakers(db, Prisma.sql`s.project_id = ${projectId}`, q, limit);
+  const scope = scopeOf(await registryView(db, user, projectId));
+  const where = Prisma.sql`s.project_id = ${projectId} AND ${scope.where}`;
+  const rows = await findSpeakers(db, where, q, limit, scope.claimCount);
   return rows.map(withoutProject);
 }
 
 /**
  * Matches in every project the user may see (annotators: the projects they belong to), or in one
- * of them: for the Claims page's speaker filter, which searches across projects.
+ * of them: for the Claims page's speaker filter, which searches across projects. Each project's
+ * speakers as the user sees them there (speaker-visibility.ts).
  */
 export async function searchVisibleSpeakers(
   db: DbClient,
@@ -90,6 +101,7 @@ export async function searchVisibleSpeakers(
       Prisma.sql`s.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${user.id})`,
     );
   }
-  const where = conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
-  return findSpeakers(db, where, q, options.limit ?? 20);
+  const scope = speakerScope(user.id, narrowedSql(user));
+  conditions.push(scope.where);
+  return findSpeakers(db, Prisma.join(conditions, " AND "), q, options.limit ?? 20, scope.claimCount);
 }

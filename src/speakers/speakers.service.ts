@@ -1,13 +1,20 @@
 import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, SimilarExistsError } from "../errors.js";
-import type { Speaker } from "../generated/prisma/client.js";
+import { Prisma, type Speaker } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
-import { assertProjectAccess } from "../projects/access.js";
+import { assertProjectAccess, isCurator } from "../projects/access.js";
 import { cleanName, type CreateSpeakerInput, type UpdateSpeakerInput } from "./speakers.schema.js";
 import { uniqueIgnoringCase } from "../unique.js";
 import { searchSpeakers } from "./speakers.search.js";
 import { similarMessage, similarSpeakers } from "./speakers.similar.js";
+import {
+  registryView,
+  scopeOf,
+  seesSpeaker,
+  type RegistryView,
+  type SpeakerViewer,
+} from "./speaker-visibility.js";
 
 export const messages = {
   noSpeaker: "No such speaker in this project. It may have been merged into another one.",
@@ -19,6 +26,9 @@ export const messages = {
   sameSpeaker: "Choose two different speakers: the one to keep and the one to merge into it.",
   adminsOnly: "Only admins can edit or merge speakers.",
   readOnly: "Researchers can read speakers but not add them. Ask an admin or an annotator of the project.",
+  /** A blind project's annotator names a speaker they do not see: its details stay a colleague's. */
+  takenUnseen: (name: string) =>
+    `This project already has a speaker called "${name}". Name "${name}" as a claim's speaker to use it.`,
 };
 
 export interface SpeakerSummary {
@@ -53,11 +63,24 @@ export type SpeakerRef =
  * when nobody of that name exists yet. A new name that resembles an existing speaker's (accents,
  * an initial, the surname alone) is refused with the candidates (409 similar_speakers) unless
  * `confirmNew` says it is someone else. Runs inside the caller's transaction and uses nothing else.
+ *
+ * `actor`, the user whose claim names the speaker, should always be given: a new speaker records
+ * them as its author, and an annotator of a blind project can neither pick by id a speaker they do
+ * not see nor be shown one among the similar names (speaker-visibility.ts). A name typed in full
+ * finds the existing speaker whoever added it: the name is no secret to whoever typed it.
  */
-export async function resolveSpeaker(tx: DbClient, projectId: number, ref: SpeakerRef): Promise<Speaker> {
+export async function resolveSpeaker(
+  tx: DbClient,
+  projectId: number,
+  ref: SpeakerRef,
+  actor?: SpeakerViewer,
+): Promise<Speaker> {
+  const view = () => (actor ? registryView(tx, actor, projectId) : Promise.resolve(undefined));
   if ("id" in ref) {
     const speaker = await tx.speaker.findFirst({ where: { id: ref.id, projectId } });
-    if (!speaker) throw new InvalidError(messages.notInProject, "speaker");
+    if (!speaker || !(await seenBy(tx, await view(), speaker.id))) {
+      throw new InvalidError(messages.notInProject, "speaker");
+    }
     return speaker;
   }
   const name = cleanName(ref.name);
@@ -68,15 +91,23 @@ export async function resolveSpeaker(tx: DbClient, projectId: number, ref: Speak
   // Someone may have created it while we waited for the lock; this statement sees their commit.
   const createdMeanwhile = await findByNames(tx, projectId, [name]);
   if (createdMeanwhile) return createdMeanwhile.speaker;
-  if (!ref.confirmNew) await refuseSimilar(tx, projectId, name, "speaker", { speaker: { confirmNew: true } });
+  if (!ref.confirmNew) {
+    await refuseSimilar(tx, projectId, name, "speaker", { speaker: { confirmNew: true } }, await view());
+  }
   return tx.speaker.create({
     data: {
       projectId,
       name,
       role: cleanName(ref.role ?? ""),
       affiliation: cleanName(ref.affiliation ?? ""),
+      createdById: actor?.id ?? null,
     },
   });
+}
+
+/** Whether the speaker is one the view shows (every speaker, without a view). */
+async function seenBy(db: DbClient, view: RegistryView | undefined, speakerId: number): Promise<boolean> {
+  return !view || (await seesSpeaker(db, view, speakerId));
 }
 
 /** A speaker a claim names that does not exist yet: created when the claim is stored. */
@@ -90,18 +121,23 @@ export interface NewSpeaker {
  * Like resolveSpeaker, without writing: the existing speaker's id, or the checked name of a new
  * one (refused as resolveSpeaker refuses it: empty, or like an existing name without confirmNew).
  * For claims set aside until a whole upload is stored, so that a refused upload creates no speaker.
+ * `actor` as for resolveSpeaker (pass it on to resolveSpeaker when the new speaker is created).
  */
 export async function findSpeakerOrCheckNew(
   db: DbClient,
   projectId: number,
   ref: SpeakerRef,
+  actor?: SpeakerViewer,
 ): Promise<{ id: number } | { create: NewSpeaker }> {
-  if ("id" in ref) return { id: (await resolveSpeaker(db, projectId, ref)).id };
+  if ("id" in ref) return { id: (await resolveSpeaker(db, projectId, ref, actor)).id };
   const name = cleanName(ref.name);
   if (!name) throw new InvalidError(messages.emptyName, "speaker");
   const known = await findByNames(db, projectId, [name]);
   if (known) return { id: known.speaker.id };
-  if (!ref.confirmNew) await refuseSimilar(db, projectId, name, "speaker", { speaker: { confirmNew: true } });
+  if (!ref.confirmNew) {
+    const view = actor ? await registryView(db, actor, projectId) : undefined;
+    await refuseSimilar(db, projectId, name, "speaker", { speaker: { confirmNew: true } }, view);
+  }
   return { create: { name, role: cleanName(ref.role ?? ""), affiliation: cleanName(ref.affiliation ?? "") } };
 }
 
@@ -143,18 +179,40 @@ async function findByNames(
   return { speaker: await db.speaker.findUniqueOrThrow({ where: { id: row.id } }), matched: row.matched };
 }
 
+/**
+ * The project's speakers the user sees, by name, each with the live annotator claims the user is
+ * shown (speaker-visibility.ts: in a blind project an annotator's own; never the gold layer).
+ */
 export async function listSpeakersWithCounts(
   db: DbClient,
   user: CurrentUser,
   projectId: number,
 ): Promise<SpeakerWithCount[]> {
   await assertProjectAccess(db, user, projectId);
-  const speakers = await db.speaker.findMany({
-    where: { projectId },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
-    include: { _count: { select: { claims: { where: { deletedAt: null } } } } },
-  });
-  return speakers.map((speaker) => ({ ...toSummary(speaker), claimCount: speaker._count.claims }));
+  const view = await registryView(db, user, projectId);
+  const whose = view.narrowed ? Prisma.sql`AND c.annotator_id = ${view.viewerId}` : Prisma.empty;
+  // Counted in one pass over the project's live claims (an index-only scan of the claims index
+  // that leads with project, deleted_at and layer), not once per speaker.
+  return db.$queryRaw<SpeakerWithCount[]>`
+    SELECT s.id, s.name, s.role, s.affiliation, coalesce(s.aliases, ARRAY[]::text[]) AS aliases,
+           coalesce(counted.n, 0)::int AS "claimCount"
+    FROM speakers s
+    LEFT JOIN (
+      SELECT c.speaker_id, count(*) AS n FROM claims c
+      WHERE c.project_id = ${projectId} AND c.deleted_at IS NULL AND c.layer = 'annotator'
+        AND c.speaker_id IS NOT NULL ${whose}
+      GROUP BY c.speaker_id
+    ) counted ON counted.speaker_id = s.id
+    WHERE s.project_id = ${projectId} AND ${scopeOf(view).where}
+    ORDER BY s.name, s.id`;
+}
+
+/** How many of the project's speakers the view shows. */
+async function countSpeakers(db: DbClient, view: RegistryView, projectId: number): Promise<number> {
+  if (!view.narrowed) return db.speaker.count({ where: { projectId } });
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM speakers s WHERE s.project_id = ${projectId} AND ${scopeOf(view).where}`;
+  return rows[0]?.n ?? 0;
 }
 
 /** The speakers page shows at most this many matches of a search. */
@@ -175,18 +233,21 @@ export async function speakersOverview(
   total: number;
   speakers: SpeakerWithCount[];
   matches?: SpeakerWithCount[];
+  /** The user sees the registry narrowed (a blind project's annotator: speaker-visibility.ts). */
+  narrowed: boolean;
 }> {
   await assertProjectAccess(db, user, projectId);
   const project = await db.project.findUniqueOrThrow({
     where: { id: projectId },
     select: { id: true, name: true },
   });
+  const view = await registryView(db, user, projectId);
   const needsAll = q === undefined || user.role === "admin";
   const speakers = needsAll ? await listSpeakersWithCounts(db, user, projectId) : [];
-  const total = needsAll ? speakers.length : await db.speaker.count({ where: { projectId } });
+  const total = needsAll ? speakers.length : await countSpeakers(db, view, projectId);
   const matches =
     q === undefined ? undefined : await searchSpeakers(db, user, projectId, q, PAGE_SEARCH_LIMIT);
-  return { project, total, speakers, matches };
+  return { project, total, speakers, matches, narrowed: view.narrowed };
 }
 
 export async function getSpeaker(db: DbClient, user: CurrentUser, projectId: number, speakerId: number) {
@@ -195,12 +256,17 @@ export async function getSpeaker(db: DbClient, user: CurrentUser, projectId: num
     where: { id: speakerId, projectId },
     include: { project: { select: { id: true, name: true } } },
   });
-  if (!speaker) throw new NotFoundError(messages.noSpeaker);
+  if (!speaker || !(await seenBy(db, await registryView(db, user, projectId), speaker.id))) {
+    throw new NotFoundError(messages.noSpeaker);
+  }
   const { project, ...rest } = speaker;
   return { project, speaker: toState(rest) };
 }
 
-/** A speaker added on purpose (API), as opposed to one made on the fly by resolveSpeaker. */
+/**
+ * A speaker added on purpose (page or API), as opposed to one made on the fly by resolveSpeaker.
+ * One an admin or a curator adds is in the project's shared registry (speaker-visibility.ts).
+ */
 export async function createSpeaker(
   prisma: PrismaClient,
   actor: CurrentUser,
@@ -212,12 +278,26 @@ export async function createSpeaker(
   return translateNameClash(() =>
     prisma.$transaction(async (tx) => {
       await lockSpeakerNames(tx, projectId);
+      const view = await registryView(tx, actor, projectId);
       const aliases = aliasesBesides(input.name, input.aliases);
       const existing = await findByNames(tx, projectId, [input.name, ...aliases]);
+      if (existing && !(await seenBy(tx, view, existing.speaker.id))) {
+        throw new ConflictError(messages.takenUnseen(existing.matched));
+      }
       if (existing) throw new ConflictError(existsMessage(existing), toSummary(existing.speaker));
-      if (!input.confirmNew) await refuseSimilar(tx, projectId, input.name, "name", { confirmNew: true });
+      if (!input.confirmNew) {
+        await refuseSimilar(tx, projectId, input.name, "name", { confirmNew: true }, view);
+      }
       const speaker = await tx.speaker.create({
-        data: { projectId, name: input.name, role: input.role, affiliation: input.affiliation, aliases },
+        data: {
+          projectId,
+          name: input.name,
+          role: input.role,
+          affiliation: input.affiliation,
+          aliases,
+          createdById: actor.id,
+          shared: await isCurator(tx, actor, projectId),
+        },
       });
       await recordAudit(tx, {
         actorId: actor.id,
@@ -231,15 +311,19 @@ export async function createSpeaker(
   );
 }
 
-/** 409 similar_speakers when the new name resembles existing speakers' (checked under the names lock). */
+/**
+ * 409 similar_speakers when the new name resembles existing speakers' (checked under the names
+ * lock): those `view` shows, when given.
+ */
 async function refuseSimilar(
   tx: DbClient,
   projectId: number,
   name: string,
   field: string,
   confirmWith: Record<string, unknown>,
+  view?: RegistryView,
 ): Promise<void> {
-  const candidates = await similarSpeakers(tx, projectId, name);
+  const candidates = await similarSpeakers(tx, projectId, name, view);
   if (candidates.length === 0) return;
   throw new SimilarExistsError(
     "similar_speakers",
@@ -313,6 +397,8 @@ export async function updateSpeaker(
           role: input.role,
           affiliation: input.affiliation,
           aliases,
+          // An admin's edit puts the speaker in the shared registry.
+          shared: true,
           version: { increment: 1 },
         },
       });
@@ -361,7 +447,7 @@ export async function mergeSpeakers(
     await tx.speaker.delete({ where: { id: mergeId } });
     const after = await tx.speaker.update({
       where: { id: keepId },
-      data: { aliases, version: { increment: 1 } },
+      data: { aliases, shared: true, version: { increment: 1 } },
     });
     await recordAudit(tx, {
       actorId: actor.id,

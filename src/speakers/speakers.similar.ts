@@ -1,6 +1,7 @@
 import type { DbClient } from "../db/types.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { speakerWords } from "./speaker-match.js";
+import { scopeOf, speakerScope, type RegistryView } from "./speaker-visibility.js";
 
 /**
  * Names close to existing speakers, so that "Zoe Muller" is not created beside "Zoë Müller" by
@@ -61,21 +62,24 @@ interface CandidateRow {
 /**
  * The project's speakers whose name or an alias resembles `name`, the closest and most quoted
  * first. Only speakers sharing its last word can resemble it; they are found through the search
- * index (an exact word, not a prefix), then compared here.
+ * index (an exact word, not a prefix), then compared here. With `view`, only the speakers that
+ * viewer sees, with the counts they are shown (speaker-visibility.ts); without, every speaker.
  */
 export async function similarSpeakers(
   db: DbClient,
   projectId: number,
   name: string,
+  view?: RegistryView,
 ): Promise<SimilarSpeaker[]> {
+  const scope = view ? scopeOf(view) : speakerScope(0, false);
   const rows = await db.$queryRaw<CandidateRow[]>`
     SELECT search_fold(${name}) AS wanted, s.id, s.name, s.role, s.affiliation,
            coalesce(s.aliases, ARRAY[]::text[]) AS aliases,
-           (SELECT count(*)::int FROM claims c WHERE c.speaker_id = s.id AND c.deleted_at IS NULL AND c.layer = 'annotator') AS "claimCount",
+           ${scope.claimCount} AS "claimCount",
            ARRAY(SELECT search_fold(n) FROM unnest(array_prepend(s.name, coalesce(s.aliases, ARRAY[]::text[]))) AS n)
              AS "foldedNames"
     FROM speakers s
-    WHERE s.project_id = ${projectId}
+    WHERE s.project_id = ${projectId} AND ${scope.where}
       AND ${speakerWords(Prisma.raw("s"))} @@ (SELECT quote_literal(substring(search_fold(${name}) from '[^ ]+$'))::tsquery)
     LIMIT 200`;
   const found: SimilarSpeaker[] = [];
