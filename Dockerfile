@@ -60,7 +60,8 @@ COPY src/demo/sample-article.txt ./src/demo/sample-article.txt
 # The app finds views/, public/ and prisma/migrations beside package.json (src/paths.ts).
 # The data directory is the only place it writes to (embedded PGlite), so only it belongs to node.
 RUN mkdir -p /app/data \
- && chown node:node /app/data
+ && chown node:node /app/data \
+ && chmod 700 /app/data
 
 USER node
 EXPOSE 3000

@@ -44,9 +44,14 @@ async function main(): Promise<void> {
 
 async function start(config: Config, logger: Logger, teardown: Teardown, release: () => Promise<void>) {
   if (!config.databaseUrl) assertRoomToStart(existingFolder(config.dataDir), config.diskReserveBytes);
-  const owned = await openOwnedDatabase(config, { kind: "server", command: "start" }, (applied) => {
-    if (applied.length > 0) logger.info({ applied }, "database migrations applied");
-  });
+  const owned = await openOwnedDatabase(
+    config,
+    { kind: "server", command: "start" },
+    (applied) => {
+      if (applied.length > 0) logger.info({ applied }, "database migrations applied");
+    },
+    (message, fix) => logger.warn({ dataDir: config.dataDir, fixed: fix.fixed }, message),
+  );
   teardown.add(() => owned.close());
   const { db, lock } = owned;
   logger.info(

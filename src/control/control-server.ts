@@ -8,6 +8,7 @@ import { failureText, isOperatorError } from "../cli/failures.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { encodeFrame, frameTypes, MAX_REQUEST_BYTES, parseRequest, type FrameType } from "./protocol.js";
+import { ControlSocketError, prepareSocketFolder } from "./socket-path.js";
 
 export interface ControlServer {
   path: string;
@@ -29,8 +30,19 @@ export interface ControlServerOptions {
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { socketPath, logger } = options;
-  // The caller holds DATA_DIR's lock, so a socket file left here is from a process that died.
-  if (process.platform !== "win32") fs.rmSync(socketPath, { force: true });
+  if (process.platform !== "win32") {
+    // Refuses a folder that is not this user's alone (ControlSocketError says what to do).
+    prepareSocketFolder(socketPath, options.config.dataDir);
+    // The caller holds DATA_DIR's lock, so a socket file left here is from a process that died.
+    try {
+      fs.rmSync(socketPath, { force: true });
+    } catch (error) {
+      throw new ControlSocketError(
+        `Cannot remove ${socketPath}, left where the control socket goes (${errorCode(error)}). ` +
+          "Remove it as its owner or root, then start Claimant again.",
+      );
+    }
+  }
   const running = new Set<Promise<void>>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -43,9 +55,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
     void served.finally(() => running.delete(served));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const refuse = (error: Error) =>
+      reject(
+        new ControlSocketError(
+          `Cannot open the control socket ${socketPath} (${errorCode(error) ?? error.message}). ` +
+            "If another program uses that name, stop it, then start Claimant again.",
+        ),
+      );
+    server.once("error", refuse);
     server.listen(socketPath, () => {
-      server.off("error", reject);
+      server.off("error", refuse);
       resolve();
     });
   });
@@ -149,4 +168,8 @@ class FrameWriter extends Writable {
     }
     this.socket.write(encodeFrame(this.type, chunk), (error) => done(error ?? null));
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
 }

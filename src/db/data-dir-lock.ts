@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { assertOwnDataDir, restrictNewFiles, secureDataDir } from "./data-dir-permissions.js";
 import { bootId, isAlive, processStat } from "./process-facts.js";
 
 /**
@@ -11,6 +12,9 @@ import { bootId, isAlive, processStat } from "./process-facts.js";
  */
 
 export const LOCK_FILE_NAME = "claimant.lock";
+
+/** The lock names the server's control socket: only DATA_DIR's owner reads or writes it. */
+const LOCK_FILE_MODE = 0o600;
 
 export type LockKind = "server" | "command";
 
@@ -59,13 +63,18 @@ export function lockPath(dataDir: string): string {
   return path.join(dataDir, LOCK_FILE_NAME);
 }
 
-/** Takes DATA_DIR for this process, or throws DataDirBusyError naming the live holder. */
+/**
+ * Takes DATA_DIR for this process, or throws DataDirBusyError naming the live holder. DATA_DIR must
+ * be this user's (DataDirPermissionError otherwise); what the holder creates there is private
+ * (umask 077), and whatever it left loose is made private again when it gives DATA_DIR back.
+ */
 export function acquireDataDirLock(dataDir: string, owner: { kind: LockKind; command: string }): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
+  assertOwnDataDir(dataDir);
+  restrictNewFiles();
   const target = lockPath(dataDir);
   const holder = describeThisProcess(owner);
   const draft = `${target}.${process.pid}.${holder.token}.tmp`;
-  fs.writeFileSync(draft, `${JSON.stringify(holder)}\n`);
+  fs.writeFileSync(draft, `${JSON.stringify(holder)}\n`, { mode: LOCK_FILE_MODE });
   try {
     for (let attempt = 0; attempt < 10; attempt++) {
       try {
@@ -101,7 +110,15 @@ function heldLock(target: string, initial: LockHolder): DataDirLock {
     process.off("exit", release);
     if (!heldHere.delete(holder.token)) return;
     // Never remove a lock that someone else holds now.
-    if (ours()) fs.rmSync(target, { force: true });
+    if (!ours()) return;
+    // A restore writes a fresh embedded database, which PGlite leaves 0666: private before anyone
+    // else may take the folder. A failure here is refused, with its message, at the next open.
+    try {
+      secureDataDir(path.dirname(target));
+    } catch {
+      // reported by the next process that opens DATA_DIR
+    }
+    fs.rmSync(target, { force: true });
   };
   // Covers process.exit() and a normal end; signals are handled by the server and the command runner.
   process.on("exit", release);
@@ -112,7 +129,7 @@ function heldLock(target: string, initial: LockHolder): DataDirLock {
       if (!ours()) return;
       holder = { ...holder, ...fields };
       const draft = `${target}.${process.pid}.${holder.token}.update`;
-      fs.writeFileSync(draft, `${JSON.stringify(holder)}\n`);
+      fs.writeFileSync(draft, `${JSON.stringify(holder)}\n`, { mode: LOCK_FILE_MODE });
       fs.renameSync(draft, target);
     },
     release,

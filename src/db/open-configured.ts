@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import { openDatabase, type Database } from "./database.js";
 import { acquireDataDirLock, type DataDirLock, type LockKind } from "./data-dir-lock.js";
+import { describeFix, restrictNewFiles, secureDataDir, type PermissionFix } from "./data-dir-permissions.js";
 import { applyMigrations } from "./migrations.js";
 
 /**
@@ -13,10 +14,16 @@ const STATEMENT_TIMEOUT_MS = 60_000;
 /** Connections kept open while idle: enough for one page's queries that run side by side. */
 const KEPT_CONNECTIONS = 4;
 
+/** Told once when DATA_DIR had to be made private; the command line prints it on stderr. */
+export type PermissionReport = (message: string, fix: PermissionFix) => void;
+
+const reportOnStderr: PermissionReport = (message) => process.stderr.write(`Note: ${message}\n`);
+
 /** Opens the database the configuration names (DATABASE_URL, else PGlite in DATA_DIR) and migrates it. */
 export async function openConfiguredDatabase(
   config: Config,
   onApplied?: (names: string[]) => void,
+  onPermissionsFixed: PermissionReport = reportOnStderr,
 ): Promise<Database> {
   const db = config.databaseUrl
     ? await openDatabase({
@@ -26,7 +33,7 @@ export async function openConfiguredDatabase(
         exportConnections: config.exports.connections,
         statementTimeoutMs: STATEMENT_TIMEOUT_MS,
       })
-    : await openDatabase({ dataDir: config.dataDir });
+    : await openEmbedded(config.dataDir, onPermissionsFixed);
   try {
     const applied = await applyMigrations(db);
     onApplied?.(applied);
@@ -35,6 +42,26 @@ export async function openConfiguredDatabase(
     await db.close();
     throw error;
   }
+}
+
+/**
+ * PGlite in DATA_DIR, kept readable by this user only (src/db/data-dir-permissions.ts): DATA_DIR is
+ * made private before PGlite opens, so the files a fresh database is written with (0666) are never
+ * reachable by others before they are fixed just after.
+ */
+async function openEmbedded(dataDir: string, onPermissionsFixed: PermissionReport): Promise<Database> {
+  restrictNewFiles();
+  const found = secureDataDir(dataDir);
+  // Reported once, and only what was found: a fresh database's own files are PGlite's doing.
+  if (found.fixed > 0) onPermissionsFixed(describeFix(dataDir, found), found);
+  const db = await openDatabase({ dataDir });
+  try {
+    secureDataDir(dataDir);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
 }
 
 export interface OwnedDatabase {
@@ -53,11 +80,12 @@ export async function openOwnedDatabase(
   config: Config,
   owner: { kind: LockKind; command: string },
   onApplied?: (names: string[]) => void,
+  onPermissionsFixed?: PermissionReport,
 ): Promise<OwnedDatabase> {
   const lock = config.databaseUrl ? undefined : acquireDataDirLock(config.dataDir, owner);
   let db: Database;
   try {
-    db = await openConfiguredDatabase(config, onApplied);
+    db = await openConfiguredDatabase(config, onApplied, onPermissionsFixed);
   } catch (error) {
     lock?.release();
     throw error;

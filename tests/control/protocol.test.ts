@@ -1,8 +1,5 @@
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { encodeFrame, FrameDecoder, frameTypes, parseRequest } from "../../src/control/protocol.js";
-import { controlSocketPath } from "../../src/control/socket-path.js";
 
 describe("the control socket's frames", () => {
   it("come out whole however the socket splits or joins them", () => {
@@ -37,18 +34,5 @@ describe("the control socket's frames", () => {
     });
     expect(() => parseRequest('{"command":1}')).toThrow();
     expect(() => parseRequest('{"command":"backup","args":[1]}')).toThrow();
-  });
-});
-
-describe("the control socket's path", () => {
-  it("is in DATA_DIR, or hashed in the temporary folder when too long for a socket, or a pipe on Windows", () => {
-    expect(controlSocketPath("/srv/claimant/data", "linux")).toBe("/srv/claimant/data/claimant.sock");
-    const deep = `/srv/${"very-long-folder-name/".repeat(6)}data`;
-    const fallback = controlSocketPath(deep, "linux");
-    expect(path.dirname(fallback)).toBe(os.tmpdir());
-    expect(fallback).toMatch(/claimant-[0-9a-f]{16}\.sock$/);
-    expect(controlSocketPath(deep, "linux")).toBe(fallback);
-    expect(controlSocketPath(`${deep}2`, "linux")).not.toBe(fallback);
-    expect(controlSocketPath("C:\\claimant\\data", "win32")).toMatch(/^\\\\\.\\pipe\\claimant-[0-9a-f]{16}$/);
   });
 });
