@@ -1,7 +1,10 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
+import { BackupError } from "./backup-error.js";
 import { BACKUP_FORMAT, BACKUP_VERSION, BackupWriter, type BackupManifest } from "./backup-file.js";
 import { newBackupPath, pruneBackups } from "./backup-folder.js";
+import { backupKeyFile, ensureBackupKey } from "./backup-key.js";
 import { copyTableOut, countRows, listTables, readSequences, selectOn } from "./tables.js";
 
 export interface BackupResult {
@@ -12,6 +15,15 @@ export interface BackupResult {
   ms: number;
   /** Older backups deleted to keep the newest `keep`. */
   removed: string[];
+  /** The key file the backup is signed with (created with the first backup). */
+  keyFile: string;
+}
+
+export interface BackupFolder {
+  dir: string;
+  keep: number;
+  /** The installation's key; BACKUP_KEY_FILE or backup.key beside the database's folder by default. */
+  keyFile?: string;
 }
 
 /**
@@ -19,13 +31,11 @@ export interface BackupResult {
  * is read in one transaction, and PGlite runs one transaction at a time, so no write lands halfway.
  * Requests wait while it runs (seconds for the databases the embedded mode is meant for).
  */
-export async function takeBackup(
-  pglite: PGlite,
-  folder: { dir: string; keep: number },
-): Promise<BackupResult> {
+export async function takeBackup(pglite: PGlite, folder: BackupFolder): Promise<BackupResult> {
   const started = Date.now();
+  const key = ensureBackupKey(folder.keyFile ?? keyFileOf(pglite));
   fs.mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
-  const writer = BackupWriter.open(newBackupPath(folder.dir));
+  const writer = BackupWriter.open(newBackupPath(folder.dir), key);
   let rows = 0;
   let tables = 0;
   try {
@@ -33,7 +43,7 @@ export async function takeBackup(
       await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       const select = selectOn(tx);
       const all = await listTables(select);
-      const manifest: BackupManifest = {
+      const manifest: Omit<BackupManifest, "key"> = {
         format: BACKUP_FORMAT,
         version: BACKUP_VERSION,
         createdAt: new Date().toISOString(),
@@ -61,9 +71,17 @@ export async function takeBackup(
     });
     const bytes = await writer.finish();
     const removed = pruneBackups(folder.dir, folder.keep);
-    return { file: writer.file, bytes, tables, rows, ms: Date.now() - started, removed };
+    return { file: writer.file, bytes, tables, rows, ms: Date.now() - started, removed, keyFile: key.file };
   } catch (error) {
     await writer.abandon();
     throw error;
   }
+}
+
+/** DATA_DIR is the folder that holds the embedded database's own (DATA_DIR/pglite). */
+function keyFileOf(pglite: PGlite): string {
+  if (!pglite.dataDir || pglite.dataDir.includes("://")) {
+    throw new BackupError("This database has no data folder to keep a backup key in; set BACKUP_KEY_FILE.");
+  }
+  return backupKeyFile(path.dirname(path.resolve(pglite.dataDir)));
 }

@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBackups } from "../../src/backups/backup-folder.js";
-import { restoreBackup } from "../../src/backups/restore.js";
+import { ensureBackupKey, readBackupKey } from "../../src/backups/backup-key.js";
+import { restoreBackup, type RestoreOptions } from "../../src/backups/restore.js";
 import { takeBackup } from "../../src/backups/take-backup.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { runCommand } from "../helpers/command-process.js";
@@ -20,6 +21,7 @@ describe("backups of the embedded database", slow, () => {
   let dataDir: string;
   let backupDir: string;
   let backupFile: string;
+  let keyFile: string;
   let atBackup: Record<string, string>;
   let changed: Record<string, string>;
   const folders: string[] = [];
@@ -27,6 +29,7 @@ describe("backups of the embedded database", slow, () => {
   beforeAll(async () => {
     dataDir = await freshDataDir();
     backupDir = path.join(dataDir, "backups");
+    keyFile = path.join(dataDir, "backup.key");
     folders.push(dataDir);
     await withEmbedded(dataDir, async (db, pglite) => {
       await fillWithAwkwardData(db);
@@ -43,18 +46,32 @@ describe("backups of the embedded database", slow, () => {
   }, 180_000);
   afterAll(() => folders.forEach(removeDataDir));
 
-  const rewriteBackup = (
-    name: string,
-    edit: (manifest: EditableManifest) => void,
-    options?: Parameters<typeof rewriteBackupOf>[3],
-  ) => rewriteBackupOf(backupFile, path.join(folders[0]!, name), edit, options);
+  const rewriteBackup = (name: string, edit: (backup: EditableBackup) => void, options?: RewriteOptions) =>
+    rewriteBackupOf(backupFile, path.join(folders[0]!, name), edit, options);
+  const newDataDir = () => {
+    const dir = emptyDataDir();
+    folders.push(dir);
+    return dir;
+  };
+  const stateOf = (dir: string) => withEmbedded(dir, (_db, pglite) => embeddedState(pglite));
 
-  it("backup:list shows the backup with what it holds", async () => {
+  it("the first backup creates the installation's key, 0600 in DATA_DIR, and signs with it", () => {
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    const manifest = JSON.parse(gunzipSync(fs.readFileSync(backupFile)).toString("utf8").split("\n")[0]!) as {
+      version: number;
+      key: string;
+    };
+    expect(manifest).toMatchObject({ version: 3, key: readBackupKey(keyFile)!.id });
+  });
+
+  it("backup:list shows the backup with what it holds and whose key signed it", async () => {
     const listed = await runCommand("src/cli/backup-list.ts", [], { env: embeddedEnv(dataDir) });
     expect(listed.status).toBe(0);
     expect(listed.stdout).toContain(`Backups in ${backupDir}, newest first:`);
     expect(listed.stdout).toMatch(
-      new RegExp(`${path.basename(backupFile)} .* ${schemaTables} tables, \\d+ rows`),
+      new RegExp(
+        `${path.basename(backupFile)} .* ${schemaTables} tables, \\d+ rows, signed \\(this installation's key\\)\n`,
+      ),
     );
   });
 
@@ -68,81 +85,246 @@ describe("backups of the embedded database", slow, () => {
     fs.rmSync(damaged);
     expect(restore.status).toBe(1);
     expect(restore.stderr).toContain(`Error: The backup ${damaged} is damaged or incomplete`);
-    expect(fs.readdirSync(dataDir).sort()).toEqual(["backups", "pglite"]);
-    expect(await withEmbedded(dataDir, (_db, pglite) => embeddedState(pglite))).toEqual(changed);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(["backup.key", "backups", "pglite"]);
+    expect(await stateOf(dataDir)).toEqual(changed);
   });
 
   it("a backup from a newer version of Claimant is refused before anything is built", async () => {
-    const file = rewriteBackup("newer.gz", (manifest) => {
-      manifest.migrations.push({ name: "29991231000000_from_the_future", checksum: "0".repeat(64) });
-    });
+    const file = rewriteBackup(
+      "newer.gz",
+      ({ manifest }) => {
+        manifest.migrations.push({ name: "29991231000000_from_the_future", checksum: "0".repeat(64) });
+      },
+      { signWith: keyFile },
+    );
     await expect(restoreBackup(dataDir, file)).rejects.toThrow(
       "The backup was made by a newer version of Claimant (its migration 29991231000000_from_the_future",
     );
     fs.rmSync(file);
-    expect(fs.readdirSync(dataDir).sort()).toEqual(["backups", "pglite"]);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(["backup.key", "backups", "pglite"]);
   });
 
   /** What restoring `file` does: refused with a message matching `message`, and nothing changes. */
-  async function expectRefused(file: string, message: RegExp) {
+  async function expectRefused(file: string, message: RegExp, options?: RestoreOptions) {
     const before = fs
       .readdirSync(dataDir)
       .filter((name) => name !== path.basename(file))
       .sort();
-    await expect(restoreBackup(dataDir, file)).rejects.toThrow(message);
+    await expect(restoreBackup(dataDir, file, options)).rejects.toThrow(message);
     fs.rmSync(file);
     expect(fs.readdirSync(dataDir).sort()).toEqual(before);
-    expect(await withEmbedded(dataDir, (_db, pglite) => embeddedState(pglite))).toEqual(changed);
+    expect(await stateOf(dataDir)).toEqual(changed);
   }
+
+  it("a user made admin, with every checksum recomputed, is refused: the signature does not match", async () => {
+    const file = rewriteBackup("forged.gz", (backup) => setRole(backup, "awkward@example.org", "admin"));
+    const restore = await runCommand("src/cli/backup-restore.ts", ["--file", file], {
+      env: embeddedEnv(dataDir),
+    });
+    expect(restore.status).toBe(1);
+    expect(restore.stderr).toBe(
+      `Error: The backup ${file} does not match its signature (key ${readBackupKey(keyFile)!.id}, checked with ` +
+        `${keyFile}): it was changed after it was made, so it is not restored and nothing was changed. ` +
+        "Use another backup (npm run backup:list).\n",
+    );
+    fs.rmSync(file);
+    expect(await stateOf(dataDir)).toEqual(changed);
+  });
+
+  it("the same edit signed with the key restores (so the signature is what refused it); another installation's key is refused, then named with keyFile", async () => {
+    const file = rewriteBackup("re-signed.gz", (backup) => setRole(backup, "awkward@example.org", "admin"), {
+      signWith: keyFile,
+    });
+    const elsewhere = newDataDir();
+    const theirKey = ensureBackupKey(path.join(elsewhere, "backup.key"));
+    await expect(restoreBackup(elsewhere, file)).rejects.toThrow(
+      `The backup ${file} is signed with another backup key (key ${readBackupKey(keyFile)!.id}) than ` +
+        `${theirKey.file} (key ${theirKey.id}), so it cannot be verified and is not restored.`,
+    );
+    expect(fs.readdirSync(elsewhere)).toEqual(["backup.key"]);
+    const result = await restoreBackup(elsewhere, file, { keyFile });
+    expect(result.key?.file).toBe(keyFile);
+    const roles = await withEmbedded(elsewhere, (db) =>
+      db.prisma.user.findUniqueOrThrow({ where: { email: "awkward@example.org" } }),
+    );
+    expect(roles.role).toBe("admin");
+    fs.rmSync(file);
+  });
 
   it("a manifest edited by hand is refused: its checksum no longer matches", async () => {
     const file = rewriteBackup(
       "edited.gz",
-      (manifest) => {
+      ({ manifest }) => {
         for (const sequence of manifest.sequences) sequence.lastValue = "1";
       },
-      { keepChecksum: true },
+      { keepChecksum: true, signWith: keyFile },
     );
     await expectRefused(file, /manifest does not match its checksum/);
   });
 
-  it("a sequence set back is refused even with a checksum made to match", async () => {
-    const file = rewriteBackup("sequence.gz", (manifest) => {
-      const claims = manifest.sequences.find((sequence) => sequence.name.endsWith("claims_id_seq"))!;
-      claims.lastValue = "1";
-    });
+  it("a sequence set back is refused even when signed with the key", async () => {
+    const file = rewriteBackup(
+      "sequence.gz",
+      ({ manifest }) => {
+        const claims = manifest.sequences.find((sequence) => sequence.name.endsWith("claims_id_seq"))!;
+        claims.lastValue = "1";
+      },
+      { signWith: keyFile },
+    );
     await expectRefused(file, /sequence public\.claims_id_seq is at 1, behind the highest claims\.id/);
   });
 
-  it("a table left out of the manifest (and the file) is refused", async () => {
-    const file = rewriteBackup(
-      "table-left-out.gz",
-      (manifest) => {
-        manifest.tables = manifest.tables.filter((table) => table.name !== "audit_events");
-      },
-      { dropTable: "audit_events" },
+  it("a backup of no tables is refused unless --allow-partial: it would reopen /setup", async () => {
+    const empty = (name: string) =>
+      rewriteBackup(
+        name,
+        (backup) => {
+          backup.manifest.tables = [];
+          backup.manifest.sequences = [];
+          backup.blocks = [];
+        },
+        { signWith: keyFile },
+      );
+    await expectRefused(
+      empty("no-tables.gz"),
+      /holds no tables: restored, it would leave an empty database, with \/setup open to the first visitor\. Nothing was changed\. To restore it all the same, add --allow-partial\./,
     );
-    await expectRefused(file, /leaves out table audit_events/);
+    const elsewhere = newDataDir();
+    const file = empty("no-tables-allowed.gz");
+    const result = await restoreBackup(elsewhere, file, { keyFile, allowPartial: true });
+    fs.rmSync(file);
+    expect(result.leftEmpty).toHaveLength(schemaTables);
+    expect(await withEmbedded(elsewhere, (db) => db.prisma.user.count())).toBe(0);
+  });
+
+  it("a backup with no user accounts is refused unless --allow-partial", async () => {
+    const file = rewriteBackup(
+      "no-users.gz",
+      (backup) => {
+        backup.blocks.find((block) => block.name === "users")!.rows = [];
+      },
+      { signWith: keyFile },
+    );
+    await expectRefused(
+      file,
+      /holds no user accounts: restored, Claimant would open \/setup to the first visitor/,
+    );
+  });
+
+  it("a table left out of the manifest (and the file) is refused unless --allow-partial, naming it", async () => {
+    const leaveOut = (name: string) =>
+      rewriteBackup(
+        name,
+        (backup) => {
+          backup.manifest.tables = backup.manifest.tables.filter((table) => table.name !== "audit_events");
+          backup.blocks = backup.blocks.filter((block) => block.name !== "audit_events");
+        },
+        { signWith: keyFile },
+      );
+    await expectRefused(
+      leaveOut("table-left-out.gz"),
+      /leaves out table audit_events, which its migrations build: restored, they would be empty\. Nothing was changed\. To restore it all the same \(those tables empty\), add --allow-partial\./,
+    );
+    const elsewhere = newDataDir();
+    const file = leaveOut("table-left-out-allowed.gz");
+    const result = await restoreBackup(elsewhere, file, { keyFile, allowPartial: true });
+    fs.rmSync(file);
+    expect(result.leftEmpty).toEqual(["audit_events"]);
+    const state = await stateOf(elsewhere);
+    expect(state.audit_events).toMatch(/^0 rows,/);
+    expect({ ...state, audit_events: "", "public.audit_events_id_seq": "" }).toEqual({
+      ...atBackup,
+      audit_events: "",
+      "public.audit_events_id_seq": "",
+    });
   });
 
   it("a table the manifest lists but the file lacks is refused as damaged", async () => {
-    const file = rewriteBackup("table-missing.gz", () => undefined, { dropTable: "audit_events" });
+    const file = rewriteBackup(
+      "table-missing.gz",
+      (backup) => {
+        backup.blocks = backup.blocks.filter((block) => block.name !== "audit_events");
+      },
+      { signWith: keyFile },
+    );
     await expectRefused(file, /lists tables it does not hold \(audit_events\)/);
   });
 
-  it("reads backups of format version 1 (no manifest checksum)", async () => {
-    const file = rewriteBackup(
-      "version-1.gz",
-      (manifest) => {
-        manifest.version = 1;
-      },
-      { withoutChecksumLine: true },
+  it("backups of format 1 and 2 (unsigned) are refused unless --trust-unsigned, then read", async () => {
+    const versionOne = () =>
+      rewriteBackup(
+        "version-1.gz",
+        ({ manifest }) => {
+          manifest.version = 1;
+          delete manifest.key;
+        },
+        { withoutChecksumLine: true },
+      );
+    await expectRefused(
+      versionOne(),
+      /is of format version 1, from before backups were signed: nothing shows it was not edited after it was made \(a user made admin, say\)\. It is not restored and nothing was changed\. If you know where this file has been, restore it anyway: npm run backup:restore -- --file version-1\.gz --trust-unsigned/,
     );
-    const elsewhere = emptyDataDir();
-    folders.push(elsewhere);
-    await restoreBackup(elsewhere, file);
+    const two = rewriteBackup("version-2.gz", ({ manifest }) => {
+      manifest.version = 2;
+      delete manifest.key;
+    });
+    await expectRefused(two, /is of format version 2, from before backups were signed/);
+
+    const elsewhere = newDataDir();
+    const file = versionOne();
+    const result = await restoreBackup(elsewhere, file, { trustUnsigned: true });
     fs.rmSync(file);
-    expect(await withEmbedded(elsewhere, (_db, pglite) => embeddedState(pglite))).toEqual(atBackup);
+    expect(result.key).toBeUndefined();
+    expect(await stateOf(elsewhere)).toEqual(atBackup);
+  });
+
+  it("bad input prints one line, no stack trace: unknown table block, bad sequence name, a folder, no file, not a backup", async () => {
+    const unknownTable = rewriteBackup(
+      "unknown-table.gz",
+      (backup) => {
+        backup.blocks.splice(1, 0, { name: "nonesuch", rows: ["1\tx"] });
+      },
+      { signWith: keyFile },
+    );
+    const unknownLine =
+      gunzipSync(fs.readFileSync(unknownTable)).toString("utf8").split("\n").indexOf("@table nonesuch") + 1;
+    const badSequence = rewriteBackup(
+      "bad-sequence.gz",
+      ({ manifest }) => {
+        manifest.sequences.push({ name: "'); DROP TABLE users; --", lastValue: "1", isCalled: true });
+      },
+      { signWith: keyFile },
+    );
+    const cases: [string[], string][] = [
+      [
+        ["--file", unknownTable, "--key-file", keyFile],
+        `Error: The backup ${unknownTable} is damaged or incomplete (line ${unknownLine} starts rows of table "nonesuch"`,
+      ],
+      [
+        ["--file", badSequence, "--key-file", keyFile],
+        `Error: The backup's sequence "'); DROP TABLE users; --" is not one the schema its migrations build has`,
+      ],
+      [["--file", "/"], "Error: / is a folder, not a backup file."],
+      [["--file", "no-such-backup.gz"], "Error: No backup no-such-backup.gz, neither as a path nor in"],
+      [
+        ["--file", "package.json"],
+        `Error: ${path.resolve("package.json")} is not a Claimant backup (it is not gzip-compressed)`,
+      ],
+      [["--file", backupFile, "--key-file", "/no/such.key"], "Error: There is no key file /no/such.key"],
+      [["--file", backupFile, "--keyfile", keyFile], "Error: Unknown option '--keyfile'"],
+    ];
+    const runs = await Promise.all(
+      cases.map(([args]) =>
+        runCommand("src/cli/backup-restore.ts", args, { env: embeddedEnv(newDataDir()) }),
+      ),
+    );
+    runs.forEach((run, i) => {
+      expect(run.stderr).toContain(cases[i]![1]);
+      expect(run.stderr).toMatch(/^Error: [^\n]*\n$/);
+      expect(run.status).toBe(1);
+    });
+    fs.rmSync(unknownTable);
+    fs.rmSync(badSequence);
   });
 
   it("backup, change, restore: the data equals the backup; the data from before is kept", async () => {
@@ -152,10 +334,11 @@ describe("backups of the embedded database", slow, () => {
     expect(restore.stderr).toBe("");
     expect(restore.status).toBe(0);
     expect(restore.stdout).toContain(`Restored ${backupFile}`);
+    expect(restore.stdout).toContain(`Verified its signature with the backup key in ${keyFile}.`);
     expect(restore.stdout).toMatch(
       new RegExp(`Loaded and verified ${schemaTables} tables, \\d+ rows, against the backup's checksums\\.`),
     );
-    expect(await withEmbedded(dataDir, (_db, pglite) => embeddedState(pglite))).toEqual(atBackup);
+    expect(await stateOf(dataDir)).toEqual(atBackup);
 
     const kept = fs.readdirSync(dataDir).filter((name) => name.startsWith("pglite.before-restore-"));
     expect(kept).toHaveLength(1);
@@ -163,15 +346,25 @@ describe("backups of the embedded database", slow, () => {
     const before = path.join(dataDir, kept[0]!.replace("pglite.before-restore-", "before-"));
     fs.mkdirSync(before);
     fs.renameSync(path.join(dataDir, kept[0]!), path.join(before, "pglite"));
-    expect(await withEmbedded(before, (_db, pglite) => embeddedState(pglite))).toEqual(changed);
+    expect(await stateOf(before)).toEqual(changed);
   });
 
-  it("restores into a DATA_DIR that has no database yet (a new machine)", async () => {
-    const elsewhere = emptyDataDir();
-    folders.push(elsewhere);
-    const result = await restoreBackup(elsewhere, backupFile);
+  it("restores into a DATA_DIR that has no database yet (a new machine), with the key copied or named", async () => {
+    const elsewhere = newDataDir();
+    await expect(restoreBackup(elsewhere, backupFile)).rejects.toThrow(
+      `This installation has no backup key (${path.join(elsewhere, "backup.key")}), so the backup ${backupFile}, ` +
+        `signed with key ${readBackupKey(keyFile)!.id}, cannot be verified; nothing was changed. If it was made ` +
+        "by another installation, copy that installation's key file",
+    );
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    const result = await restoreBackup(elsewhere, backupFile, { keyFile });
     expect(result.previous).toBeUndefined();
-    expect(await withEmbedded(elsewhere, (_db, pglite) => embeddedState(pglite))).toEqual(atBackup);
+    expect(await stateOf(elsewhere)).toEqual(atBackup);
+
+    const copied = newDataDir();
+    fs.copyFileSync(keyFile, path.join(copied, "backup.key"));
+    await restoreBackup(copied, backupFile);
+    expect(await stateOf(copied)).toEqual(atBackup);
   });
 
   it("on a Postgres server, the backup commands point to pg_dump and pg_restore", async () => {
@@ -189,39 +382,87 @@ describe("backups of the embedded database", slow, () => {
 
 interface EditableManifest {
   version: number;
+  key?: string;
   migrations: { name: string; checksum: string }[];
-  tables: { name: string; rows: number }[];
+  tables: { name: string; columns: string[]; rows: number }[];
   sequences: { name: string; lastValue: string; isCalled: boolean }[];
 }
 
+interface EditableBackup {
+  manifest: EditableManifest;
+  /** Each table's rows as COPY text lines, in file order. */
+  blocks: { name: string; rows: string[] }[];
+}
+
+interface RewriteOptions {
+  /** Signs the result with this key file's key, as the installation that holds it would. */
+  signWith?: string;
+  /** Keeps the original checksum line of the manifest instead of one made to match. */
+  keepChecksum?: boolean;
+  /** Writes no manifest checksum line and no signature (format 1). */
+  withoutChecksumLine?: boolean;
+}
+
 /**
- * A copy of the backup with its manifest changed by `edit`: with the checksum line made to match
- * the new manifest (as a careful editor would), or kept as it was; a table's rows left out too.
+ * A copy of the backup with its manifest and rows changed by `edit`, written as a careful editor
+ * would: every table checksum and the manifest's checksum made to match the edit. Only the key
+ * can make the signature match: without `signWith` the original signature line is kept.
  */
 function rewriteBackupOf(
   source: string,
   target: string,
-  edit: (manifest: EditableManifest) => void,
-  options: { keepChecksum?: boolean; dropTable?: string; withoutChecksumLine?: boolean } = {},
+  edit: (backup: EditableBackup) => void,
+  options: RewriteOptions = {},
 ): string {
-  const [manifestLine, checksumLine, ...rest] = gunzipSync(fs.readFileSync(source))
-    .toString("utf8")
-    .split("\n");
-  const manifest = JSON.parse(manifestLine!) as EditableManifest;
-  edit(manifest);
-  const line = JSON.stringify(manifest);
-  const checksum = options.keepChecksum
-    ? checksumLine!
-    : `@manifest ${createHash("sha256").update(line).digest("hex")}`;
-  let body = rest;
-  if (options.dropTable) {
-    const start = body.indexOf(`@table ${options.dropTable}`);
-    const end = body.findIndex((entry, i) => i > start && entry.startsWith("@sha256 "));
-    body = [...body.slice(0, start), ...body.slice(end + 1)];
+  const lines = gunzipSync(fs.readFileSync(source)).toString("utf8").split("\n");
+  const backup: EditableBackup = { manifest: JSON.parse(lines[0]!) as EditableManifest, blocks: [] };
+  let signature = "";
+  for (let i = 2; i < lines.length; i++) {
+    if (lines[i]!.startsWith("@table ")) {
+      const end = lines.indexOf("\\.", i);
+      backup.blocks.push({ name: lines[i]!.slice("@table ".length), rows: lines.slice(i + 1, end) });
+      i = end + 1;
+    } else if (lines[i]!.startsWith("@hmac ")) {
+      signature = lines[i]!;
+    }
   }
-  const lines = options.withoutChecksumLine ? [line, ...body] : [line, checksum, ...body];
-  fs.writeFileSync(target, gzipSync(lines.join("\n")));
+  edit(backup);
+  for (const table of backup.manifest.tables) {
+    table.rows = backup.blocks.find((block) => block.name === table.name)?.rows.length ?? table.rows;
+  }
+  const manifestLine = JSON.stringify(backup.manifest);
+  const out = [manifestLine];
+  if (!options.withoutChecksumLine) {
+    out.push(options.keepChecksum ? lines[1]! : `@manifest ${sha256(manifestLine)}`);
+  }
+  for (const block of backup.blocks) {
+    const rows = block.rows.map((row) => `${row}\n`).join("");
+    out.push(`@table ${block.name}`, ...block.rows, "\\.", `@sha256 ${sha256(rows)} ${block.rows.length}`);
+  }
+  if (backup.manifest.version >= 3) {
+    const key = options.signWith ? readBackupKey(options.signWith)! : undefined;
+    const signed = out.map((line) => `${line}\n`).join("");
+    out.push(key ? `@hmac ${createHmac("sha256", key.secret).update(signed).digest("hex")}` : signature);
+  }
+  out.push("@end", "");
+  fs.writeFileSync(target, gzipSync(out.join("\n")));
   return target;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The users table's block with the role of the user with `email` set to `role`. */
+function setRole(backup: EditableBackup, email: string, role: string): void {
+  const columns = backup.manifest.tables.find((table) => table.name === "users")!.columns;
+  const block = backup.blocks.find((entry) => entry.name === "users")!;
+  block.rows = block.rows.map((row) => {
+    const fields = row.split("\t");
+    if (fields[columns.indexOf("email")] !== email) return row;
+    fields[columns.indexOf("role")] = role;
+    return fields.join("\t");
+  });
 }
 
 describe("scheduled backups", slow, () => {

@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { BackupError } from "../../backups/backup-error.js";
-import { readManifest } from "../../backups/backup-file.js";
+import { readManifest, SIGNED_FROM_VERSION, type BackupManifest } from "../../backups/backup-file.js";
 import { formatBytes, listBackups } from "../../backups/backup-folder.js";
+import { backupKeyFile, readBackupKey, type BackupKey } from "../../backups/backup-key.js";
 import { restoreBackup } from "../../backups/restore.js";
 import { takeBackup } from "../../backups/take-backup.js";
 import type { Config } from "../../config.js";
@@ -21,11 +23,19 @@ export const backupCommand: DatabaseCommand = {
   onPostgresServer,
   async run(db, args, io, config) {
     parseFlags(args, []);
-    const result = await takeBackup(db.pglite!, config.backups);
+    const result = await takeBackup(db.pglite!, {
+      ...config.backups,
+      keyFile: backupKeyFile(config.dataDir),
+    });
     say(
       io,
       `Backup written: ${result.file} (${result.tables} tables, ${result.rows} rows, ` +
         `${formatBytes(result.bytes)}, ${(result.ms / 1000).toFixed(1)} s).`,
+    );
+    say(
+      io,
+      `Signed with the backup key in ${result.keyFile}. Keep a copy of that key safe and apart from the ` +
+        "backups: restoring them on another machine needs it.",
     );
     if (result.removed.length > 0) {
       say(io, `Kept the newest ${config.backups.keep} backups; deleted ${result.removed.length} older.`);
@@ -46,16 +56,18 @@ export const backupListCommand: FilesCommand = {
       return;
     }
     say(io, `Backups in ${config.backups.dir}, newest first:`);
+    const key = installationKey(config);
     for (const backup of backups) {
-      const manifest = await readManifest(backup.file).catch(() => undefined);
-      const rows = manifest?.tables.reduce((sum, table) => sum + table.rows, 0);
-      const holds = manifest ? `${manifest.tables.length} tables, ${rows} rows` : "unreadable";
       say(
         io,
-        `  ${backup.name}  ${utc(backup.takenAt.toISOString())}  ${formatBytes(backup.bytes)}  ${holds}`,
+        `  ${backup.name}  ${utc(backup.takenAt.toISOString())}  ${formatBytes(backup.bytes)}  ` +
+          (await holds(backup.file, key)),
       );
     }
-    say(io, "Restore one (with the server stopped): npm run backup:restore -- --file <name>");
+    say(
+      io,
+      "Restore one (with the server stopped; its signature is verified then): npm run backup:restore -- --file <name>",
+    );
   },
 };
 
@@ -65,14 +77,28 @@ export const backupRestoreCommand: DataDirCommand = {
   access: "data-dir",
   onPostgresServer,
   async run(config, args, io) {
-    const file = backupFile(config, parseFlags(args, ["file"]).file);
-    const result = await restoreBackup(config.dataDir, file);
+    const flags = restoreFlags(args);
+    const file = backupFile(config, flags.file);
+    const result = await restoreBackup(config.dataDir, file, {
+      keyFile: flags["key-file"],
+      trustUnsigned: flags["trust-unsigned"],
+      allowPartial: flags["allow-partial"],
+    });
     const { manifest } = result;
     say(io, `Restored ${file} (taken ${utc(manifest.createdAt)}).`);
     say(
       io,
+      result.key
+        ? `Verified its signature with the backup key in ${result.key.file}.`
+        : `It is unsigned (format version ${manifest.version}): restored as asked (--trust-unsigned).`,
+    );
+    say(
+      io,
       `Loaded and verified ${manifest.tables.length} tables, ${result.rows} rows, against the backup's checksums.`,
     );
+    if (result.leftEmpty.length > 0) {
+      say(io, `Left empty, as asked (--allow-partial): ${result.leftEmpty.join(", ")}.`);
+    }
     if (result.newerMigrations.length > 0) {
       say(
         io,
@@ -89,14 +115,58 @@ export const backupRestoreCommand: DataDirCommand = {
   },
 };
 
+/** The list only compares key ids; a key it cannot read is named by the restore that needs it. */
+function installationKey(config: Config): BackupKey | undefined {
+  try {
+    return readBackupKey(backupKeyFile(config.dataDir));
+  } catch (error) {
+    if (error instanceof BackupError) return undefined;
+    throw error;
+  }
+}
+
+/** What backup:list shows of one backup: what it holds and whose key signed it, or why it cannot tell. */
+async function holds(file: string, key: BackupKey | undefined): Promise<string> {
+  let manifest: BackupManifest;
+  try {
+    manifest = await readManifest(file);
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    return "unreadable (npm run backup:restore names the problem)";
+  }
+  const rows = manifest.tables.reduce((sum, table) => sum + table.rows, 0);
+  return `${manifest.tables.length} tables, ${rows} rows, ${signedBy(manifest, key)}`;
+}
+
+function signedBy(manifest: BackupManifest, key: BackupKey | undefined): string {
+  if (manifest.version < SIGNED_FROM_VERSION) return `unsigned (format ${manifest.version})`;
+  return manifest.key === key?.id ? "signed (this installation's key)" : `signed (key ${manifest.key})`;
+}
+
+function restoreFlags(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      file: { type: "string" },
+      "key-file": { type: "string" },
+      "trust-unsigned": { type: "boolean" },
+      "allow-partial": { type: "boolean" },
+    },
+    allowPositionals: false,
+  }).values;
+}
+
+const nameIt = "npm run backup:restore -- --file <file> (npm run backup:list shows them)";
+
 /** --file takes a path, or the name of a backup in BACKUP_DIR (as backup:list shows them). */
 function backupFile(config: Config, file: string | undefined): string {
-  if (!file)
-    throw new BackupError(
-      "Name the backup: npm run backup:restore -- --file <file> (npm run backup:list shows them).",
-    );
-  if (fs.existsSync(file)) return path.resolve(file);
-  const inFolder = path.join(config.backups.dir, file);
-  if (fs.existsSync(inFolder)) return inFolder;
-  throw new BackupError(`No backup ${file}, neither as a path nor in ${config.backups.dir}.`);
+  if (!file) throw new BackupError(`Name the backup: ${nameIt}.`);
+  const candidates = [path.resolve(file), path.resolve(config.backups.dir, file)];
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) throw new BackupError(`No backup ${file}, neither as a path nor in ${config.backups.dir}.`);
+  const stat = fs.statSync(found);
+  if (stat.isDirectory())
+    throw new BackupError(`${found} is a folder, not a backup file. Name the file: ${nameIt}.`);
+  if (!stat.isFile()) throw new BackupError(`${found} is not a regular file. Name a backup file: ${nameIt}.`);
+  return found;
 }
