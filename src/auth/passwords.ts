@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 
 // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. `algorithm: 2` is
@@ -8,13 +9,33 @@ const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallel
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;
 
+/**
+ * Hashes run on libuv's threads, each taking a core for tens of milliseconds: a burst of logins
+ * (or of guesses) would take every core from the requests of people at work. At most one hash
+ * per core but one runs at once in this process; the rest wait their turn.
+ */
+const HASHES_AT_ONCE = Math.max(1, os.availableParallelism() - 1);
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= HASHES_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  hashing += 1;
+  try {
+    return await work();
+  } finally {
+    hashing -= 1;
+    waiting.shift()?.();
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return inTurn(() => hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await inTurn(() => verify(passwordHash, password));
   } catch {
     return false;
   }

@@ -13,6 +13,7 @@ import {
   bulkUnreadReport,
   documentedClients,
   exportsAtOnce,
+  loginGuessing,
   play,
   type AbuseRow,
   type Scenario,
@@ -31,10 +32,17 @@ const allScenarios: Scenario[] = [
   bulkUnreadReport,
   exportsAtOnce,
   documentedClients,
+  loginGuessing,
 ];
 // ABUSE_ONLY=bulkIdleUploads,exportsAtOnce runs only those; ABUSE_DATABASES=embedded only that mode.
 const only = process.env.ABUSE_ONLY?.split(",");
 const scenarios = allScenarios.filter((scenario) => !only || only.includes(scenario.name));
+const unknown = only?.filter((name) => !allScenarios.some((scenario) => scenario.name === name));
+if (unknown?.length) {
+  throw new Error(
+    `ABUSE_ONLY: no scenario ${unknown.join(", ")}; choose from ${allScenarios.map((s) => s.name).join(", ")}`,
+  );
+}
 const databases = process.env.ABUSE_DATABASES?.split(",") ?? ["postgres", "embedded"];
 
 async function runWorld(open: () => Promise<World>): Promise<AbuseRow[]> {
@@ -80,6 +88,10 @@ for (const row of rows) {
   );
 }
 const failed = rows.filter((row) => row.problems.length);
+if (rows.length < scenarios.length * worlds.length) {
+  console.log(`only ${rows.length} of ${scenarios.length * worlds.length} rows: the suite did not run whole`);
+  process.exit(1);
+}
 console.log(
   `\n${short ? "short" : "full"} form, ${Math.round((Date.now() - started) / 1000)} s; other users' p95 limit ${BYSTANDER_P95_MS} ms; ` +
     `${failed.length ? `${failed.length} did not hold` : "every limit held"}`,

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { MAX_LINE_BYTES } from "../../src/claims/bulk-import.schema.js";
 import { startBulkUpload } from "../helpers/bulk-client.js";
+import { TEST_PASSWORD } from "../helpers/test-app.js";
 import { watchBystanders, watchMemory, type Bystanders } from "./probes.js";
 import type { World } from "./world.js";
 
@@ -196,6 +197,50 @@ export async function exportsAtOnce(world: World) {
     abuse: "3 exports at once by one user",
     limit: `${world.env.EXPORTS_PER_USER} at once per user`,
     outcome: `statuses ${statuses.join(", ")}`,
+    problems,
+  };
+}
+
+/** A logged-out visitor's login form: the CSRF cookie and its token. */
+async function loginForm(world: World, address: string) {
+  const page = await fetch(`${world.server.url}/login`, { headers: { "x-forwarded-for": address } });
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+  return { cookie, token };
+}
+
+async function logIn(world: World, email: string, password: string, address: string): Promise<number> {
+  const { cookie, token } = await loginForm(world, address);
+  const answer = await fetch(`${world.server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": address },
+    body: new URLSearchParams({ email, password, _csrf: token }).toString(),
+  });
+  await answer.arrayBuffer();
+  return answer.status;
+}
+
+/** An outsider guessing the admin's password from many addresses, then the admin logging in. */
+export async function loginGuessing(world: World) {
+  const problems: string[] = [];
+  const statuses = new Map<number, number>();
+  await Promise.all(
+    Array.from({ length: 20 }, async (_, address) => {
+      for (let guess = 0; guess < 10; guess++) {
+        const status = await logIn(world, world.adminEmail, `wrong ${guess}`, `203.0.113.${address + 1}`);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }),
+  );
+  if (!statuses.get(429)) problems.push("no guess was slowed down (429)");
+  const admin = await logIn(world, world.adminEmail, TEST_PASSWORD, "198.51.100.7");
+  if (admin !== 302) problems.push(`the admin, from a clean address, got ${admin} instead of logging in`);
+  const seen = [...statuses].map(([status, count]) => `${count}×${status}`).join(", ");
+  return {
+    abuse: "200 wrong passwords for the admin from 20 addresses",
+    limit: "back-off per account and address, per address, per account",
+    outcome: `guesses answered ${seen}; the admin from a clean address: ${admin === 302 ? "logged in" : admin}`,
     problems,
   };
 }

@@ -17,6 +17,8 @@ export const ABUSE_ENV = {
   EXPORTS_PER_USER: "2",
   EXPORT_IDLE_TIMEOUT_SECONDS: "3",
   LOG_LEVEL: "warn",
+  // The login scenario sends its guesses from many addresses (X-Forwarded-For).
+  TRUST_PROXY: "true",
 };
 
 /** One database mode with the app running on it, an abuser and a bystander. */
@@ -29,6 +31,7 @@ export interface World {
   adminToken: string;
   abuserToken: string;
   abuserEmail: string;
+  adminEmail: string;
   bystander: Bystander;
   /** Runs SQL on the database while the app holds it (Postgres) or after (embedded: not needed). */
   close(): Promise<void>;
@@ -57,6 +60,7 @@ async function seed(db: Database) {
     projectId: project.id,
     articleId: article.id,
     abuserEmail: abuser.email,
+    adminEmail: admin.email,
     adminToken: (await createApiToken(db.prisma, admin.id, "abuse", "write")).token,
     abuserToken: (await createApiToken(db.prisma, abuser.id, "abuse", "write")).token,
     bystanderToken: (await createApiToken(db.prisma, colleague.id, "abuse", "write")).token,
@@ -80,6 +84,7 @@ function worldOf(
     adminToken: seeded.adminToken,
     abuserToken: seeded.abuserToken,
     abuserEmail: seeded.abuserEmail,
+    adminEmail: seeded.adminEmail,
     bystander: {
       url: () => server.url,
       token: seeded.bystanderToken,
