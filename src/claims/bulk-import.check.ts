@@ -49,6 +49,7 @@ export interface PendingSpeaker extends NewSpeaker {
 const ARTICLE_CACHE_SIZE = 128;
 /** Lines parsed between two turns of the event loop, so that other requests are not kept waiting. */
 const YIELD_EVERY = 100;
+const YIELD_BYTES = 1024 * 1024;
 
 interface CheckedArticle {
   id: number;
@@ -84,9 +85,15 @@ export class LineChecker {
 
   async check(tx: DbClient, lines: Line[]): Promise<CheckedLine[]> {
     const parsed: Parsed[] = [];
+    let bytesSinceYield = 0;
     for (const line of lines) {
       parsed.push(parseLine(line));
-      if (parsed.length % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      bytesSinceYield += line.bytes;
+      // Other requests get their turn every 100 lines, or every megabyte of long lines.
+      if (parsed.length % YIELD_EVERY === 0 || bytesSinceYield >= YIELD_BYTES) {
+        bytesSinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     await this.loadArticles(
       tx,

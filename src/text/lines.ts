@@ -4,6 +4,7 @@ export type Line =
   | { number: number; problem: "too long" | "not UTF-8"; bytes: number };
 
 const NEWLINE = 0x0a;
+const TURN_BYTES = 1024 * 1024;
 
 /**
  * Splits a byte stream into lines (LF or CRLF) without holding more than one line: a line longer
@@ -50,12 +51,20 @@ export async function* readLines(source: AsyncIterable<Uint8Array>, maxBytes: nu
     length += piece.length;
   }
 
+  let bytesSinceTurn = 0;
   for await (const chunk of source) {
     let from = 0;
     for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, from)) {
       keep(chunk.subarray(from, at));
+      bytesSinceTurn += length;
       yield* finish();
       from = at + 1;
+      // Decoding and checking a megabyte of lines takes tens of milliseconds, and a consumer's
+      // awaits are microtasks: give other requests their turn of the event loop now and then.
+      if (bytesSinceTurn >= TURN_BYTES) {
+        bytesSinceTurn = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (from < chunk.length) keep(chunk.subarray(from));
   }

@@ -19,6 +19,7 @@ import {
   type Scenario,
   type Size,
 } from "./scenarios.js";
+import { watchBystanders } from "./probes.js";
 import { embeddedWorld, postgresWorld, type World } from "./world.js";
 
 const short = process.argv.includes("--short");
@@ -47,6 +48,10 @@ const databases = process.env.ABUSE_DATABASES?.split(",") ?? ["postgres", "embed
 
 async function runWorld(open: () => Promise<World>): Promise<AbuseRow[]> {
   const world = await open();
+  // The first page of a new process compiles its templates: that is start-up, not abuse.
+  const warm = watchBystanders(world.bystander);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await warm.stop();
   const rows: AbuseRow[] = [];
   try {
     for (const scenario of scenarios) {
