@@ -1,6 +1,7 @@
 import { assignmentsRoutes } from "./assignments/assignments.routes.js";
 import { guidelinesApiRoutes } from "./guidelines/guidelines.api.js";
 import { guidelinesRoutes } from "./guidelines/guidelines.routes.js";
+import { guidelinesFormOr } from "./guidelines/guidelines.form.js";
 import { agreementApiRoutes } from "./agreement/agreement.api.js";
 import { suggestionsApiRoutes } from "./suggestions/suggestions.api.js";
 import { saveSessionBeforeRedirect } from "./http/save-before-redirect.js";
@@ -102,7 +103,7 @@ export function createApp(options: AppOptions): App {
 
   // Forms carry at most a few fields, except ticked lists: assigning up to 10,000 articles at once
   // (assignments.schema.ts) is 10,000 fields of about 15 bytes.
-  app.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 12_000 }));
+  app.use(guidelinesFormOr(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 12_000 })));
   // Article bodies arrive as JSON through the API; 5 MB covers the longest articles with room.
   app.use(express.json({ limit: "5mb" }));
   app.use(guardBody);

@@ -3,6 +3,7 @@
 import { alphaOf, pairableUnits, type Unit } from "./alpha.js";
 import { alphaInterval, type Interval } from "./bootstrap.js";
 import { cohenKappa, type Confusion } from "./kappa.js";
+export type { Confusion };
 import { claimUnits, exactMatches, f1, overlapMatches, type Span } from "./span-matching.js";
 import type { StudyArticle, StudyClaim, StudyData } from "./agreement.data.js";
 
@@ -11,6 +12,26 @@ export type Field = (typeof FIELDS)[number];
 
 /** A claim field left empty is a value of its own: the annotator chose "no stance", say. */
 export const NONE = "(none)";
+
+/**
+ * A confusion table has at most this many rows and columns (CONFUSION_VALUES_MAX² cells): with
+ * more distinct values, the most frequent CONFUSION_VALUES_MAX - 1 have their own row and column
+ * and the others are counted together in a last one, "(N other values)". Kappa and alpha are
+ * computed over every value all the same. Without the cap, 400 claims each with a speaker of its
+ * own made a table of 160,000 cells (and 40,000 claims one no server could hold).
+ */
+export const CONFUSION_VALUES_MAX = 20;
+
+/** A pair's table for one field: counts[i][j] items the first annotator gave values[i], the second values[j]. */
+export interface ConfusionTable {
+  /** The values with a row and column of their own, alphabetically, then the group of the others if any. */
+  values: string[];
+  counts: number[][];
+  /** Distinct values the pair used on this field. */
+  distinctValues: number;
+  /** How many of them are counted together in the last row and column (0: none). */
+  otherValues: number;
+}
 
 export interface Person {
   id: number;
@@ -46,7 +67,7 @@ export interface KappaPair {
   /** Matched claims both annotators gave the field a value on. */
   items: number;
   observedAgreement: number | null;
-  confusion: Confusion<string>;
+  confusion: ConfusionTable;
 }
 
 export interface FieldFigure extends AlphaFigure {
@@ -159,7 +180,7 @@ export function computeAgreement(study: StudyData): AgreementFigures {
               kappa,
               items,
               observedAgreement,
-              confusion: sortedConfusion(confusion),
+              confusion: confusionTable(confusion),
             };
           }),
         },
@@ -252,14 +273,34 @@ function fieldValues(study: StudyData): Record<Field, (claim: StudyClaim) => str
   };
 }
 
-function sortedConfusion(confusion: Confusion<string>): Confusion<string> {
-  const order = confusion.values
-    .map((value, i) => ({ value, i }))
-    .sort((x, y) => x.value.localeCompare(y.value));
-  return {
-    values: order.map(({ value }) => value),
-    counts: order.map(({ i }) => order.map(({ i: j }) => confusion.counts[i]![j]!)),
-  };
+/** The pair's sparse counts as a table of at most CONFUSION_VALUES_MAX values a side. */
+export function confusionTable(confusion: Confusion<string>, max = CONFUSION_VALUES_MAX): ConfusionTable {
+  const { values, cells } = confusion;
+  const totals = new Array<number>(values.length).fill(0);
+  for (const [i, j, count] of cells) {
+    totals[i]! += count;
+    totals[j]! += count;
+  }
+  const grouped = values.length > max;
+  // The most frequent values keep a row of their own (ties by plain string order: cheap and stable).
+  const kept = grouped
+    ? values
+        .map((_, code) => code)
+        .sort(
+          (x, y) =>
+            totals[y]! - totals[x]! || (values[x]! < values[y]! ? -1 : values[x]! > values[y]! ? 1 : 0),
+        )
+        .slice(0, max - 1)
+    : values.map((_, code) => code);
+  kept.sort((x, y) => values[x]!.localeCompare(values[y]!));
+  const rowOf = new Array<number>(values.length).fill(kept.length);
+  kept.forEach((code, row) => (rowOf[code] = row));
+  const otherValues = values.length - kept.length;
+  const labels = kept.map((code) => values[code]!);
+  if (otherValues > 0) labels.push(`(${otherValues} other values)`);
+  const counts = labels.map(() => labels.map(() => 0));
+  for (const [i, j, count] of cells) counts[rowOf[i]!]![rowOf[j]!]! += count;
+  return { values: labels, counts, distinctValues: values.length, otherValues };
 }
 
 function annotatorTotals(study: StudyData): { id: number; articles: number; claims: number }[] {

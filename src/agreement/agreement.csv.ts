@@ -96,19 +96,19 @@ function rows(figures: AgreementFigures, table: AgreementTable): Cell[][] {
         }),
       ];
     case "confusion":
+      // Only the cells that occur, of tables capped as on the page (CONFUSION_VALUES_MAX values a
+      // side, the rest as "(N other values)"): a pair's rows are at most its matched claims.
       return [
         ["field", "annotator_a_id", "annotator_b_id", "value_a", "value_b", "count"],
         ...FIELDS.flatMap((field) =>
           figures.fields[field].pairs.flatMap((pair) =>
             pair.confusion.values.flatMap((valueA, i) =>
-              pair.confusion.values.map((valueB, j) => [
-                field,
-                pair.a.id,
-                pair.b.id,
-                textCell(valueA),
-                textCell(valueB),
-                pair.confusion.counts[i]![j]!,
-              ]),
+              pair.confusion.values.flatMap((valueB, j) => {
+                const count = pair.confusion.counts[i]![j]!;
+                return count === 0
+                  ? []
+                  : [[field, pair.a.id, pair.b.id, textCell(valueA), textCell(valueB), count]];
+              }),
             ),
           ),
         ),

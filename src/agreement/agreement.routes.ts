@@ -5,11 +5,14 @@ import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { agreementCsv } from "./agreement.csv.js";
+import { CONFUSION_VALUES_MAX } from "./agreement.compute.js";
 import { agreementScopeInput, agreementTableInput } from "./agreement.schema.js";
 import { projectAgreement, type AgreementReport } from "./agreement.service.js";
 
 /** How many of the least agreeing articles the page lists (the CSV has them all). */
 const LOWEST_SHOWN = 10;
+/** How many pairs' confusion tables the page shows per field (the CSV has them all). */
+export const CONFUSION_PAIRS_SHOWN = 25;
 
 function scopeOf(query: unknown) {
   const { annotators, articles } = parseInput(agreementScopeInput, query);
@@ -36,6 +39,7 @@ export function agreementRoutes(prisma: PrismaClient): Router {
       report,
       lowest: report.byArticle.slice(0, LOWEST_SHOWN),
       scopeQuery: scopeQuery(report),
+      confusionLimits: { values: CONFUSION_VALUES_MAX, pairs: CONFUSION_PAIRS_SHOWN },
     });
   });
 

@@ -10,6 +10,7 @@ import { assertProjectAccess } from "../projects/access.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { guidelinesVersionQuery, markReadInput, saveGuidelinesInput } from "./guidelines.schema.js";
 import { guidelinesPage, markGuidelinesRead, saveGuidelines } from "./guidelines.service.js";
+import { DIFF_CHANGED_LINES_MAX } from "./line-diff.js";
 
 const projectOf = (req: Request) => parseId(projectIdParam, (req.params as { projectId?: string }).projectId);
 
@@ -23,7 +24,12 @@ export function guidelinesRoutes(prisma: PrismaClient): Router {
     const page = await guidelinesPage(prisma, req.user!, projectOf(req), version);
     // Set when the user was sent here on their first visit after a change (guidelines.gate.ts).
     const next = typeof req.query.next === "string" ? safeLocalPath(req.query.next, "") : "";
-    res.render("guidelines/show", { title: `Guidelines · ${page.project.name}`, ...page, next });
+    res.render("guidelines/show", {
+      title: `Guidelines · ${page.project.name}`,
+      ...page,
+      next,
+      diffLimits: { changedLines: DIFF_CHANGED_LINES_MAX },
+    });
   });
 
   router.get("/edit", admin, async (req, res) => {

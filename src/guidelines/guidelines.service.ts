@@ -1,10 +1,12 @@
-import { diffLines } from "diff";
 import type { DbClient, PrismaClient } from "../db/types.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { ConflictError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertProjectAccess } from "../projects/access.js";
-import { renderGuidelines } from "./guidelines.render.js";
+import { guidelinesHtml } from "./guidelines.html.js";
+import { diffLines, type LineDiff } from "./line-diff.js";
+import { withNewlines } from "./guidelines.schema.js";
+import { TextCache } from "./text-cache.js";
 
 export interface GuidelinesVersion {
   version: number;
@@ -14,21 +16,30 @@ export interface GuidelinesVersion {
   createdAt: Date;
 }
 
-export interface GuidelinesChange {
-  kind: "added" | "removed" | "same";
-  text: string;
-}
-
 const withAuthor = { author: { select: { name: true } } } as const;
 
-function present(row: { version: number; body: string; createdAt: Date; author: { name: string } | null }) {
+async function present(row: {
+  version: number;
+  body: string;
+  createdAt: Date;
+  author: { name: string } | null;
+}): Promise<GuidelinesVersion> {
   return {
     version: row.version,
     body: row.body,
-    html: renderGuidelines(row.body),
+    html: await guidelinesHtml(row.body),
     author: row.author?.name ?? null,
     createdAt: row.createdAt,
   };
+}
+
+/** The number of the version in force, without its text. */
+function newestVersion(db: DbClient, projectId: number) {
+  return db.guidelineVersion.findFirst({
+    where: { projectId },
+    orderBy: { version: "desc" },
+    select: { version: true },
+  });
 }
 
 /** The guidelines in force (the newest version), or null when the project has none yet. */
@@ -38,7 +49,7 @@ export async function currentGuidelines(db: DbClient, projectId: number): Promis
     orderBy: { version: "desc" },
     include: withAuthor,
   });
-  return row && present(row);
+  return row && (await present(row));
 }
 
 /** Everything the guidelines page shows: one version (the newest by default), what it changed, the history. */
@@ -71,7 +82,7 @@ export async function guidelinesPage(db: DbClient, user: CurrentUser, projectId:
   return {
     project,
     latest,
-    shown: shown ? present(shown) : null,
+    shown: shown ? await present(shown) : null,
     changes: shown && previous ? changesBetween(previous.body, shown.body) : null,
     history: history.map((row) => ({
       version: row.version,
@@ -81,13 +92,22 @@ export async function guidelinesPage(db: DbClient, user: CurrentUser, projectId:
   };
 }
 
-/** Line by line, what a version changed from the one before. */
-export function changesBetween(before: string, after: string): GuidelinesChange[] {
-  return diffLines(before, after).map((part) => ({
-    kind: part.added ? "added" : part.removed ? "removed" : "same",
-    text: part.value,
-  }));
+/**
+ * Line by line, what a version changed from the one before, within the limits of line-diff.ts.
+ * Versions saved before line breaks were stored as "\n" (guidelines.schema.ts) may hold "\r\n":
+ * compared without it, so that the first save after that change does not show every line changed.
+ */
+export function changesBetween(before: string, after: string): LineDiff {
+  // Kept, as each view of a version would compute it again: up to tens of milliseconds each.
+  const key = TextCache.keyOf(before, after);
+  return (
+    diffCache.get(key) ??
+    diffCache.set(key, diffLines(withNewlines(before), withNewlines(after)), before.length + after.length)
+  );
 }
+
+/** The changes of the versions viewed lately: at most this many characters of versions compared. */
+const diffCache = new TextCache<LineDiff>(8_000_000);
 
 /**
  * Saves a new version. `baseVersion` is the version the admin edited: if someone saved another
@@ -103,7 +123,12 @@ export async function saveGuidelines(
   return prisma.$transaction(async (tx) => {
     // One saver at a time per project: the second waits here, then sees the first one's version.
     await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId} FOR UPDATE`;
-    const current = await currentGuidelines(tx, projectId);
+    // The text only: formatting it (up to a second in a worker) has no place under the lock.
+    const current = await tx.guidelineVersion.findFirst({
+      where: { projectId },
+      orderBy: { version: "desc" },
+      select: { version: true, body: true },
+    });
     const latest = current?.version ?? 0;
     if (input.baseVersion !== latest) {
       throw new ConflictError(
@@ -111,7 +136,7 @@ export async function saveGuidelines(
         { version: latest, body: current?.body ?? "" },
       );
     }
-    if (current && current.body === input.body) return { version: latest, saved: false };
+    if (current && withNewlines(current.body) === input.body) return { version: latest, saved: false };
     if (!current && input.body.trim() === "")
       throw new InvalidError("Write the guidelines before saving.", "body");
     const row = await tx.guidelineVersion.create({
@@ -142,7 +167,7 @@ export async function markGuidelinesRead(
   version: number,
 ) {
   await assertProjectAccess(db, user, projectId);
-  const latest = (await currentGuidelines(db, projectId))?.version ?? 0;
+  const latest = (await newestVersion(db, projectId))?.version ?? 0;
   if (version > latest) {
     throw new InvalidError(
       `These guidelines have no version ${version}; the newest is ${latest}.`,
@@ -155,11 +180,21 @@ export async function markGuidelinesRead(
     DO UPDATE SET version = GREATEST(guideline_reads.version, EXCLUDED.version), read_at = now()`;
 }
 
-/** The guidelines in force when the user has not seen this version yet, else null. */
-export async function unreadGuidelines(db: DbClient, userId: number, projectId: number) {
+/**
+ * The version in force when the user has not seen it yet, else null. Asked on every project and
+ * workspace page an annotator opens, so it reads version numbers only, never the text.
+ */
+export async function unreadGuidelines(
+  db: DbClient,
+  userId: number,
+  projectId: number,
+): Promise<{ version: number } | null> {
   const [current, read] = await Promise.all([
-    currentGuidelines(db, projectId),
-    db.guidelineRead.findUnique({ where: { projectId_userId: { projectId, userId } } }),
+    newestVersion(db, projectId),
+    db.guidelineRead.findUnique({
+      where: { projectId_userId: { projectId, userId } },
+      select: { version: true },
+    }),
   ]);
   return current && current.version > (read?.version ?? 0) ? current : null;
 }

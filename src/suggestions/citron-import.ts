@@ -5,8 +5,8 @@ import { z } from "zod";
 import { InvalidError, type FieldProblem } from "../errors.js";
 import { CodePointIndex } from "../text/code-points.js";
 import { beginsWithQuotationMark } from "../text/quote-marks.js";
-import { SUGGESTIONS_PER_REQUEST_MAX, type ExternalSuggestionInput } from "./suggestions.schema.js";
-import { visibleText } from "../http/fields.js";
+import type { ExternalSuggestionInput } from "./suggestions.schema.js";
+import { hasVisibleCharacter, visibleText } from "../http/fields.js";
 
 const offset = z
   .number({ message: "start and end must be whole numbers of code points." })
@@ -20,26 +20,44 @@ export const citronImportInput = z.object({
   replace: z.boolean({ message: "replace must be true or false." }).optional(),
   document: z.object({
     text: z.string().optional(),
-    quotes: z
-      .array(
-        z.object({
-          cue: citronSpan,
-          sources: z.array(citronSpan).max(20).default([]),
-          contents: z
-            .array(citronSpan)
-            .min(1, { message: "A quote needs at least one content span." })
-            .max(50),
-          coreferences: z.array(citronSpan).max(20).optional(),
-          confidence: z.number().min(0).max(1).optional(),
-        }),
-        { message: "document.quotes must be Citron quotes ({ cue, sources, contents })." },
-      )
-      .max(SUGGESTIONS_PER_REQUEST_MAX, {
-        message: `At most ${SUGGESTIONS_PER_REQUEST_MAX} quotes per request.`,
+    quotes: z.array(
+      z.object({
+        cue: citronSpan,
+        sources: z.array(citronSpan).max(20).default([]),
+        contents: z.array(citronSpan).min(1, { message: "A quote needs at least one content span." }).max(50),
+        coreferences: z.array(citronSpan).max(20).optional(),
+        confidence: z.number().min(0).max(1).optional(),
       }),
+      { message: "document.quotes must be Citron quotes ({ cue, sources, contents })." },
+    ),
+    // The suggestions they make (quotes × contents) are counted before validation: 413 past
+    // SUGGESTIONS_PER_REQUEST_MAX (suggestionsInCitron, suggestions.schema.ts).
   }),
 });
 export type CitronImport = z.output<typeof citronImportInput>;
+
+/**
+ * The suggestions a Citron request body would make (the contents of all its quotes), counted
+ * before it is validated: a cheap look at the shape, no more (validation comes after).
+ */
+export function suggestionsInCitron(body: unknown): number {
+  const quotes = (body as { document?: { quotes?: unknown } } | undefined)?.document?.quotes;
+  if (!Array.isArray(quotes)) return 0;
+  let count = 0;
+  for (const quote of quotes) {
+    const contents = (quote as { contents?: unknown } | null)?.contents;
+    count += Array.isArray(contents) ? contents.length : 1;
+  }
+  return count;
+}
+
+/** A speaker's name as a claim takes it (speakerRefInput): longer spans stay the mention alone. */
+const NAME_MAX = 200;
+
+function nameFrom(text: string | undefined): string | null {
+  const name = text?.normalize("NFC").trim();
+  return name && name.length <= NAME_MAX && hasVisibleCharacter(name) ? name : null;
+}
 
 type Span = z.output<typeof citronSpan>;
 
@@ -75,7 +93,7 @@ export function suggestionsFromCitron(body: string, input: CitronImport): Extern
     quote.coreferences?.forEach((span, i) => check(span, `${at}.coreferences.${i}`));
     quote.contents.forEach((span, i) => check(span, `${at}.contents.${i}`));
     const source = quote.sources[0];
-    const name = quote.coreferences?.[0]?.text ?? source?.text;
+    const name = nameFrom(quote.coreferences?.[0]?.text ?? source?.text);
     for (const content of quote.contents) {
       suggestions.push({
         start: content.start,

@@ -5,8 +5,14 @@ import type { PrismaClient } from "../db/types.js";
 import { requireLogin, requireRole } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
 import { parseInput } from "../http/validate.js";
-import { dismissalInput, externalSuggestionsInput } from "./suggestions.schema.js";
-import { citronImportInput } from "./citron-import.js";
+import {
+  dismissalInput,
+  externalSuggestionsInput,
+  SUGGESTIONS_PER_REQUEST_MAX,
+  suggestionsInBody,
+  tooManyPerRequest,
+} from "./suggestions.schema.js";
+import { citronImportInput, suggestionsInCitron } from "./citron-import.js";
 import {
   articleSuggestions,
   dismissSuggestion,
@@ -32,6 +38,8 @@ export function suggestionsApiRoutes(prisma: PrismaClient): Router {
   router.post("/articles/:id/suggestions", requireLogin, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
     await assertArticleVisible(prisma, req.user!, articleId);
+    const count = suggestionsInBody(req.body);
+    if (count > SUGGESTIONS_PER_REQUEST_MAX) throw tooManyPerRequest(count, false);
     const input = parseInput(externalSuggestionsInput, req.body);
     res.status(201).json(await storeExternalSuggestions(prisma, req.user!, articleId, input));
   });
@@ -39,6 +47,8 @@ export function suggestionsApiRoutes(prisma: PrismaClient): Router {
   router.post("/articles/:id/suggestions/citron", requireLogin, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
     await assertArticleVisible(prisma, req.user!, articleId);
+    const count = suggestionsInCitron(req.body);
+    if (count > SUGGESTIONS_PER_REQUEST_MAX) throw tooManyPerRequest(count, true);
     const input = parseInput(citronImportInput, req.body);
     res.status(201).json(await importCitron(prisma, req.user!, articleId, input));
   });

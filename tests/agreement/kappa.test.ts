@@ -52,14 +52,31 @@ describe("Cohen's kappa", () => {
       ["b", undefined],
     ]);
     expect(result.items).toBe(3);
-    expect(result.confusion).toEqual({
-      values: ["a", "b"],
-      counts: [
-        [1, 1],
-        [0, 1],
-      ],
-    });
+    // Sparse: only the cells that occur, [row, column, count].
+    expect(result.confusion.values).toEqual(["a", "b"]);
+    expect(result.confusion.cells.sort()).toEqual([
+      [0, 0, 1],
+      [0, 1, 1],
+      [1, 1, 1],
+    ]);
     expect(result.observedAgreement).toBeCloseTo(2 / 3, 10);
+  });
+
+  it("counts only the cells that occur: a value per item keeps the table as small as the items", () => {
+    const pairs = Array.from(
+      { length: 40_000 },
+      (_, i) => [`speaker ${i}`, i % 2 ? `speaker ${i}` : `other ${i}`] as const,
+    );
+    // A dense table would be 60,000² cells: no memory holds it. CPU time, as the machine may be busy.
+    const cpu = process.cpuUsage();
+    const result = cohenKappa(pairs);
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(1500);
+    expect(result.confusion.values).toHaveLength(60_000);
+    expect(result.confusion.cells).toHaveLength(40_000);
+    expect(result.observedAgreement).toBe(0.5);
+    // p_e: each value's row share times its column share; only the 20,000 agreed values have both.
+    expect(result.kappa).toBeCloseTo((0.5 - 20_000 / 40_000 ** 2) / (1 - 20_000 / 40_000 ** 2), 12);
   });
 
   it("is undefined without items or when both coders used one value throughout", () => {
