@@ -14,6 +14,8 @@ import {
   documentedClients,
   exportsAtOnce,
   loginGuessing,
+  citronFlood,
+  guidelineDiff,
   play,
   type AbuseRow,
   type Scenario,
@@ -34,6 +36,8 @@ const allScenarios: Scenario[] = [
   exportsAtOnce,
   documentedClients,
   loginGuessing,
+  citronFlood,
+  guidelineDiff,
 ];
 // ABUSE_ONLY=bulkIdleUploads,exportsAtOnce runs only those; ABUSE_DATABASES=embedded only that mode.
 const only = process.env.ABUSE_ONLY?.split(",");

@@ -206,6 +206,89 @@ export async function exportsAtOnce(world: World) {
   };
 }
 
+/** Citron documents of 2,000 quotes × 50 contents (100,000 suggestions each), sent again and again. */
+export async function citronFlood(world: World) {
+  const problems: string[] = [];
+  const span = (text: string) => ({ start: 0, end: text.length, text });
+  const quote = {
+    cue: span("Officials"),
+    sources: [span("Officials")],
+    contents: Array.from({ length: 50 }, () => span("Officials")),
+  };
+  const body = JSON.stringify({
+    source: "citron",
+    document: { quotes: Array.from({ length: 2_000 }, () => quote) },
+  });
+  const statuses: number[] = [];
+  const times: number[] = [];
+  for (let n = 0; n < 5; n++) {
+    const started = Date.now();
+    const answer = await fetch(`${world.server.url}/api/v1/articles/${world.articleId}/suggestions/citron`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${world.adminToken}`, "content-type": "application/json" },
+      body,
+    });
+    const json = (await answer.json()) as { error?: { limit?: { name: string } } };
+    times.push(Date.now() - started);
+    statuses.push(answer.status);
+    if (answer.status !== 413 || json.error?.limit?.name !== "suggestionsPerRequest") {
+      problems.push(`answer ${answer.status} ${JSON.stringify(json).slice(0, 200)}`);
+    }
+  }
+  return {
+    abuse: `5 Citron documents of 2,000 quotes × 50 contents (${(body.length / 1e6).toFixed(1)} MB each)`,
+    limit: "2,000 suggestions per request",
+    outcome: `answered ${statuses.join(", ")} in ${Math.max(...times)} ms at most`,
+    problems,
+  };
+}
+
+/** Two guideline versions of 12,000 different lines, then their diff viewed again and again. */
+export async function guidelineDiff(world: World) {
+  const problems: string[] = [];
+  const version = (tag: string) => Array.from({ length: 12_000 }, (_, n) => `${tag}${n}`).join("\n");
+  const save = async (text: string) =>
+    fetch(`${world.server.url}/projects/${world.projectId}/guidelines`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        authorization: `Bearer ${world.adminToken}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ body: text, baseVersion: String(await currentVersion()) }).toString(),
+    });
+  const currentVersion = async () => {
+    const answer = await fetch(`${world.server.url}/api/v1/projects/${world.projectId}/guidelines`, {
+      headers: { authorization: `Bearer ${world.adminToken}` },
+    });
+    return ((await answer.json()) as { version: number } | null)?.version ?? 0;
+  };
+  // Every line differs between the two (about 100,000 characters each, under the 200,000 allowed).
+  for (const tag of ["first ", "second "]) {
+    const saved = await save(version(tag));
+    await saved.arrayBuffer();
+    if (saved.status >= 400) problems.push(`saving a version answered ${saved.status}`);
+  }
+  const times: number[] = [];
+  for (let n = 0; n < 10; n++) {
+    const started = Date.now();
+    const page = await fetch(`${world.server.url}/projects/${world.projectId}/guidelines`, {
+      headers: { authorization: `Bearer ${world.adminToken}` },
+    });
+    const html = await page.text();
+    times.push(Date.now() - started);
+    if (page.status !== 200) problems.push(`the guidelines page answered ${page.status}`);
+    else if (n === 0 && !/differ too much/.test(html))
+      problems.push("the page did not say the versions differ too much");
+  }
+  return {
+    abuse: "two guideline versions of 12,000 different lines, viewed 10 times",
+    limit: "2,000 changed lines or 1,000,000 steps per diff",
+    outcome: `views took ${Math.min(...times)}-${Math.max(...times)} ms`,
+    problems,
+  };
+}
+
 /** A logged-out visitor's login form: the CSRF cookie and its token. */
 async function loginForm(world: World, address: string) {
   const page = await fetch(`${world.server.url}/login`, { headers: { "x-forwarded-for": address } });
