@@ -269,6 +269,13 @@ export async function guidelineDiff(world: World) {
     await saved.arrayBuffer();
     if (saved.status >= 400) problems.push(`saving a version answered ${saved.status}`);
   }
+  // The bystander has read them (else their next page is these 12,000 lines, which is no abuse).
+  const read = await fetch(`${world.server.url}/api/v1/projects/${world.projectId}/guidelines/read`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${world.bystander.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ version: await currentVersion() }),
+  });
+  if (read.status !== 204) problems.push(`marking the guidelines read answered ${read.status}`);
   const times: number[] = [];
   for (let n = 0; n < 10; n++) {
     const started = Date.now();
