@@ -60,6 +60,8 @@ export async function launchServerProcess(
       BACKUP_INTERVAL_HOURS: "0",
       // Test machines can be short of disk; the tests of a full disk set their own reserve.
       DISK_RESERVE_MB: "16",
+      // Uploads a test cut off may still be stopping when its next starts (tests/abuse sets 2).
+      BULK_UPLOADS_PER_USER: "50",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
