@@ -1,6 +1,6 @@
 import type { DbClient } from "../db/types.js";
 import { ForbiddenError, NotFoundError, PayloadTooLargeError } from "../errors.js";
-import { OffThread, OffThreadError } from "../guidelines/off-thread.js";
+import { OffThread, OffThreadError } from "../threads/off-thread.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { computeAgreement, type AgreementFigures } from "./agreement.compute.js";
 import { loadStudy, type StudyData, type StudyScope } from "./agreement.data.js";

@@ -5,8 +5,8 @@
 // keyed by a hash of the text. A render that takes longer than renderLimits.timeoutMs (or a worker
 // that dies) gives the text as written instead of formatted.
 import { renderGuidelines } from "./guidelines.render.js";
-import { TextCache } from "./text-cache.js";
-import { OffThread } from "./off-thread.js";
+import { TextCache } from "../threads/text-cache.js";
+import { OffThread } from "../threads/off-thread.js";
 
 /** Texts up to this long render on the request's own thread (a few milliseconds at most). */
 export const RENDER_INLINE_MAX = 10_000;

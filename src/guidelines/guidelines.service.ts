@@ -6,7 +6,7 @@ import { assertProjectAccess } from "../projects/access.js";
 import { guidelinesHtml } from "./guidelines.html.js";
 import { diffLines, type LineDiff } from "./line-diff.js";
 import { withNewlines } from "./guidelines.schema.js";
-import { TextCache } from "./text-cache.js";
+import { TextCache } from "../threads/text-cache.js";
 
 export interface GuidelinesVersion {
   version: number;

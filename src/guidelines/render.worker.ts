@@ -1,5 +1,5 @@
 // The worker thread that formats long guidelines (guidelines.html.ts, off-thread.ts).
-import { serveOffThread } from "./off-thread.js";
+import { serveOffThread } from "../threads/off-thread.js";
 import { renderGuidelines } from "./guidelines.render.js";
 
 serveOffThread(renderGuidelines);

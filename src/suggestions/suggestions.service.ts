@@ -10,8 +10,8 @@ import { InvalidError, PayloadTooLargeError, type FieldProblem } from "../errors
 import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { CodePointIndex, codePointLength } from "../text/code-points.js";
-import { OffThread, OffThreadError } from "../guidelines/off-thread.js";
-import { TextCache } from "../guidelines/text-cache.js";
+import { OffThread, OffThreadError } from "../threads/off-thread.js";
+import { TextCache } from "../threads/text-cache.js";
 import { foldName, suggestAttributions, type RegistrySpeaker } from "./suggest.js";
 import type { ArticleSuggestion, Suggestion } from "./suggestion.types.js";
 

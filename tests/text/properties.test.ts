@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CodePointIndex, quoteContext } from "../../src/text/code-points.js";
 import { normaliseBody } from "../../src/text/normalise.js";
-import { sentenceSpansInCodePoints, splitSentences } from "../../src/text/sentences.js";
+import { icuSentences, sentenceSpansInCodePoints, splitSentences } from "../../src/text/sentences.js";
 
 /** Any UTF-16 string, lone surrogates included, plus the characters news text is made of. */
 const anyText = fc.oneof(
@@ -146,5 +146,33 @@ describe("the sentence splitter", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("breaks long text in windows exactly where ICU breaks it whole", () => {
+    const whole = new Intl.Segmenter("en", { granularity: "sentence" });
+    fc.assert(
+      fc.property(
+        fc.oneof(newsBody, anyText.map(normaliseBody)),
+        fc.integer({ min: 1, max: 60 }),
+        (body, size) => {
+          const chunk = body.replace(/[\r\n\u2028\u2029\v\f\u0085]/g, " ");
+          const expected = [...whole.segment(chunk)].map((seg) => ({
+            start: seg.index,
+            end: seg.index + seg.segment.length,
+          }));
+          expect([...icuSentences(chunk, size)]).toEqual(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("splits a million characters of short sentences in linear time", () => {
+    const sentence = "The minister said the plan would work. ";
+    const body = sentence.repeat(25_000);
+    const started = performance.now();
+    expect(splitSentences(body)).toHaveLength(25_000);
+    // Whole, ICU took 23 s here; windowed, about 0.5 s on a shared 2-core machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
