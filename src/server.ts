@@ -18,7 +18,7 @@ import { openOwnedDatabase } from "./db/open-configured.js";
 import { ConflictError, InsufficientStorageError } from "./errors.js";
 import { assertRoomToStart, DiskSpaceGuard } from "./db/disk-space.js";
 import { scheduleKeyPurge } from "./idempotency/purge.js";
-import { listen, ListenError } from "./http/listen.js";
+import { browserUrl, listen, ListenError, startMessage } from "./http/listen.js";
 import { createLogger } from "./http/logger.js";
 import { Teardown } from "./teardown.js";
 import { warmUp } from "./warm-up.js";
@@ -87,8 +87,10 @@ async function start(config: Config, logger: Logger, teardown: Teardown, release
   server.requestTimeout = 0;
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
-  const url = `http://${["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host}:${port}`;
-  logger.info({ port }, `Claimant is listening on ${url}`);
+  const url = browserUrl(config.host, port);
+  // Where a newcomer goes first: the one-time set-up page while no admin exists, else the login.
+  const setUp = await needsFirstAdmin(db.prisma);
+  logger.info({ port, url, open: setUp ? `${url}/setup` : `${url}/` }, startMessage(url, setUp));
   if (lock) await startEmbeddedDuties(config, db, lock, url, logger, teardown);
 
   const shutdown = (signal: string) => {

@@ -40,7 +40,7 @@ export interface ThrottleLimits {
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-/** The figures documented in README.md ("Logging in"). */
+/** The figures documented in docs/limits.md ("Failed logins"). */
 export const defaultThrottleLimits: ThrottleLimits = {
   perAccountAddress: { freeFailures: 5, firstDelayMs: SECOND, maxDelayMs: 15 * MINUTE },
   perAddress: { freeFailures: 20, firstDelayMs: SECOND, maxDelayMs: 15 * MINUTE },

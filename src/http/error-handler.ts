@@ -132,6 +132,10 @@ export function errorHandler(isDevelopment: boolean, outages?: OutageLog) {
       return res.json({ error: body });
     }
     res.render("errors/error", {
+      // Decides the way on: the dashboard for someone logged in, the login for everyone else. Read
+      // from the request, so that an error thrown before the page locals are set (an expired
+      // form's CSRF failure) still knows who is logged in.
+      loggedIn: Boolean(req.user),
       title: titles[status] ?? "Error",
       status,
       message,

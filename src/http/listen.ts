@@ -38,3 +38,23 @@ function explain(error: NodeJS.ErrnoException, port: number, host: string): Erro
       return error;
   }
 }
+
+/**
+ * The address to open in a browser: a wildcard HOST (all interfaces) is reached as localhost, an
+ * IPv6 address goes in brackets. `port` is the port actually bound (PORT=0 picks a free one).
+ */
+export function browserUrl(host: string, port: number): string {
+  const name = ["0.0.0.0", "::", "[::]"].includes(host)
+    ? "localhost"
+    : host.includes(":")
+      ? `[${host}]`
+      : host;
+  return `http://${name}:${port}`;
+}
+
+/** The start log's line: where the server listens, and what to open there first. */
+export function startMessage(url: string, needsFirstAdmin: boolean): string {
+  return needsFirstAdmin
+    ? `Claimant is listening on ${url}. No admin exists yet: open ${url}/setup to create the first admin.`
+    : `Claimant is listening on ${url}. Open ${url}/ and log in.`;
+}

@@ -1,14 +1,18 @@
 // The login back-off's counting, straight on the database: how each key's wait grows and where it
-// stops, that concurrent failures all count, and that a quiet period forgets them.
+// stops, that concurrent failures all count, and that a quiet period forgets them. Then what a
+// person meets over HTTP once the free failures are used up: the login page, saying when to try.
+import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assertMayAttempt,
+  defaultThrottleLimits,
   delayAfter,
   recordFailedAttempt,
   recordSuccessfulAttempt,
   type ThrottleLimits,
 } from "../../src/auth/login-throttle.js";
 import { TooManyRequestsError } from "../../src/errors.js";
+import { csrfFrom, makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const MINUTE = 60_000;
@@ -110,5 +114,53 @@ describe("the back-off", () => {
     const left = await prisma().loginThrottle.findMany({ where: { account: "quiet@example.org" } });
     // The account-wide count stays: a login of one's own must not reset what others tried.
     expect(left.map((row) => row.address)).toEqual([null]);
+  });
+});
+
+describe("the login page while an address waits, with the real number of free failures", () => {
+  // The free failures as shipped; only the first wait is a minute instead of a second, so that the
+  // attempt after it cannot race the clock on a loaded machine.
+  const shipped: ThrottleLimits = {
+    ...defaultThrottleLimits,
+    perAccountAddress: { ...defaultThrottleLimits.perAccountAddress, firstDelayMs: MINUTE },
+  };
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ database, throttleLimits: shipped });
+    await makeUser(database.db, "admin"); // so /login is a login page, not the first-admin set-up
+  });
+  afterAll(() => app?.close());
+
+  async function attempt(email: string, password: string) {
+    const agent = request.agent(app.url);
+    const page = await agent.get("/login");
+    return agent
+      .post("/login")
+      .type("form")
+      .send({ email, password, _csrf: csrfFrom(page.text) });
+  }
+
+  it("stays a login page after the free wrong passwords: 429, the email kept, when to try again, no dashboard link", async () => {
+    const user = await makeUser(database.db, "annotator");
+    const free = shipped.perAccountAddress.freeFailures;
+    expect(free).toBe(5);
+    // Five wrong passwords, and the sixth that earns the first wait: each answered on the form.
+    for (let failure = 1; failure <= free + 1; failure += 1) {
+      const wrong = await attempt(user.email, `wrong password ${failure}`);
+      expect(wrong.status, `wrong password ${failure}`).toBe(401);
+      expect(wrong.text).toContain('action="/login"');
+    }
+    // The next attempt waits, even with the right password: still the login page.
+    const waiting = await attempt(user.email, TEST_PASSWORD);
+    expect(waiting.status).toBe(429);
+    expect(Number(waiting.headers["retry-after"])).toBeGreaterThan(50);
+    expect(waiting.text).toContain("<title>Log in · Claimant</title>");
+    expect(waiting.text).toContain('<form method="post" action="/login"');
+    expect(waiting.text).toContain(`value="${user.email}"`);
+    expect(waiting.text).toMatch(
+      /role="alert">Too many failed attempts\. Try again after \d\d:\d\d:\d\d UTC \(in \d+ seconds\)/,
+    );
+    expect(waiting.text).not.toContain('class="error-page"');
+    expect(waiting.text).not.toContain("Back to the dashboard");
   });
 });

@@ -1,5 +1,5 @@
 // One table for the whole bench run: each figure beside the baseline measured in the same run,
-// their ratio and the target it is held to (README, Measured; issue targets). A missed target
+// their ratio and the target it is held to (docs/performance.md; issue targets). A missed target
 // makes `npm run bench` exit non-zero.
 
 export interface BenchRow {

@@ -1,5 +1,5 @@
 // Hostile values in the fields people and scripts send: article metadata, names, labels, claims.
-// Each is refused with a 422 that names the field (or, where the README says so, cleaned), and
+// Each is refused with a 422 that names the field (or, where docs/limits.md says so, cleaned), and
 // anything accepted renders on every page that shows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
