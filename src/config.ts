@@ -1,4 +1,5 @@
 import path from "node:path";
+import { backupKeyFile } from "./backups/backup-key.js";
 import { z } from "zod";
 
 const booleanFlag = z
@@ -28,6 +29,7 @@ const environmentSchema = z.object({
   ADMIN_PASSWORD: z.string().min(10, { message: "must be at least 10 characters" }).optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
   BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEY_FILE: z.string().min(1).optional(),
   BACKUP_INTERVAL_HOURS: z.coerce
     .number()
     .min(0)
@@ -64,7 +66,7 @@ export type Config = {
   firstAdmin?: { email: string; password: string };
   shutdownGraceMs: number;
   /** Embedded database only: where scheduled and on-demand backups go, how often, how many kept. */
-  backups: { dir: string; intervalMs: number; keep: number };
+  backups: { dir: string; intervalMs: number; keep: number; keyFile: string };
   /** Long reads (exports) get their own connections, so they never starve the rest of the app. */
   exports: { connections: number; perUser: number; idleTimeoutMs: number };
   /**
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, "backups")),
       intervalMs: e.BACKUP_INTERVAL_HOURS * 3600_000,
       keep: e.BACKUP_KEEP,
+      keyFile: backupKeyFile(path.resolve(e.DATA_DIR), e.BACKUP_KEY_FILE),
     },
     exports: {
       connections: e.EXPORT_CONNECTIONS,

@@ -30,9 +30,9 @@ export interface BackupKey {
 }
 
 /** BACKUP_KEY_FILE when set; otherwise backup.key in DATA_DIR, beside the embedded database. */
-export function backupKeyFile(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.BACKUP_KEY_FILE?.trim();
-  return path.resolve(configured ? configured : path.join(dataDir, KEY_FILE_NAME));
+export function backupKeyFile(dataDir: string, configured = process.env.BACKUP_KEY_FILE): string {
+  const named = configured?.trim();
+  return path.resolve(named ? named : path.join(dataDir, KEY_FILE_NAME));
 }
 
 /** The key for signing a new backup: read, or created (0600) when this installation has none yet. */

@@ -13,6 +13,7 @@ import {
   readManifest,
   type BackupVisitor,
 } from "../../src/backups/backup-file.js";
+import { loadConfig } from "../../src/config.js";
 import { backupKeyFile, ensureBackupKey, keyOf, readBackupKey } from "../../src/backups/backup-key.js";
 import { BackupLines, MAX_LINE_BYTES, MAX_MANIFEST_BYTES } from "../../src/backups/backup-lines.js";
 
@@ -125,10 +126,12 @@ describe("the backup key", () => {
   });
 
   it("lives in DATA_DIR unless BACKUP_KEY_FILE names another file", () => {
-    expect(backupKeyFile("/srv/data", {})).toBe(path.resolve("/srv/data/backup.key"));
-    expect(backupKeyFile("/srv/data", { BACKUP_KEY_FILE: "/etc/claimant/backup.key" })).toBe(
-      "/etc/claimant/backup.key",
-    );
+    expect(backupKeyFile("/srv/data", "")).toBe(path.resolve("/srv/data/backup.key"));
+    expect(backupKeyFile("/srv/data", "/etc/claimant/backup.key")).toBe("/etc/claimant/backup.key");
+    expect(loadConfig({ DATA_DIR: "/srv/data" }).backups.keyFile).toBe("/srv/data/backup.key");
+    expect(
+      loadConfig({ DATA_DIR: "/srv/data", BACKUP_KEY_FILE: "/etc/claimant/backup.key" }).backups.keyFile,
+    ).toBe("/etc/claimant/backup.key");
   });
 
   it("a key readable by others is made private; a short one is refused with what to do", () => {

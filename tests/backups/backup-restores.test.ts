@@ -4,12 +4,11 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBackupKey } from "../../src/backups/backup-key.js";
 import { restoreBackup, type RestoreOptions } from "../../src/backups/restore.js";
-import { takeBackup } from "../../src/backups/take-backup.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { rewriteBackupOf, type EditableBackup, type RewriteOptions } from "../helpers/backup-edit.js";
 import { runCommand } from "../helpers/command-process.js";
-import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
-import { embeddedState, fillWithAwkwardData, withEmbedded } from "../helpers/embedded-state.js";
+import { embeddedEnv, emptyDataDir, removeDataDir } from "../helpers/data-dir.js";
+import { backedUpThenChanged, embeddedStateOf, withEmbedded } from "../helpers/embedded-state.js";
 
 const slow = { timeout: 180_000 };
 /** Every table of the schema is in a backup: one per Prisma model. */
@@ -17,7 +16,6 @@ const schemaTables = Object.keys(Prisma.ModelName).length;
 
 describe("restores of the embedded database: refusals and round trips", slow, () => {
   let dataDir: string;
-  let backupDir: string;
   let backupFile: string;
   let keyFile: string;
   let atBackup: Record<string, string>;
@@ -25,22 +23,8 @@ describe("restores of the embedded database: refusals and round trips", slow, ()
   const folders: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await freshDataDir();
-    backupDir = path.join(dataDir, "backups");
-    keyFile = path.join(dataDir, "backup.key");
+    ({ dataDir, backupFile, keyFile, atBackup, changed } = await backedUpThenChanged());
     folders.push(dataDir);
-    await withEmbedded(dataDir, async (db, pglite) => {
-      await fillWithAwkwardData(db);
-      atBackup = await embeddedState(pglite);
-      backupFile = (await takeBackup(pglite, { dir: backupDir, keep: 7 })).file;
-      // After the backup: a row deleted, one changed, one added.
-      await db.prisma.claim.deleteMany({ where: { type: "outlet" } });
-      await db.prisma.article.updateMany({ data: { title: "Changed after the backup" } });
-      await db.prisma.user.create({
-        data: { email: "late@example.org", name: "Late", role: "annotator", passwordHash: "x" },
-      });
-      changed = await embeddedState(pglite);
-    });
   }, 180_000);
   afterAll(() => folders.forEach(removeDataDir));
 
@@ -51,7 +35,7 @@ describe("restores of the embedded database: refusals and round trips", slow, ()
     folders.push(dir);
     return dir;
   };
-  const stateOf = (dir: string) => withEmbedded(dir, (_db, pglite) => embeddedState(pglite));
+  const stateOf = embeddedStateOf;
 
   /** What restoring `file` does: refused with a message matching `message`, and nothing changes. */
   async function expectRefused(file: string, message: RegExp, options?: RestoreOptions) {

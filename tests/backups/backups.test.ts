@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBackups } from "../../src/backups/backup-folder.js";
 import { ensureBackupKey, readBackupKey } from "../../src/backups/backup-key.js";
 import { restoreBackup, type RestoreOptions } from "../../src/backups/restore.js";
-import { takeBackup } from "../../src/backups/take-backup.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import {
   rewriteBackupOf,
@@ -15,7 +14,7 @@ import {
 } from "../helpers/backup-edit.js";
 import { runCommand } from "../helpers/command-process.js";
 import { embeddedEnv, emptyDataDir, freshDataDir, removeDataDir } from "../helpers/data-dir.js";
-import { embeddedState, fillWithAwkwardData, withEmbedded } from "../helpers/embedded-state.js";
+import { backedUpThenChanged, embeddedStateOf, withEmbedded } from "../helpers/embedded-state.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
 const slow = { timeout: 180_000 };
@@ -31,21 +30,8 @@ describe("backups of the embedded database", slow, () => {
   const folders: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await freshDataDir();
-    backupDir = path.join(dataDir, "backups");
-    keyFile = path.join(dataDir, "backup.key");
+    ({ dataDir, backupDir, backupFile, keyFile, changed } = await backedUpThenChanged());
     folders.push(dataDir);
-    await withEmbedded(dataDir, async (db, pglite) => {
-      await fillWithAwkwardData(db);
-      backupFile = (await takeBackup(pglite, { dir: backupDir, keep: 7 })).file;
-      // After the backup: a row deleted, one changed, one added.
-      await db.prisma.claim.deleteMany({ where: { type: "outlet" } });
-      await db.prisma.article.updateMany({ data: { title: "Changed after the backup" } });
-      await db.prisma.user.create({
-        data: { email: "late@example.org", name: "Late", role: "annotator", passwordHash: "x" },
-      });
-      changed = await embeddedState(pglite);
-    });
   }, 180_000);
   afterAll(() => folders.forEach(removeDataDir));
 
@@ -56,7 +42,7 @@ describe("backups of the embedded database", slow, () => {
     folders.push(dir);
     return dir;
   };
-  const stateOf = (dir: string) => withEmbedded(dir, (_db, pglite) => embeddedState(pglite));
+  const stateOf = embeddedStateOf;
 
   it("the first backup creates the installation's key, 0600 in DATA_DIR, and signs with it", () => {
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);

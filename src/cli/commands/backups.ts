@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { BackupError } from "../../backups/backup-error.js";
 import { readManifest, SIGNED_FROM_VERSION, type BackupManifest } from "../../backups/backup-file.js";
 import { formatBytes, listBackups } from "../../backups/backup-folder.js";
-import { backupKeyFile, readBackupKey, type BackupKey } from "../../backups/backup-key.js";
+import { readBackupKey, type BackupKey } from "../../backups/backup-key.js";
 import { restoreBackup } from "../../backups/restore.js";
 import { takeBackup } from "../../backups/take-backup.js";
 import type { Config } from "../../config.js";
@@ -25,7 +25,7 @@ export const backupCommand: DatabaseCommand = {
     parseFlags(args, []);
     const result = await takeBackup(db.pglite!, {
       ...config.backups,
-      keyFile: backupKeyFile(config.dataDir),
+      keyFile: config.backups.keyFile,
     });
     say(
       io,
@@ -118,7 +118,7 @@ export const backupRestoreCommand: DataDirCommand = {
 /** The list only compares key ids; a key it cannot read is named by the restore that needs it. */
 function installationKey(config: Config): BackupKey | undefined {
   try {
-    return readBackupKey(backupKeyFile(config.dataDir));
+    return readBackupKey(config.backups.keyFile);
   } catch (error) {
     if (error instanceof BackupError) return undefined;
     throw error;
