@@ -10,6 +10,7 @@ import { parseInput } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { articleInput } from "./articles.schema.js";
 import { importArticle } from "./articles.service.js";
+import { articleImported } from "./import-words.js";
 import {
   importFiles,
   importJsonLines,
@@ -67,7 +68,7 @@ export function importRoutes(prisma: PrismaClient): Router {
         });
         return;
       }
-      flash(req, "success", `Imported the article, split into ${outcome.sentences} sentences.`);
+      flash(req, "success", articleImported(outcome.sentences));
       res.redirect(`/articles/${outcome.articleId}`);
     });
   });

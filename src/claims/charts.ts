@@ -45,33 +45,122 @@ async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/** Each (speaker, stance) pair is a row of its own; a speaker's rows sit together under its name. */
+interface ChartRow extends SpeakerStanceCount {
+  /** Unique and in drawing order: "<rank>.<stance index>:" then the speaker's name on its first row. */
+  row: string;
+  /** The first row of the second and later speakers, where a line separates them from the one above. */
+  startsGroup: boolean;
+  label: string;
+  description: string;
+}
+
+/** The fixed-length prefix of a row key ("0003.0001:"), which the axis drops to show the name. */
+const ROW_PREFIX = 10;
+
+/**
+ * The rows of the speakers chart, most quoted speaker first (then by name), each speaker's
+ * stances in legend order. Only the stances a speaker has get a row, so every bar sits in its
+ * speaker's group, the name beside the group's first bar: no empty slots push bars towards the
+ * name of the speaker above or below.
+ */
+function speakerRows(data: readonly SpeakerStanceCount[]): ChartRow[] {
+  const stanceRank = new Map(stanceScale(data).domain.map((stance, index) => [stance, index]));
+  // Two projects' stances of one label (and different keys) are one row: the chart shows labels.
+  const merged = new Map<string, SpeakerStanceCount>();
+  const totals = new Map<string, number>();
+  for (const count of data) {
+    const key = JSON.stringify([count.speaker, count.stance]);
+    const seen = merged.get(key);
+    if (seen) seen.count += count.count;
+    else merged.set(key, { ...count });
+    totals.set(count.speaker, (totals.get(count.speaker) ?? 0) + count.count);
+  }
+  const speakerRank = new Map(
+    [...totals.keys()]
+      .sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b))
+      .map((speaker, index) => [speaker, index]),
+  );
+  const sorted = [...merged.values()].sort(
+    (a, b) =>
+      speakerRank.get(a.speaker)! - speakerRank.get(b.speaker)! ||
+      stanceRank.get(a.stance)! - stanceRank.get(b.stance)!,
+  );
+  return sorted.map((count, index) => {
+    const first = index === 0 || sorted[index - 1]!.speaker !== count.speaker;
+    const rank = String(speakerRank.get(count.speaker)).padStart(4, "0");
+    const stance = String(stanceRank.get(count.stance)).padStart(4, "0");
+    return {
+      ...count,
+      row: `${rank}.${stance}:${first ? count.speaker : ""}`,
+      startsGroup: first && index > 0,
+      label: `${count.stance}: ${count.count}`,
+      description: `${count.speaker}, ${count.stance}: ${count.count} ${count.count === 1 ? "claim" : "claims"}`,
+    };
+  });
+}
+
+/** Row height of the speakers chart, in pixels: a bar and the gap to the next. */
+const ROW_STEP = 22;
+
+/**
+ * Claims per speaker by stance: one bar a row, each labelled with its stance and count, the
+ * speaker's name on the axis beside its first bar and a line above each speaker's group.
+ */
 export function speakersChart(data: SpeakerStanceCount[]): Promise<string> {
+  const rows = speakerRows(data);
+  const colours = stanceScale(data);
+  const y = {
+    field: "row",
+    type: "nominal",
+    title: null,
+    sort: rows.map((row) => row.row),
+    scale: { paddingInner: 0, paddingOuter: 0 },
+    // The names are the axis' labels; the bars say each stance and count to assistive technology.
+    axis: {
+      labelExpr: `slice(datum.value, ${ROW_PREFIX})`,
+      ticks: false,
+      domain: false,
+      labelPadding: 8,
+      aria: false,
+    },
+  };
   return renderSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Claims per speaker, by stance",
     width: 720,
+    height: { step: ROW_STEP },
     config: readable,
-    data: { values: data },
-    encoding: {
-      y: { field: "speaker", type: "nominal", title: null },
-      yOffset: {
-        field: "stance",
-        type: "nominal",
-        scale: { domain: stanceScale(data).domain },
-      },
-      x: { field: "count", type: "quantitative", axis: countAxis },
-    },
+    data: { values: rows },
+    encoding: { y },
     layer: [
       {
-        mark: "bar",
+        mark: { type: "bar", height: { band: 0.8 } },
         encoding: {
-          color: { field: "stance", type: "nominal", scale: stanceScale(data) },
+          x: { field: "count", type: "quantitative", axis: countAxis },
+          // Above the chart: on the right it would cover the labels of the longest bars.
+          color: {
+            field: "stance",
+            type: "nominal",
+            scale: colours,
+            legend: { title: "stance", orient: "top", direction: "horizontal" },
+          },
+          description: { field: "description", type: "nominal" },
         },
       },
       {
         mark: { type: "text", align: "left", dx: 3, fontSize: 12 },
-        encoding: { text: { field: "label", type: "nominal" } },
-        transform: [{ calculate: "datum.stance + ': ' + datum.count", as: "label" }],
+        encoding: {
+          x: { field: "count", type: "quantitative" },
+          text: { field: "label", type: "nominal" },
+          description: { field: "description", type: "nominal" },
+        },
+      },
+      {
+        // A line between one speaker's bars and the next speaker's, at the top of its first row.
+        transform: [{ filter: "datum.startsGroup" }],
+        mark: { type: "rule", color: "#6b7480", strokeWidth: 1 },
+        encoding: { y: { ...y, bandPosition: 0 }, x: { value: 0 }, x2: { value: 720 } },
       },
     ],
   } as TopLevelSpec);

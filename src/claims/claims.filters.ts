@@ -16,39 +16,74 @@ import { claimTypes } from "./claims.schema.js";
 
 const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 const id = (what: string) => z.preprocess(blankToUndefined, idField(what).optional());
-const text = (max = 200) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(max).optional());
+/** The longest value each text filter takes, in characters. */
+export const textLimits = { speaker: 200, stance: 80, target: 80, q: 500 } as const;
+const text = (what: keyof typeof textLimits) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ message: `${what} must be text.` })
+      .trim()
+      .min(1, { message: `${what} has only spaces: leave it out, or give a value.` })
+      .max(textLimits[what], { message: `${what} must be at most ${textLimits[what]} characters.` })
+      .optional(),
+  );
 const day = dayFilter;
 
 /** The layers of the researchers' desk, as its `layer` parameter names them. */
 export const claimLayers = ["annotators", "gold"] as const;
 
-export const claimFiltersInput = z.object({
-  project: id("project"),
-  article: id("article"),
-  /**
-   * A speaker id, or words matched against names and aliases by the speaker search's rule (each
-   * word starts a word of a name or alias, ignoring case and accents): "muller" is every Müller.
-   */
-  speaker: text(),
-  stance: text(80),
-  target: text(80),
-  type: z.preprocess(
-    blankToUndefined,
-    z.enum(claimTypes, { message: "type must be one of direct, indirect, mixed, outlet." }).optional(),
-  ),
-  annotator: id("annotator"),
-  from: day("from"),
-  to: day("to"),
-  claimFrom: day("claimFrom"),
-  claimTo: day("claimTo"),
-  q: text(500),
-  layer: z.preprocess(
-    blankToUndefined,
-    z
-      .enum(claimLayers, { message: "layer must be annotators (the default) or gold (the curated layer)." })
-      .optional(),
-  ),
-});
+/** The date filters that make a range: the start's name, then the end's. */
+export const dateRanges = [
+  ["from", "to"],
+  ["claimFrom", "claimTo"],
+] as const;
+
+function backwardsRange(from: string, to: string, start: string, end: string): string {
+  return (
+    `${to} (${end}) is before ${from} (${start}), so no claim could match. ` +
+    `Send a ${to} on or after ${from}, or leave one of them out.`
+  );
+}
+
+export const claimFiltersInput = z
+  .object({
+    project: id("project"),
+    article: id("article"),
+    /**
+     * A speaker id, or words matched against names and aliases by the speaker search's rule (each
+     * word starts a word of a name or alias, ignoring case and accents): "muller" is every Müller.
+     */
+    speaker: text("speaker"),
+    stance: text("stance"),
+    target: text("target"),
+    type: z.preprocess(
+      blankToUndefined,
+      z.enum(claimTypes, { message: "type must be one of direct, indirect, mixed, outlet." }).optional(),
+    ),
+    annotator: id("annotator"),
+    from: day("from"),
+    to: day("to"),
+    claimFrom: day("claimFrom"),
+    claimTo: day("claimTo"),
+    q: text("q"),
+    layer: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(claimLayers, { message: "layer must be annotators (the default) or gold (the curated layer)." })
+        .optional(),
+    ),
+  })
+  .superRefine((filters, context) => {
+    // A range that ends before it starts would match nothing, silently: it is refused instead.
+    for (const [from, to] of dateRanges) {
+      const start = filters[from];
+      const end = filters[to];
+      if (start && end && end < start) {
+        context.addIssue({ code: "custom", path: [to], message: backwardsRange(from, to, start, end) });
+      }
+    }
+  });
 export type ClaimFilters = z.output<typeof claimFiltersInput>;
 
 export const filterNames = Object.keys(claimFiltersInput.shape) as (keyof ClaimFilters)[];

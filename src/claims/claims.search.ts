@@ -14,12 +14,25 @@ import {
 } from "./claims.filters.js";
 
 export const sorts = ["newest", "oldest", "published_desc", "published_asc"] as const;
+
+const brokenCursorMessage =
+  "The page link is broken or belongs to other filters (bad cursor). Go back to the first page.";
 export type Sort = (typeof sorts)[number];
 
+const limitMessage = "limit must be a whole number of claims a page, from 1 to 500.";
+
 export const pageInput = z.object({
-  sort: z.preprocess((v) => (v === "" ? undefined : v), z.enum(sorts).default("newest")),
-  cursor: z.string().max(400).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  sort: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(sorts, { message: `sort must be one of ${sorts.join(", ")}.` }).default("newest"),
+  ),
+  cursor: z.string({ message: brokenCursorMessage }).max(400, { message: brokenCursorMessage }).optional(),
+  limit: z.coerce
+    .number({ message: limitMessage })
+    .int({ message: limitMessage })
+    .min(1, { message: limitMessage })
+    .max(500, { message: limitMessage })
+    .default(50),
 });
 
 export interface ClaimListRow {
@@ -67,9 +80,6 @@ const cursorShape = z
   .strict();
 type Cursor = z.output<typeof cursorShape>;
 
-const brokenCursor =
-  "The page link is broken or belongs to other filters (bad cursor). Go back to the first page.";
-
 function filtersFingerprint(filters: ClaimFilters): string {
   return createHash("sha256").update(filtersToQuery(filters)).digest("base64url").slice(0, 12);
 }
@@ -90,14 +100,14 @@ function decodeCursor(text: string, sort: Sort, filters: ClaimFilters): Cursor {
   try {
     parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    throw new InvalidError(brokenCursor, "cursor");
+    throw new InvalidError(brokenCursorMessage, "cursor");
   }
   const result = cursorShape.safeParse(parsed);
   if (!result.success || result.data.s !== sort || result.data.f !== filtersFingerprint(filters)) {
-    throw new InvalidError(brokenCursor, "cursor");
+    throw new InvalidError(brokenCursorMessage, "cursor");
   }
   const year = result.data.k === null ? 1 : new Date(result.data.k).getUTCFullYear();
-  if (year < 1 || year > 9999) throw new InvalidError(brokenCursor, "cursor");
+  if (year < 1 || year > 9999) throw new InvalidError(brokenCursorMessage, "cursor");
   return result.data;
 }
 

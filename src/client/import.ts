@@ -1,6 +1,7 @@
 // Upload and bulk-import forms. Multipart bodies are not read before the CSRF check, so these forms
 // are sent with fetch and the token from <meta name="csrf-token"> in the X-CSRF-Token header.
 // Without JavaScript the forms stay hidden and a <noscript> note says so.
+import { filesImported, importDone, importStopped, linesRead } from "../articles/import-words.js";
 import { element, pageCsrfToken } from "./lib/dom.js";
 
 /** One file's outcome, as POST …/articles/upload answers it. */
@@ -82,7 +83,7 @@ async function upload(form: HTMLFormElement): Promise<void> {
       list.append(item);
     }
     const imported = results.filter((result) => result.status === "imported").length;
-    report.replaceChildren(element("p", `${imported} of ${results.length} files imported.`), list);
+    report.replaceChildren(element("p", filesImported(imported, results.length)), list);
     if (imported > 0) form.reset();
   } catch {
     showProblem(report, "The upload failed: check your connection and try again.");
@@ -140,7 +141,7 @@ async function bulkImport(form: HTMLFormElement): Promise<void> {
       } else if (event.line !== undefined) {
         seen += 1;
         bar.value = seen;
-        text.textContent = `${seen} of ${bar.max} lines`;
+        text.textContent = linesRead(seen, bar.max);
         if (event.status === "invalid") bad.append(element("li", `line ${event.line}: ${event.message}`));
         if (event.status === "duplicate") {
           const item = element("li", `line ${event.line}: ${event.message} `);
@@ -150,18 +151,21 @@ async function bulkImport(form: HTMLFormElement): Promise<void> {
       } else if (event.done) {
         finished = true;
         bar.value = bar.max;
-        text.textContent =
-          `Done: ${event.imported} imported, ${event.duplicates} already there, ` +
-          `${event.invalid} not imported, of ${event.total} lines.`;
+        text.textContent = importDone({
+          imported: event.imported ?? 0,
+          duplicates: event.duplicates ?? 0,
+          invalid: event.invalid ?? 0,
+          total: event.total ?? seen,
+        });
       } else if (event.error) {
         showProblem(report, event.error);
       }
     }
-    if (!finished) text.textContent = `Stopped after ${seen} lines. Upload the file again to finish.`;
+    if (!finished) text.textContent = importStopped(seen);
     if (bad.children.length > 0) report.append(element("h3", "Lines not imported"), bad);
     if (duplicates.children.length > 0) report.append(element("h3", "Already in the project"), duplicates);
   } catch {
-    text.textContent = `Stopped after ${seen} lines: the connection broke. Upload the file again to finish.`;
+    text.textContent = importStopped(seen, ": the connection broke");
   } finally {
     button.disabled = false;
   }

@@ -67,11 +67,20 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
       : await openEmbeddedExport(db.pglite!, plan, viewer, limits, embedded);
     return { sendTo: (out) => deliver(source, out, limits.idleTimeoutMs), fileName: name };
   };
-  const nameFor = async (what: "claims" | "articles", extension: string, filters: ClaimFilters) => {
+  const nameFor = async (
+    what: "claims" | "articles",
+    extension: string,
+    filters: ClaimFilters,
+    variant?: "excel",
+  ) => {
     const project = filters.project
       ? await db.prisma.project.findUnique({ where: { id: filters.project }, select: { name: true } })
       : null;
-    return exportFileName(what, extension, filters, { projectName: project?.name, today: new Date() });
+    return exportFileName(what, extension, filters, {
+      projectName: project?.name,
+      today: new Date(),
+      variant,
+    });
   };
   return {
     claims(viewer, filters, format, options) {
@@ -83,7 +92,7 @@ export function createExporter(db: Database, limits: ExportLimits): Exporter {
             query: (page?: KeysetPage) => claimsExportQuery(filters, viewer, page),
             prefix: options.excel ? BOM : "",
           },
-          nameFor("claims", "csv", filters),
+          nameFor("claims", "csv", filters, options.excel ? "excel" : undefined),
         );
       }
       const annotations = format === "jsonld";

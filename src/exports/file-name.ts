@@ -20,13 +20,15 @@ function range(label: string, from: string | undefined, to: string | undefined):
 /**
  * The name of a downloaded export, saying what it holds, so that a folder of downloads explains
  * itself: claims-<project>-speaker-<name>-favor-2020-11-01_2020-11-30-exported-2026-11-26.csv.
- * Names with no Latin letters or digits fall back to ids.
+ * Names with no Latin letters or digits fall back to ids. A variant of the same format (the CSV
+ * for Excel) ends in its own word, so that both downloads of one filter keep apart in a folder:
+ * …-exported-2026-11-26.csv and …-exported-2026-11-26-excel.csv.
  */
 export function exportFileName(
   what: "claims" | "articles",
   extension: string,
   filters: ClaimFilters,
-  context: { projectName?: string; today: Date },
+  context: { projectName?: string; today: Date; variant?: "excel" },
 ): string {
   const project = filters.project
     ? fileNameWords(context.projectName ?? "") || `project-${filters.project}`
@@ -46,6 +48,7 @@ export function exportFileName(
     range("claimed-", filters.claimFrom, filters.claimTo),
     filters.q ? `words-${fileNameWords(filters.q, 30)}` : undefined,
     `exported-${context.today.toISOString().slice(0, 10)}`,
+    context.variant,
   ];
   return `${parts.filter((part) => part && !/-$/.test(part)).join("-")}.${extension}`;
 }

@@ -44,6 +44,18 @@ describe.runIf(runBrowserTests)("importing files in a real browser", () => {
     expect(await app.db.prisma.article.count({ where: { projectId } })).toBe(2);
   });
 
+  it("says '1 file imported' for one file, not '1 of 1 files'", async () => {
+    await page.goto(`${app.url}/projects/${projectId}/articles/new`);
+    await page
+      .locator("#upload-files")
+      .setInputFiles([
+        { name: "alone.txt", mimeType: "text/plain", buffer: Buffer.from("Alone\nA body of its own.") },
+      ]);
+    await page.getByRole("button", { name: "Upload" }).click();
+    const report = page.locator("[data-upload-form] [data-report] > p");
+    await expect.poll(() => report.textContent()).toBe("1 file imported.");
+  });
+
   it("streams a bulk import into a progress bar and lists the bad lines", async () => {
     await page.goto(`${app.url}/projects/${projectId}/articles/import`);
     const lines = [
@@ -61,7 +73,7 @@ describe.runIf(runBrowserTests)("importing files in a real browser", () => {
     const progress = page.locator("[data-progress-text]");
     await expect
       .poll(() => progress.textContent())
-      .toContain("Done: 2 imported, 0 already there, 2 not imported");
+      .toBe("Done: 2 imported, 0 already there, 2 not imported, of 4 lines.");
     expect(
       await page.locator("progress").evaluate((bar) => (bar as unknown as { value: number }).value),
     ).toBe(4);
@@ -70,5 +82,18 @@ describe.runIf(runBrowserTests)("importing files in a real browser", () => {
     expect(bad[0]).toMatch(/^line 2: not valid JSON: /);
     expect(bad[1]).toBe("line 3: body: Paste the article text.");
     expect(scriptErrors).toEqual([]);
+  });
+
+  it("counts a one-line file as one line", async () => {
+    await page.goto(`${app.url}/projects/${projectId}/articles/import`);
+    await page.locator("#bulk-file").setInputFiles({
+      name: "one.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(JSON.stringify({ title: "Bulk single", body: "Single." })),
+    });
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect
+      .poll(() => page.locator("[data-progress-text]").textContent())
+      .toBe("Done: 1 imported, 0 already there, 0 not imported, of 1 line.");
   });
 });

@@ -80,6 +80,15 @@ describe("pasting one article", () => {
     expect(article.body).toBe("First sentence here.\nStill the first paragraph.\n\nSecond paragraph.");
     expect(article.publishedAt?.toISOString()).toBe("2020-11-03T00:00:00.000Z");
     expect(article.sentences).toHaveLength(3);
+    const shown = await adminAgent.get(response.headers.location!);
+    expect(shown.text).toContain("Imported the article, split into 3 sentences.");
+  });
+
+  it("says one sentence for an article of one", async () => {
+    const response = await paste(adminAgent, { title: "One-liner", body: "Only this sentence." });
+    expect(response.status).toBe(302);
+    const shown = await adminAgent.get(response.headers.location!);
+    expect(shown.text).toContain("Imported the article, split into 1 sentence.");
   });
 
   it("explains every bad field (422) and keeps what was typed", async () => {

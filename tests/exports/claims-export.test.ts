@@ -126,6 +126,18 @@ describe("CSV export", () => {
     expect((excel.body as Buffer).subarray(0, 3).toString("hex")).toBe("efbbbf");
   });
 
+  it("names the CSV for Excel apart from the plain CSV, so one download does not replace the other", async () => {
+    const fileName = (response: { headers: Record<string, string> }) =>
+      /^attachment; filename="([^"]+)"$/.exec(response.headers["content-disposition"] ?? "")?.[1];
+    const query = `project=${projectId}&stance=favor`;
+    const plain = fileName(await researcherAgent.get(`/export/claims.csv?${query}`).buffer(true));
+    const excel = fileName(await researcherAgent.get(`/export/claims.csv?${query}&excel=1`).buffer(true));
+    const notExcel = fileName(await researcherAgent.get(`/export/claims.csv?${query}&excel=0`).buffer(true));
+    expect(plain).toMatch(/^claims-project-[\d-]+-favor-exported-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(excel).toBe(plain!.replace(/\.csv$/, "-excel.csv"));
+    expect(notExcel).toBe(plain);
+  });
+
   it("exports exactly the filtered set", async () => {
     const response = await researcherAgent.get(
       `/export/claims.csv?project=${projectId}&stance=against&type=outlet`,

@@ -41,6 +41,17 @@ describe("export file names", () => {
     expect(exportFileName("claims", "csv", {}, { today })).toBe("claims-exported-2026-11-26.csv");
   });
 
+  it("end the CSV for Excel in its own word, the rest of the name the same", () => {
+    const filters = { project: 3, stance: "favor" };
+    const context = { projectName: "Karabakh", today };
+    expect(exportFileName("claims", "csv", filters, context)).toBe(
+      "claims-karabakh-favor-exported-2026-11-26.csv",
+    );
+    expect(exportFileName("claims", "csv", filters, { ...context, variant: "excel" })).toBe(
+      "claims-karabakh-favor-exported-2026-11-26-excel.csv",
+    );
+  });
+
   it("never put quotes, slashes or control characters in a name", () => {
     expect(fileNameWords('a"b/c\\d\r\ne;f')).toBe("a-b-c-d-e-f");
   });

@@ -21,9 +21,16 @@ async function fillCount(): Promise<void> {
   }
 }
 
+/** A page refused for a filter it could not read: the first field to fix takes the focus. */
+function focusFirstProblem(): void {
+  if (!document.getElementById("filter-problems")) return;
+  document.querySelector<HTMLElement>('.filters [aria-invalid="true"]')?.focus();
+}
+
 // Module scripts run before DOMContentLoaded, so the page's markup is there; wait anyway, as the
 // script did when it was a deferred classic one.
 document.addEventListener("DOMContentLoaded", () => {
+  focusFirstProblem();
   void fillCount();
   startSpeakerFilter();
   startBulkEdit();
