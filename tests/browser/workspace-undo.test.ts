@@ -81,9 +81,12 @@ describe.runIf(runBrowserTests)("undo and redo in the workspace", () => {
     await expect.poll(() => noticeText(page)).toBe("Claim saved.");
     const created = await app.db.prisma.claim.findFirstOrThrow({ where: { articleId: article.id } });
     const notice = page.locator("#ws-notice");
-    expect(
-      await page.evaluate<string>(`getComputedStyle(document.getElementById("ws-notice")).position`),
-    ).toBe("fixed");
+    // At the foot of the side column, under its scrolling part: over no article text, no claim.
+    const noticeBox = (await notice.boundingBox())!;
+    const textBox = (await page.locator("#ws-text").boundingBox())!;
+    const sideBox = (await page.locator("#ws-side").boundingBox())!;
+    expect(noticeBox.x).toBeGreaterThanOrEqual(textBox.x + textBox.width);
+    expect(noticeBox.y).toBeGreaterThanOrEqual(sideBox.y + sideBox.height);
     expect(await notice.getAttribute("role")).toBe("status");
 
     // In the form's note, Ctrl+Z takes back typing, not the claim.

@@ -11,6 +11,7 @@ import { applyLabelKey } from "./form-keys.js";
 import { labelKeys, NOTE_KEY, SPEAKER_KEY } from "./label-keys.js";
 import { SimilarSpeakers, type SimilarSpeaker } from "./similar-speakers.js";
 import { SpeakerCombobox, type SpeakerState } from "./speaker-combobox.js";
+import { revealInSide } from "./reveal.js";
 import type { ExtraSpan } from "./text-view.js";
 import {
   SPAN_KEYS,
@@ -261,7 +262,8 @@ export class ClaimForm {
     this.deleteButton.hidden = this.mode !== "edit";
     this.quoteHint.hidden = readOnly;
     this.panel.hidden = false;
-    this.panel.scrollIntoView({ block: "nearest" });
+    // The side column scrolls to the form, never the page: the text just selected stays put.
+    revealInSide(this.panel, { orPage: true });
     if (readOnly) byId("f-cancel").focus({ preventScroll: true });
     else this.type.focus();
     this.handlers.onSpansChanged();
@@ -409,6 +411,17 @@ export class ClaimForm {
     else this.showFailure(result, "save");
   }
 
+  /**
+   * The answer to a save in view: the field it is about (its message beside it), else the message
+   * under the bar. The side scrolls to it only when it is out of view; the text never moves.
+   */
+  private revealMessages(): void {
+    const fieldError = this.form.querySelector<HTMLElement>(".field-error:not([hidden])");
+    const box = [this.errorBox, byId("f-similar"), byId("f-conflict")].find((el) => !el.hidden);
+    const shown = fieldError ?? box;
+    if (shown) revealInSide(shown, { orPage: true });
+  }
+
   private async remove(): Promise<void> {
     if (this.busy || this.mode !== "edit" || !this.loaded) return;
     // No confirm dialog: the notice that follows offers Undo (see undo-history.ts).
@@ -437,6 +450,11 @@ export class ClaimForm {
 
   /** `after` says what failed: only a save's own changes can be re-applied after a conflict. */
   private showFailure(result: ApiResult<unknown>, after: "save" | "other" = "other"): void {
+    this.explainFailure(result, after);
+    this.revealMessages();
+  }
+
+  private explainFailure(result: ApiResult<unknown>, after: "save" | "other"): void {
     const error = !result.ok ? result.data?.error : undefined;
     if (isLoggedOut(result)) {
       this.showLoggedOut();

@@ -1,10 +1,14 @@
 // The side list of claims in text order: a listbox with one option per claim (roving focus).
 import { closestFrom, element } from "../lib/dom.js";
 import { attribution, quoted, stanceName } from "./describe.js";
+import { revealInSide } from "./reveal.js";
 import type { Stance, WorkspaceClaim } from "./types.js";
 
 /** Where a selection came from: it decides what gets focus and what scrolls. */
 export type SelectSource = "list" | "keys" | "text" | "link";
+
+/** From this many entries on, those out of view skip layout until scrolled to (content-visibility). */
+const LONG_LIST = 100;
 
 export interface ClaimListHandlers {
   onSelect(id: number, from: SelectSource): void;
@@ -42,6 +46,7 @@ export class ClaimList {
     const fragment = document.createDocumentFragment();
     for (const claim of claims) fragment.append(item(claim, look));
     list.replaceChildren(fragment);
+    list.classList.toggle("is-long", claims.length > LONG_LIST);
     count.textContent = `(${claims.length})`;
     empty.hidden = claims.length > 0;
     if (this.selectedId !== null && this.itemOf(this.selectedId)) {
@@ -57,8 +62,11 @@ export class ClaimList {
     return document.getElementById(`claim-item-${Number(id)}`);
   }
 
-  /** Selects the claim's entry; optionally scrolls to it and focuses it. */
-  select(id: number | null, { focus = false, scroll = false } = {}): void {
+  /**
+   * Selects the claim's entry; optionally scrolls the side to it (and the page, on narrow screens,
+   * when `orPage`) and focuses it.
+   */
+  select(id: number | null, { focus = false, scroll = false, orPage = false } = {}): void {
     const list = this.elements.list;
     for (const el of list.querySelectorAll("[aria-selected=true]")) el.setAttribute("aria-selected", "false");
     for (const el of list.querySelectorAll<HTMLElement>("[tabindex='0']")) el.tabIndex = -1;
@@ -71,8 +79,9 @@ export class ClaimList {
     }
     el.setAttribute("aria-selected", "true");
     el.tabIndex = 0;
-    if (scroll) el.scrollIntoView({ block: "nearest" });
-    if (focus) el.focus({ preventScroll: !scroll });
+    // The side column scrolls to it, by itself: never the page, never the text.
+    if (scroll) revealInSide(el, { orPage });
+    if (focus) el.focus({ preventScroll: true });
   }
 
   private onKey(event: KeyboardEvent): void {

@@ -15,6 +15,8 @@ import { TextView, type AttributionSpan } from "./text-view.js";
 import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 import { UndoHistory } from "./undo-history.js";
 import { Suggestions } from "./suggestions.js";
+import { installPanels } from "./panels.js";
+import { revealInSide } from "./reveal.js";
 
 const scriptStarted = performance.now();
 const data = JSON.parse(byId("workspace-data").textContent ?? "") as WorkspaceData;
@@ -159,7 +161,7 @@ function selectClaim(id: number, from: SelectSource): void {
   // to show or to take away), unless every claim's already are.
   if (!allLinksBox.checked && (hasAttribution(previous) || hasAttribution(id))) paint();
   else view.markSelected(id);
-  list.select(id, { focus: from === "text" || from === "keys", scroll: true });
+  list.select(id, { focus: from === "text" || from === "keys", scroll: true, orPage: from !== "text" });
   if (from !== "text") view.scrollToClaim(id);
 }
 
@@ -229,8 +231,12 @@ const form = new ClaimForm(
     },
     onClosed: (focusTo) => {
       paint();
-      if (focusTo?.claim !== undefined) list.itemOf(focusTo.claim)?.focus();
-      else if (focusTo?.sentence !== undefined) view.focusSentence(focusTo.sentence);
+      const item = focusTo?.claim === undefined ? null : list.itemOf(focusTo.claim);
+      if (item) {
+        revealInSide(item);
+        item.focus({ preventScroll: true });
+      } else if (focusTo?.sentence !== undefined)
+        view.focusSentence(focusTo.sentence, { preventScroll: true });
     },
   },
 );
@@ -247,23 +253,28 @@ const suggestions = document.getElementById("ws-suggestions")
       },
       open: (suggestion) =>
         form.openSuggested(suggestion, { sentence: sentenceAt(sentences, suggestion.start) }),
-      show: (start) => {
+      show: (start, from) => {
         const index = sentenceAt(sentences, start);
-        if (index !== undefined) {
-          state.focus = index;
-          state.anchor = index;
-          view.focusSentence(index);
-        }
+        if (index === undefined) return;
+        state.focus = index;
+        state.anchor = index;
+        // By keys in the text, focus follows the suggestion; chosen from the list, the text scrolls
+        // to it (only if it is out of view) and focus stays on the list; clicked in the text, the
+        // text stays where it is, under the pointer.
+        if (from === "keys") view.focusSentence(index);
+        else if (from === "list")
+          view.container.querySelector("mark.is-suggestion-current")?.scrollIntoView({ block: "nearest" });
       },
     })
   : null;
 
-const suggestionKeys: Record<string, (() => void) | undefined> = {
-  "]": () => suggestions?.move(1),
-  "[": () => suggestions?.move(-1),
-  a: () => void suggestions?.accept(),
+/** The suggestion keys: from the text, or from the suggestions' own list and buttons. */
+const suggestionKeys: Record<string, ((from: "keys" | "list") => void) | undefined> = {
+  "]": (from) => suggestions?.move(1, from),
+  "[": (from) => suggestions?.move(-1, from),
+  a: (from) => void suggestions?.accept(from),
   A: () => suggestions?.open(),
-  x: () => void suggestions?.dismiss(),
+  x: (from) => void suggestions?.dismiss(from),
 };
 
 // ------------------------------------------------------------------ mouse
@@ -294,15 +305,48 @@ document.addEventListener("mouseup", (event) => {
   setTimeout(() => onTextSelection(exact), 0);
 });
 
+const SUGGESTION_MARK = "mark.is-suggestion, mark.is-suggestion-current";
+
+/**
+ * What the last single click in the text chose (a claim, or a suggestion), for the double-click that
+ * may follow. The double-click acts on that choice rather than on what is under the pointer then: the
+ * first click may have repainted the text, and the new marks are not hit-tested yet.
+ */
+let clicked: { claim: number } | { suggestion: true } | null = null;
+
+/** The claims of a highlight, innermost last. */
+const claimsOf = (mark: HTMLElement) => (mark.dataset.claims ?? "").split(" ").filter(Boolean).map(Number);
+
 view.container.addEventListener("click", (event) => {
-  if (!window.getSelection()?.isCollapsed || form.armed) return;
+  // The second click of a double-click belongs to the double-click.
+  if (event.detail > 1 || !window.getSelection()?.isCollapsed || form.armed) return;
   const mark = closestFrom(event.target, "mark[data-claims]");
-  if (!mark?.dataset.claims) return;
-  const ids = mark.dataset.claims.split(" ").map(Number);
-  const at = state.selectedId === null ? -1 : ids.indexOf(state.selectedId);
-  // The innermost claim first; clicking again steps outwards through the claims covering the text.
-  const id = at >= 0 ? ids[(at - 1 + ids.length) % ids.length]! : ids[ids.length - 1]!;
-  selectClaim(id, "text");
+  if (mark?.dataset.claims) {
+    const ids = claimsOf(mark);
+    const at = state.selectedId === null ? -1 : ids.indexOf(state.selectedId);
+    // The innermost claim first; clicking again steps outwards through the claims covering the text.
+    const id = at >= 0 ? ids[(at - 1 + ids.length) % ids.length]! : ids[ids.length - 1]!;
+    selectClaim(id, "text");
+    clicked = { claim: id };
+    return;
+  }
+  const suggested = closestFrom(event.target, SUGGESTION_MARK);
+  if (suggested && suggestions?.selectAt(view.offsetOf(suggested, 0))) clicked = { suggestion: true };
+});
+
+// A double-click on a highlight would select a word, and the word would open a new claim over the
+// same sentence: instead it opens that claim (for editing, or to read), or that suggestion in the form.
+view.container.addEventListener("mousedown", (event) => {
+  if (event.detail <= 1) clicked = null;
+  else if (clicked && !form.armed) event.preventDefault();
+});
+view.container.addEventListener("dblclick", () => {
+  const choice = clicked;
+  clicked = null;
+  if (!choice || form.armed) return;
+  window.getSelection()?.removeAllRanges();
+  if ("claim" in choice) openClaim(choice.claim);
+  else suggestions?.open();
 });
 
 // ------------------------------------------------------------------ keyboard
@@ -366,7 +410,15 @@ document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
   const target = event.target;
   const inText = target === document.body || (target instanceof Node && view.container.contains(target));
-  if (!inText) return;
+  if (!inText) {
+    // On the suggestions' list and buttons, their keys work too (Enter and Space press the buttons).
+    const key = suggestionKeys[event.key];
+    if (key && suggestions?.contains(target) && !form.isOpen) {
+      event.preventDefault();
+      key("list");
+    }
+    return;
+  }
   const key = event.key.toLowerCase();
   if (key === "j" || key === "k") {
     event.preventDefault();
@@ -376,7 +428,7 @@ document.addEventListener("keydown", (event) => {
     openFromSentences();
   } else if (suggestions && suggestionKeys[event.key] && !form.isOpen) {
     event.preventDefault();
-    suggestionKeys[event.key]!();
+    suggestionKeys[event.key]!("keys");
   }
 });
 
@@ -424,7 +476,30 @@ const history = new UndoHistory(data.article.id, data.stances, {
     if (isInLayer(claim)) upsert(claim);
     repaintClaims();
   },
-  onReport: (message, can) => notice.show(message, can),
+  onReport: (message, can) => {
+    notice.show(message, can);
+    showHistory();
+  },
+});
+
+// The same, always in view: Undo and Redo in the side's bar (the notice's own buttons go with it).
+const undoButton = document.getElementById("ws-undo");
+const redoButton = document.getElementById("ws-redo");
+function showHistory(): void {
+  for (const [button, available] of [
+    [undoButton, history.canUndo],
+    [redoButton, history.canRedo],
+  ] as const) {
+    if (!button) continue;
+    if (available) button.removeAttribute("aria-disabled");
+    else button.setAttribute("aria-disabled", "true");
+  }
+}
+undoButton?.addEventListener("click", () => {
+  if (undoButton.getAttribute("aria-disabled") !== "true") void history.undo();
+});
+redoButton?.addEventListener("click", () => {
+  if (redoButton.getAttribute("aria-disabled") !== "true") void history.redo();
 });
 
 function isInLayer(claim: ClaimJson): boolean {
@@ -444,11 +519,13 @@ function recordSaved(claim: ClaimJson, created: boolean): void {
   else if (before) history.recordEdit(before, claim);
   else return;
   notice.show(created ? "Claim saved." : "Changes saved.", history);
+  showHistory();
 }
 
 function recordDeleted(claim: WorkspaceClaim): void {
   history.recordDelete(claim);
   notice.show("Claim deleted.", history);
+  showHistory();
 }
 
 function historyCommand(event: KeyboardEvent): "undo" | "redo" | null {
@@ -485,5 +562,6 @@ requestAnimationFrame(() => {
   main.dataset.painted = String(Math.round(performance.now()));
 });
 installGuidelinesDialog();
+installPanels();
 // After the first paint: the suggester runs on the server and the text is readable meanwhile.
 requestAnimationFrame(() => void suggestions?.load());

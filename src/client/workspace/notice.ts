@@ -66,7 +66,7 @@ export class Notice {
     this.text.textContent = "";
     this.undoButton.hidden = true;
     this.redoButton.hidden = true;
-    if (hadFocus) document.getElementById("article-body")?.focus();
+    if (hadFocus) document.getElementById("article-body")?.focus({ preventScroll: true });
   }
 
   private press(button: HTMLButtonElement, action: () => void): void {

@@ -1,15 +1,21 @@
 // Attribution suggestions in the workspace: fetched after the page paints (the suggester runs on
-// the server), shown as weak dashed underlines and a list beside the claims, and worked through
-// by keys: ] and [ move, a accepts (the suggestion becomes the user's claim), Shift+A opens it in
-// the claim form first, x dismisses it (remembered for this user).
+// the server), shown as weak dashed underlines and a list after the claims, and worked through by
+// mouse or keys alike. Clicking one (in the text or in the list) chooses it; its buttons, or the keys
+// shown on them, act on it: ] and [ move, a accepts (the suggestion becomes the user's claim),
+// Shift+A opens it in the claim form first, x dismisses it (remembered for this user). Double-clicking
+// one opens it in the form.
 import type { ArticleSuggestion } from "../../suggestions/suggestion.types.js";
 import { withQuotationMarks } from "../../text/quote-marks.js";
 import { callApi, errorMessage } from "../lib/api.js";
-import { byId, element } from "../lib/dom.js";
+import { byId, closestFrom, element } from "../lib/dom.js";
+import { revealInSide } from "./reveal.js";
 import type { ExtraSpan } from "./text-view.js";
 import type { ClaimJson } from "./types.js";
 
 export type SuggestedClaim = ArticleSuggestion;
+
+/** Where the person acted: the keys in the text, the list and its buttons, or a click in the text. */
+export type SuggestionOrigin = "keys" | "list" | "text";
 
 export interface SuggestionHooks {
   /** The highlights need painting again (the list or the current one changed). */
@@ -18,8 +24,8 @@ export interface SuggestionHooks {
   accepted(claim: ClaimJson): void;
   /** Open it in the claim form, prefilled. */
   open(suggestion: SuggestedClaim): void;
-  /** Scroll the text to a span. */
-  show(start: number): void;
+  /** Bring the chosen suggestion's text into view, as fits where the person acted. */
+  show(start: number, from: SuggestionOrigin): void;
 }
 
 const describe = (suggestion: SuggestedClaim) => {
@@ -34,6 +40,8 @@ const describe = (suggestion: SuggestedClaim) => {
 const clip = (text: string) =>
   Array.from(text).length > 90 ? `${Array.from(text).slice(0, 90).join("")}…` : text;
 
+const CHOOSE_FIRST = "Choose a suggestion first: click one, or press ] for the next one.";
+
 export class Suggestions {
   private items: SuggestedClaim[] = [];
   private current = -1;
@@ -41,11 +49,44 @@ export class Suggestions {
   private readonly list = byId("ws-suggestion-list");
   private readonly count = byId("ws-suggestion-count");
   private readonly status = byId("ws-suggestion-status");
+  private readonly buttons = {
+    prev: byId("sg-prev", HTMLButtonElement),
+    next: byId("sg-next", HTMLButtonElement),
+    accept: byId("sg-accept", HTMLButtonElement),
+    edit: byId("sg-edit", HTMLButtonElement),
+    dismiss: byId("sg-dismiss", HTMLButtonElement),
+  };
 
   constructor(
     private readonly articleId: number,
     private readonly hooks: SuggestionHooks,
-  ) {}
+  ) {
+    this.list.addEventListener("click", (event) => {
+      const index = this.indexOf(event.target);
+      if (index !== null) this.select(index, "list");
+    });
+    this.list.addEventListener("dblclick", (event) => {
+      const index = this.indexOf(event.target);
+      if (index === null) return;
+      this.select(index, "list");
+      this.open();
+    });
+    const { prev, next, accept, edit, dismiss } = this.buttons;
+    const on = (button: HTMLButtonElement, action: () => void) =>
+      button.addEventListener("click", () => {
+        if (button.getAttribute("aria-disabled") !== "true") action();
+      });
+    on(prev, () => this.move(-1, "list"));
+    on(next, () => this.move(1, "list"));
+    on(accept, () => void this.accept("list"));
+    on(edit, () => this.open());
+    on(dismiss, () => void this.dismiss("list"));
+  }
+
+  /** Whether an element is one of this section's controls (its keys then act on suggestions). */
+  contains(target: EventTarget | null): boolean {
+    return target instanceof Node && this.section.contains(target);
+  }
 
   async load(): Promise<void> {
     const result = await callApi<{ suggestions: SuggestedClaim[] }>(
@@ -54,13 +95,13 @@ export class Suggestions {
     );
     if (!result.ok) return this.say(`Suggestions could not be loaded: ${errorMessage(result)}`);
     this.items = result.data.suggestions;
-    // Shown only when there is something to offer: an empty panel would push the claims down for nothing.
+    // Shown only when there is something to offer.
     this.section.hidden = this.items.length === 0;
     this.render();
     this.hooks.repaint();
     this.say(
       this.items.length
-        ? `${this.items.length} suggested ${this.items.length === 1 ? "claim" : "claims"}: ] goes to the first.`
+        ? `${this.items.length} suggested ${this.items.length === 1 ? "claim" : "claims"}: click one, or press ] for the first.`
         : "No suggestions for this article.",
     );
     document.body.dataset.suggestions = String(this.items.length);
@@ -79,42 +120,61 @@ export class Suggestions {
     return this.items[this.current];
   }
 
-  move(step: number): void {
+  move(step: number, from: SuggestionOrigin = "keys"): void {
     if (this.items.length === 0) return this.say("No suggestions left.");
     const next = this.current < 0 ? (step > 0 ? 0 : this.items.length - 1) : this.current + step;
-    this.current = Math.max(0, Math.min(this.items.length - 1, next));
-    this.focusCurrent();
+    this.select(Math.max(0, Math.min(this.items.length - 1, next)), from);
   }
 
-  private focusCurrent(): void {
+  select(index: number, from: SuggestionOrigin): void {
+    if (!this.items[index]) return;
+    this.current = index;
+    this.focusCurrent(from);
+  }
+
+  /**
+   * Chooses the suggestion at a point of the text (code-point offset); clicking again steps through
+   * suggestions that overlap there. False when no suggestion covers it.
+   */
+  selectAt(offset: number): boolean {
+    const covering = this.items.flatMap((item, index) =>
+      item.start <= offset && offset < item.end ? [index] : [],
+    );
+    if (covering.length === 0) return false;
+    const at = covering.indexOf(this.current);
+    this.select(at >= 0 ? covering[(at + 1) % covering.length]! : covering[0]!, "text");
+    return true;
+  }
+
+  private focusCurrent(from: SuggestionOrigin): void {
     const item = this.active;
-    this.render();
+    this.markCurrent();
     this.hooks.repaint();
     if (!item) return;
-    this.hooks.show(item.start);
+    this.hooks.show(item.start, from);
     this.say(
       `Suggestion ${this.current + 1} of ${this.items.length}: “${clip(item.quote)}”, ${describe(item)}. a accepts, x dismisses.`,
     );
   }
 
   /** Saves the current suggestion as the user's claim, then goes on to the next. */
-  async accept(): Promise<void> {
+  async accept(from: SuggestionOrigin = "keys"): Promise<void> {
     const item = this.active;
-    if (!item) return this.say("Choose a suggestion first: ] goes to the next one.");
+    if (!item) return this.say(CHOOSE_FIRST);
     const { key: _key, source: _source, speakerName: _name, confidence: _confidence, ...claim } = item;
     const result = await callApi<ClaimJson>("POST", `/api/v1/articles/${this.articleId}/claims`, claim);
     if (!result.ok) {
-      this.say(`Not saved: ${errorMessage(result)} Shift+A opens it in the form to fix it.`);
+      this.say(`Not saved: ${errorMessage(result)} Edit (Shift+A) opens it in the form to fix it.`);
       return;
     }
     this.remove(item);
     this.hooks.accepted(result.data);
-    this.afterRemoval("Saved as your claim.");
+    this.afterRemoval("Saved as your claim.", from);
   }
 
   open(): void {
     const item = this.active;
-    if (!item) return this.say("Choose a suggestion first: ] goes to the next one.");
+    if (!item) return this.say(CHOOSE_FIRST);
     this.hooks.open(item);
   }
 
@@ -128,49 +188,90 @@ export class Suggestions {
     }
   }
 
-  async dismiss(): Promise<void> {
+  async dismiss(from: SuggestionOrigin = "keys"): Promise<void> {
     const item = this.active;
-    if (!item) return this.say("Choose a suggestion first: ] goes to the next one.");
+    if (!item) return this.say(CHOOSE_FIRST);
     const result = await callApi("POST", `/api/v1/articles/${this.articleId}/suggestions/dismissals`, {
       key: item.key,
     });
     if (!result.ok) return this.say(`Not dismissed: ${errorMessage(result)}`);
     this.remove(item);
-    this.afterRemoval("Dismissed.");
+    this.afterRemoval("Dismissed.", from);
   }
 
   private remove(item: SuggestedClaim): void {
     this.items = this.items.filter((other) => other !== item);
   }
 
-  private afterRemoval(what: string): void {
+  private afterRemoval(what: string, from: SuggestionOrigin): void {
+    this.render();
     if (this.items.length === 0) {
       this.current = -1;
-      this.render();
+      this.markCurrent();
       this.hooks.repaint();
       return this.say(`${what} No suggestions left.`);
     }
     this.current = Math.min(this.current, this.items.length - 1);
-    this.focusCurrent();
+    this.focusCurrent(from);
     this.status.textContent = `${what} ${this.status.textContent}`;
   }
 
+  private indexOf(target: EventTarget | null): number | null {
+    const pick = closestFrom(target, ".sg-pick");
+    return pick ? Number(pick.dataset.index) : null;
+  }
+
+  /** Rebuilds the list (when suggestions come or go); choosing one only marks it (markCurrent). */
   private render(): void {
     this.count.textContent = `(${this.items.length})`;
     const rows = this.items.map((item, index) => {
-      const row = element("li", undefined, index === this.current ? "is-current" : "");
-      row.append(
-        element("span", withQuotationMarks(clip(item.quote))),
-        element("br"),
-        element("span", describe(item)),
-        " ",
+      const row = element("li", undefined, "sg-item");
+      const pick = element("button", undefined, "sg-pick");
+      pick.type = "button";
+      pick.dataset.index = String(index);
+      pick.append(
+        element("span", withQuotationMarks(clip(item.quote)), "sg-quote"),
+        element("span", describe(item), "sg-what"),
+        element("span", ` · ${item.source}`, "source"),
       );
-      row.append(element("span", `· ${item.source}`, "source"));
-      if (index === this.current) row.setAttribute("aria-current", "true");
+      row.append(pick);
       return row;
     });
+    // Focus on a row that goes keeps its place: on the row now at that place.
+    const focused = this.indexOf(document.activeElement);
     this.list.replaceChildren(...rows);
-    this.list.querySelector(".is-current")?.scrollIntoView({ block: "nearest" });
+    this.markCurrent();
+    if (focused !== null) {
+      const pick = this.list.querySelectorAll<HTMLElement>(".sg-pick")[Math.min(focused, rows.length - 1)];
+      (pick ?? this.buttons.next).focus({ preventScroll: true });
+    }
+  }
+
+  /** Marks the chosen row (in place: nothing in the list moves) and enables the buttons acting on it. */
+  private markCurrent(): void {
+    let current: HTMLElement | null = null;
+    for (const pick of this.list.querySelectorAll<HTMLElement>(".sg-pick")) {
+      const chosen = Number(pick.dataset.index) === this.current;
+      pick.parentElement?.classList.toggle("is-current", chosen);
+      if (chosen) {
+        pick.setAttribute("aria-current", "true");
+        current = pick;
+      } else pick.removeAttribute("aria-current");
+    }
+    if (current) revealInSide(current, { list: this.list });
+    const chosen = this.active !== undefined;
+    const some = this.items.length > 0;
+    const { prev, next, accept, edit, dismiss } = this.buttons;
+    for (const [button, available] of [
+      [accept, chosen],
+      [edit, chosen],
+      [dismiss, chosen],
+      [prev, some],
+      [next, some],
+    ] as const) {
+      if (available) button.removeAttribute("aria-disabled");
+      else button.setAttribute("aria-disabled", "true");
+    }
   }
 
   private say(message: string): void {
