@@ -196,7 +196,7 @@ export function stanceOverTimeChart({ period, counts }: StanceOverTime): Promise
       },
       y: { field: "count", type: "quantitative", stack: "zero", axis: countAxis },
       color: { field: "stance", type: "nominal", scale: stanceScale(counts) },
-      order: { field: "stance", type: "nominal" },
+      order: { field: "stance", type: "ordinal" },
     },
   } as TopLevelSpec);
 }
