@@ -4,12 +4,13 @@ import { claimIdParam } from "../claims/claims.schema.js";
 import type { PrismaClient } from "../db/types.js";
 import { requireLogin } from "../http/guards.js";
 import { parseId } from "../http/fields.js";
-import { parseInput } from "../http/validate.js";
+import { parseInput, parseInputFor } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
-import { curatedInput, goldClaimInput } from "./curation.schema.js";
+import { curatedInput, goldClaimInput, rejectInput } from "./curation.schema.js";
 import {
   acceptExactAgreements,
   assertCuratesArticle,
+  assertDecidesClaim,
   createGoldClaim,
   rejectClaim,
   setCurated,
@@ -32,7 +33,11 @@ export function curationApiRoutes(prisma: PrismaClient): Router {
   });
 
   router.post("/claims/:id/reject", requireLogin, async (req, res) => {
-    await rejectClaim(prisma, req.user!, parseId(claimIdParam, req.params.id));
+    const claimId = parseId(claimIdParam, req.params.id);
+    const { version } = await parseInputFor(rejectInput, req.body ?? {}, () =>
+      assertDecidesClaim(prisma, req.user!, claimId),
+    );
+    await rejectClaim(prisma, req.user!, claimId, version);
     res.status(204).end();
   });
 
@@ -54,8 +59,8 @@ export function curationApiRoutes(prisma: PrismaClient): Router {
   router.post("/articles/:id/curated", requireLogin, async (req, res) => {
     const articleId = parseId(articleIdParam, req.params.id);
     await assertCuratesArticle(prisma, req.user!, articleId);
-    const { curated } = parseInput(curatedInput, req.body ?? {});
-    await setCurated(prisma, req.user!, articleId, curated);
+    const { curated, confirm } = parseInput(curatedInput, req.body ?? {});
+    await setCurated(prisma, req.user!, articleId, curated, { confirm });
     res.json({ articleId, curated });
   });
 

@@ -28,6 +28,73 @@ export interface CurationGroup {
   open: number;
 }
 
+/** What the curation page's script knows of the article besides its groups. */
+export interface CurationPageInfo {
+  articleId: number;
+  annotators: { id: number; name: string; done: boolean }[];
+  choices: {
+    types: string[];
+    stances: { key: string; label: string }[];
+    targets: string[];
+  };
+  curated: boolean;
+  /** Annotator claims of the article still waiting for a decision. */
+  waiting: number;
+  /** The next article to curate (its curation page), if any. */
+  next: string | null;
+}
+
+/** What the curation page's script works from (#curation-data). */
+export interface CurationPageData extends CurationPageInfo {
+  groups: CurationGroup[];
+}
+
+/** A row of the curation table: its key (s3: sentence 3, g7: group 7) and fingerprint. */
+export type CurationRowSignature = [key: string, fingerprint: string];
+
+/**
+ * GET …/curate/state: every row's key and fingerprint, and the rows asked for (their groups and
+ * markup, drawn by the page's own views), with the other parts of the page that change.
+ */
+export interface CurationState {
+  page: CurationPageInfo;
+  rows: CurationRowSignature[];
+  groups: Record<string, CurationGroup>;
+  html: { rows: string; counts: string; toolbar: string; curated: string };
+}
+
+/** A short fingerprint of a value's JSON (the 53-bit cyrb53 hash): equal values, equal prints. */
+export function fingerprint(value: unknown): string {
+  const text = JSON.stringify(value) ?? "";
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/**
+ * The table's rows in order, each sentence (s<index>) followed by its groups (g<index>), with a
+ * fingerprint of everything the row shows: a row whose fingerprint is unchanged is not drawn again.
+ */
+export function curationRows(sentences: CurationSentence[], columns: number): CurationRowSignature[] {
+  return sentences.flatMap((sentence): CurationRowSignature[] => [
+    [
+      `s${sentence.index}`,
+      fingerprint([sentence.index, sentence.start, sentence.text, sentence.groups.length > 0, columns]),
+    ],
+    ...sentence.groups.map((group): CurationRowSignature => [
+      `g${group.index}`,
+      fingerprint([group, columns]),
+    ]),
+  ]);
+}
+
 export interface CurationSentence {
   index: number;
   start: number;

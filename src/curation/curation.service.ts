@@ -10,6 +10,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertCurator, visibleProjectsFilter } from "../projects/access.js";
 import { CodePointIndex } from "../text/code-points.js";
+import { ClaimsWaitingError } from "./curation.errors.js";
 import type { GoldClaimInput } from "./curation.schema.js";
 import { codersOf, isOpen, lockCuration } from "./curation.sql.js";
 
@@ -22,6 +23,9 @@ export const messages = {
     gold === null
       ? `Claim ${id} was already rejected. Undo that first (u) if it should go into the gold layer.`
       : `Claim ${id} is already in gold claim ${gold}. Edit that gold claim, or delete it to decide again.`,
+  changed: (id: number, read: number, now: number) =>
+    `Claim ${id} was changed by its annotator after you read it (you read version ${read}, it is now ${now}). ` +
+    "Nothing was decided: look at the claim as it is now, then decide again.",
   notRejected: (id: number) =>
     `Claim ${id} is not rejected, so there is nothing to undo. A claim accepted into gold goes back to curation when its gold claim is deleted.`,
 };
@@ -57,16 +61,39 @@ async function standingDecisions(tx: DbClient, claimIds: number[]) {
     WHERE d.source_claim_id = ANY(${claimIds}::int[]) AND (d.gold_claim_id IS NULL OR g.deleted_at IS NULL)`;
 }
 
-async function assertSources(tx: DbClient, articleId: number, sources: number[]) {
+/**
+ * Checks that every source is a live annotator claim of the article, not decided yet, and (when
+ * the curator sent the versions they read) not changed since: a 409 names what is different.
+ */
+async function assertSources(
+  tx: DbClient,
+  articleId: number,
+  sources: number[],
+  versions: ReadonlyMap<number, number> = new Map(),
+) {
   const found = await tx.claim.findMany({
     where: { id: { in: sources }, articleId, layer: "annotator", deletedAt: null },
-    select: { id: true },
+    select: { id: true, version: true },
   });
-  const known = new Set(found.map((claim) => claim.id));
+  const known = new Map(found.map((claim) => [claim.id, claim.version]));
   const missing = sources.find((id) => !known.has(id));
   if (missing !== undefined) throw new InvalidError(messages.notSource(missing), "sources");
   const decided = (await standingDecisions(tx, sources))[0];
   if (decided) throw new ConflictError(messages.decided(decided.sourceClaimId, decided.goldClaimId));
+  for (const [id, read] of versions) {
+    const now = known.get(id)!;
+    if (read !== now) throw new ConflictError(messages.changed(id, read, now), { id, version: now });
+  }
+}
+
+/** The versions the curator read, by source claim id (none sent: none checked). */
+function readVersions(input: GoldClaimInput): Map<number, number> {
+  const versions = new Map<number, number>();
+  input.sourceVersions?.forEach((version, at) => {
+    const id = input.sources?.[at];
+    if (id !== undefined) versions.set(id, version);
+  });
+  return versions;
 }
 
 async function decide(
@@ -101,7 +128,7 @@ export async function createGoldClaim(
   return prisma.$transaction(async (tx) => {
     const article = await curatedArticle(tx, user, articleId);
     const sources = [...new Set(input.sources ?? [])];
-    await assertSources(tx, article.id, sources);
+    await assertSources(tx, article.id, sources, readVersions(input));
     const { body, columns } = await claimColumns(tx, article, input, user);
     const created = await tx.claim.create({ data: { ...columns, annotatorId: user.id, layer: "gold" } });
     await decide(tx, user.id, article.id, sources, created.id);
@@ -117,23 +144,49 @@ export async function createGoldClaim(
   });
 }
 
-/** The annotator claim a curator decides on, checked: live, annotator layer, a project they curate. */
-async function annotatorClaim(tx: DbClient, user: CurrentUser, claimId: number) {
-  const claim = await tx.claim.findFirst({
+/** The annotator claim, after checking the user sees it (404) and curates its project (403). */
+async function findDecidedClaim(db: DbClient, user: CurrentUser, claimId: number) {
+  const claim = await db.claim.findFirst({
     where: { id: claimId, layer: "annotator", deletedAt: null, project: visibleProjectsFilter(user) },
-    select: { id: true, articleId: true },
+    select: { id: true, articleId: true, version: true },
   });
   if (!claim) throw new NotFoundError(messages.claimNotFound);
-  await curatedArticle(tx, user, claim.articleId);
+  const article = await findCuratedArticle(db, user, claim.articleId);
+  return { ...claim, projectId: article.projectId };
+}
+
+/** 404 or 403 unless the user may decide on the claim: checked before a request's body is read. */
+export async function assertDecidesClaim(db: DbClient, user: CurrentUser, claimId: number) {
+  await findDecidedClaim(db, user, claimId);
+}
+
+/** The annotator claim a curator decides on, checked: live, annotator layer, a project they curate. */
+async function annotatorClaim(tx: DbClient, user: CurrentUser, claimId: number) {
+  const claim = await findDecidedClaim(tx, user, claimId);
+  await tx.$executeRaw(lockCuration(claim.projectId));
   return claim;
 }
 
-/** Leaves an annotator claim out of the gold layer, for the record. */
-export async function rejectClaim(prisma: PrismaClient, user: CurrentUser, claimId: number) {
+/**
+ * Leaves an annotator claim out of the gold layer, for the record. With `version` (the one the
+ * curator read), a claim its annotator changed since is a 409 instead.
+ */
+export async function rejectClaim(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  claimId: number,
+  version?: number,
+) {
   await prisma.$transaction(async (tx) => {
     const claim = await annotatorClaim(tx, user, claimId);
     const decided = (await standingDecisions(tx, [claim.id]))[0];
     if (decided) throw new ConflictError(messages.decided(decided.sourceClaimId, decided.goldClaimId));
+    if (version !== undefined && version !== claim.version) {
+      throw new ConflictError(messages.changed(claim.id, version, claim.version), {
+        id: claim.id,
+        version: claim.version,
+      });
+    }
     await decide(tx, user.id, claim.articleId, [claim.id], null);
     await recordAudit(tx, {
       actorId: user.id,
@@ -161,14 +214,33 @@ export async function undoRejection(prisma: PrismaClient, user: CurrentUser, cla
   });
 }
 
+/** How many live annotator claims of the article still wait for a curator's decision. */
+export async function waitingClaims(db: DbClient, articleId: number): Promise<number> {
+  const [row] = await db.$queryRaw<{ waiting: number }[]>`
+    SELECT count(*)::int AS waiting FROM claims c
+    WHERE c.article_id = ${articleId} AND c.layer = 'annotator' AND c.deleted_at IS NULL AND ${isOpen("c")}`;
+  return row?.waiting ?? 0;
+}
+
+/**
+ * Marks an article curated, or not. Marking it curated while annotator claims still wait for a
+ * decision needs `confirm`: without it nothing changes and the answer says how many wait (422).
+ */
 export async function setCurated(
   prisma: PrismaClient,
   user: CurrentUser,
   articleId: number,
   curated: boolean,
+  options: { confirm?: boolean } = {},
 ) {
   await prisma.$transaction(async (tx) => {
     const article = await curatedArticle(tx, user, articleId);
+    const already = await tx.articleCuration.findUnique({ where: { articleId: article.id } });
+    if (curated && already) return;
+    if (curated && !options.confirm) {
+      const waiting = await waitingClaims(tx, article.id);
+      if (waiting > 0) throw new ClaimsWaitingError(waiting);
+    }
     if (curated) {
       await tx.articleCuration.upsert({
         where: { articleId: article.id },

@@ -6,9 +6,17 @@ import type { DbClient } from "../db/types.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { assertCurator } from "../projects/access.js";
 import { CodePointIndex } from "../text/code-points.js";
-import { curationSentences, type CurationClaim, type Decision } from "./curation.present.js";
+import {
+  curationRows,
+  curationSentences,
+  type CurationClaim,
+  type CurationPageData,
+  type CurationPageInfo,
+  type Decision,
+} from "./curation.present.js";
 import { codersOf, isOpen } from "./curation.sql.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { quoted } from "./quote-display.js";
 
 async function coders(db: DbClient, articleId: number) {
   const rows = await db.$queryRaw<{ id: number; name: string; done: boolean }[]>`
@@ -109,3 +117,38 @@ export async function loadCuration(db: DbClient, user: CurrentUser, articleId: n
   };
 }
 export type CurationView = Awaited<ReturnType<typeof loadCuration>>;
+
+/** What the page's script knows of the article besides its groups. */
+export function curationPageInfo(view: CurationView): CurationPageInfo {
+  return {
+    articleId: view.article.id,
+    annotators: view.annotators,
+    choices: view.choices,
+    curated: view.curation !== null,
+    waiting: view.counts.open,
+    next: view.next ? `/articles/${view.next.id}/curate` : null,
+  };
+}
+
+/** What the page's script works from (#curation-data). */
+export function curationData(view: CurationView): CurationPageData {
+  return { ...curationPageInfo(view), groups: view.sentences.flatMap((sentence) => sentence.groups) };
+}
+
+/**
+ * The locals of views/curation/show.ejs and its parts. `only`: the keys of the rows to draw (the
+ * page's script asking for some), or null for all of them.
+ */
+export function curationLocals(
+  view: CurationView,
+  options: { confirmCurated?: { waiting: number } | null; only?: ReadonlySet<string> | null } = {},
+) {
+  return {
+    title: `Curate · ${view.article.title}`,
+    ...view,
+    quoted,
+    confirmCurated: options.confirmCurated ?? null,
+    only: options.only ?? null,
+    rowPrints: new Map(curationRows(view.sentences, view.annotators.length)),
+  };
+}

@@ -83,6 +83,7 @@ describe("a blind project keeps every other layer from annotators", () => {
     `/projects/${projectId}/agreement/fields.csv`,
     `/api/v1/projects/${projectId}/agreement`,
     `/articles/${articleId}/curate`,
+    `/articles/${articleId}/curate/state`,
     `/projects/${projectId}`,
   ];
 

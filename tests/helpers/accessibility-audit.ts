@@ -1,8 +1,9 @@
 // axe-core run inside a real page: the WCAG 2.2 A and AA rules, colour contrast included.
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 
-const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
 export interface Violation {
@@ -21,9 +22,9 @@ export interface AuditResult {
   serious: Violation[];
 }
 
-/** Audits the page as it is now (the tour's pages need bypassCSP to take the injected script). */
+/** Audits the page as it is now. axe is evaluated, not added as a script the app's policy would refuse. */
 export async function auditPage(page: Page): Promise<AuditResult> {
-  await page.addScriptTag({ path: axeScript });
+  if ((await page.evaluate("typeof window.axe")) !== "object") await page.evaluate(axeSource);
   // A string, run in the page (the tests are compiled without the DOM's types).
   const { rulesRun, violations } = (await page.evaluate(`(async () => {
     const results = await window.axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(WCAG_TAGS)} } });

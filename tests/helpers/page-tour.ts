@@ -201,10 +201,8 @@ export class Tour {
   private async pageFor(role: TourRole, path: string): Promise<{ page: Page; arrived: boolean }> {
     const known = this.pages.get(role);
     if (known) return { page: known, arrived: false };
-    // bypassCSP: the audit injects axe-core, which the app's script policy would refuse.
     const context = await this.browser.newContext({
       viewport: this.options.viewport ?? { width: 1280, height: 720 },
-      bypassCSP: true,
     });
     const page = await context.newPage();
     this.options.onPage?.(page);

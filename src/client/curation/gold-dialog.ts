@@ -2,6 +2,7 @@
 // them), preselecting the most common one, plus every other choice of the project. Used to accept
 // with edits, to merge a group, to add a claim of one's own and to edit a gold claim.
 import type { ClaimJson } from "../../claims/claims.present.js";
+import { quotedShort } from "../../curation/quote-display.js";
 import { byId, element, within } from "../lib/dom.js";
 
 export interface Choices {
@@ -79,7 +80,6 @@ function fill(name: string, options: Option[], rest: Option[] = []) {
 }
 
 const spanKey = (span: { start: number; end: number } | null) => (span ? `${span.start}:${span.end}` : "");
-const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
 const noneOption = { value: "", label: "(none)" };
 
 let current: DialogRequest | null = null;
@@ -94,10 +94,10 @@ export function openGoldDialog(request: DialogRequest, choices: Choices): void {
   quotes.clear();
   for (const claim of sources) quotes.set(spanKey(claim), claim.quote);
   const own = request.span
-    ? [{ value: spanKey(request.span), label: `“${clip(request.span.quote)}” (selected)` }]
+    ? [{ value: spanKey(request.span), label: `${quotedShort(request.span.quote)} (selected)` }]
     : [];
   if (request.span) quotes.set(spanKey(request.span), request.span.quote);
-  fill("span", [...own, ...offered(sources, spanKey, (claim) => `“${clip(claim.quote)}”`)]);
+  fill("span", [...own, ...offered(sources, spanKey, (claim) => quotedShort(claim.quote))]);
   fill(
     "type",
     offered(
