@@ -192,7 +192,12 @@ export function stanceOverTimeChart({ period, counts }: StanceOverTime): Promise
         type: "temporal",
         timeUnit: unit.timeUnit,
         title: unit.noun,
-        axis: { format: unit.format, labelAngle: 0, labelOverlap: true },
+        axis: {
+          format: unit.format,
+          labelAngle: 0,
+          labelOverlap: true,
+          tickCount: { interval: period, step: 1 },
+        },
       },
       y: { field: "count", type: "quantitative", stack: "zero", axis: countAxis },
       color: { field: "stance", type: "nominal", scale: stanceScale(counts) },

@@ -11,6 +11,19 @@ describe("the stance-over-time chart", () => {
     expect(periodFor(day("1990-01-01"), day("2020-12-31"))).toBe("year");
   });
 
+  it("labels each day of a one-day range once (not one tick every few hours)", async () => {
+    const svg = await stanceOverTimeChart({
+      period: "day",
+      counts: [
+        { period: "2020-11-03", stance: "favor", count: 4 },
+        { period: "2020-11-03", stance: "against", count: 4 },
+      ],
+    });
+    const dates = [...svg.matchAll(/<text[^>]*>(\d\d \w{3} \d{4})<\/text>/g)].map((match) => match[1]);
+    expect(dates.length).toBeGreaterThan(0);
+    expect(new Set(dates).size).toBe(dates.length);
+  });
+
   it("draws one bar segment per stance and period, and no line across empty years", async () => {
     const svg = await stanceOverTimeChart({
       period: "year",
