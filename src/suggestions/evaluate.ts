@@ -27,6 +27,9 @@ export interface Counts {
   typeRight: number;
   /** Suggestions made on texts that have no attribution at all. */
   onEmptyTexts: number;
+  /** Gold attributions of each type, and those a suggestion overlaps (recall by type). */
+  goldByType: Record<string, number>;
+  foundByType: Record<string, number>;
 }
 
 export const emptyCounts = (): Counts => ({
@@ -43,6 +46,8 @@ export const emptyCounts = (): Counts => ({
   speakerRight: 0,
   typeRight: 0,
   onEmptyTexts: 0,
+  goldByType: {},
+  foundByType: {},
 });
 
 const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) =>
@@ -85,8 +90,10 @@ export function countText(
   counts.cueGold += gold.filter((item) => item.cue).length;
   counts.mentionSuggested += suggestions.filter((item) => item.speakerMention).length;
   counts.mentionGold += gold.filter((item) => item.mention).length;
+  for (const item of gold) counts.goldByType[item.type] = (counts.goldByType[item.type] ?? 0) + 1;
   for (const [suggestion, item] of matchPairs(suggestions, gold)) {
     counts.overlap += 1;
+    counts.foundByType[item.type] = (counts.foundByType[item.type] ?? 0) + 1;
     if (same(suggestion, item)) counts.exact += 1;
     if (same(suggestion.cue, item.cue)) counts.cueExact += 1;
     if (same(suggestion.speakerMention, item.mention)) counts.mentionExact += 1;
@@ -112,5 +119,11 @@ export function scores(counts: Counts) {
     speakerAccuracy: counts.overlap ? counts.speakerRight / counts.overlap : 0,
     typeAccuracy: counts.overlap ? counts.typeRight / counts.overlap : 0,
     suggestionsOnTextsWithoutAttributions: counts.onEmptyTexts,
+    recallByType: Object.fromEntries(
+      Object.entries(counts.goldByType).map(([type, total]) => [
+        type,
+        { found: counts.foundByType[type] ?? 0, total, recall: (counts.foundByType[type] ?? 0) / total },
+      ]),
+    ),
   };
 }

@@ -52,8 +52,14 @@ function nth(text: string, words: string, occurrence: number) {
   return { start: at, end: at + words.length };
 }
 
-export function loadEvaluationSet(): EvaluationText[] {
-  const file = path.join(projectRoot, "tests", "suggestions", "evaluation-set.json");
+/** The development set (the suggester's rules were written against it) and the held-out set. */
+export const EVALUATION_SETS = {
+  development: "evaluation-set.json",
+  "held-out": "held-out-set.json",
+} as const;
+
+export function loadEvaluationSet(fileName: string = EVALUATION_SETS.development): EvaluationText[] {
+  const file = path.join(projectRoot, "tests", "suggestions", fileName);
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as {
     texts: { id: string; text?: string; file?: string; attributions: RawAttribution[] }[];
   };
