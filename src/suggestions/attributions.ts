@@ -4,9 +4,18 @@
 // in the next sentence or paragraph. UTF-16 offsets; suggest.ts turns them into code points.
 import { splitSentences } from "../text/sentences.js";
 import { Entities, type Entity } from "./entities.js";
-import { ADDRESSEE_CUES, CUE_VERBS, OBJECT_CUES } from "./lexicon.js";
+import {
+  ADDRESSEE_CUES,
+  BODY_HEADS,
+  CUE_LEMMAS,
+  CUE_VERBS,
+  NOUN_OBJECT_LEMMAS,
+  OBJECT_CUES,
+  PERSON_ROLES,
+} from "./lexicon.js";
 import { findNames, type NameMention } from "./names.js";
 import { commaParts, phraseIn, subjectAfter, subjectBefore, type SpeakerPhrase } from "./phrases.js";
+import { isVerb, Tagged, tagText } from "./pos.js";
 import { findQuotations, type Quotation } from "./quotations.js";
 
 export interface Attribution {
@@ -23,6 +32,8 @@ interface Cue {
   start: number;
   end: number;
   word: string;
+  /** The verb's lemma ("say" for "said"), or the words of a multi-word cue. */
+  lemma: string;
 }
 
 const VERBS = [...new Set(CUE_VERBS)].sort((a, b) => b.length - a.length);
@@ -36,20 +47,71 @@ interface Context {
   quotes: Quotation[];
   names: NameMention[];
   entities: Entities;
+  tagged: Tagged;
 }
 
 const insideQuote = (quotes: Quotation[], at: number) =>
   quotes.some((quote) => at > quote.start && at < quote.end);
 const onlyPunctuation = (text: string) => /^[\s,:;.—–-]*$/.test(text);
 
+/**
+ * The cues of [from, to): reporting verbs tagged as verbs, in any tense ("has cautioned", "will
+ * insist"), by their lemma, and the multi-word cues ("according to", "pointed out"). A listed
+ * word that the tagger reads as a noun after a determiner ("the claims", "its estimates") is no cue.
+ */
 function cuesIn(context: Context, from: number, to: number): Cue[] {
-  const cues: Cue[] = [];
+  const cues = new Map<number, Cue>();
   for (const match of context.text.slice(from, to).matchAll(CUE_PATTERN)) {
     const start = from + match.index;
     if (insideQuote(context.quotes, start)) continue;
-    cues.push({ start, end: start + match[0].length, word: match[0].toLowerCase().replace(/\s+/g, " ") });
+    const word = match[0].toLowerCase().replace(/\s+/g, " ");
+    const token = context.tagged.startingAt(start);
+    const previous = token ? context.tagged.at(token.start - 1) : undefined;
+    if (
+      word !== "according to" &&
+      token?.pos === "NOUN" &&
+      previous !== undefined &&
+      /^(?:DET|ADJ|NUM|PRON)$/.test(previous.pos)
+    )
+      continue;
+    cues.set(start, { start, end: start + match[0].length, word, lemma: token?.lemma ?? word });
   }
-  return cues;
+  for (const token of context.tagged.within(from, to)) {
+    if (cues.has(token.start) || insideQuote(context.quotes, token.start)) continue;
+    const previous = context.tagged.at(token.start - 1) ?? context.tagged.at(token.start - 2);
+    // "has been warning that": after an auxiliary the tagger may read the -ing form as a noun.
+    const lemma =
+      token.pos === "VERB"
+        ? token.lemma
+        : previous?.pos === "AUX" && token.pos === "NOUN"
+          ? lemmaOfIng(token.text)
+          : undefined;
+    if (!lemma || !CUE_LEMMAS.has(lemma)) continue;
+    cues.set(token.start, { ...token, word: token.text.toLowerCase(), lemma });
+  }
+  // A passive ("was admitted to hospital", "were told to leave") reports nothing said by its subject.
+  const passive = (cue: Cue) => {
+    const previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
+    return previous?.pos === "AUX" && previous.lemma === "be" && !/ing$/i.test(cue.word);
+  };
+  return [...cues.values()].filter((cue) => !passive(cue)).sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Where the verb group of a cue starts: auxiliaries, negation and adverbs before it, and a verb
+ * that takes it as an infinitive ("has cautioned", "had long argued", "is expected to say").
+ */
+function verbGroupStart(context: Context, cue: Cue): number {
+  let start = cue.start;
+  for (;;) {
+    const token = context.tagged.at(start - 1) ?? context.tagged.at(start - 2);
+    if (!token || !/^\s*$/.test(context.text.slice(token.end, start))) return start;
+    const next = context.tagged.startingAt(start);
+    const catenative = token.pos === "VERB" && next?.text.toLowerCase() === "to";
+    if (token.pos !== "AUX" && token.pos !== "PART" && token.pos !== "ADV" && !catenative) return start;
+    if (token.pos === "PART" && !/^(?:to|not|n't)$/i.test(token.text)) return start;
+    start = token.start;
+  }
 }
 
 /** Trims spaces and a clause's closing punctuation (not a closing quotation mark). */
@@ -88,42 +150,138 @@ function make(
   };
 }
 
-/** What follows a cue: "that" skipped, and for "told reporters that …" whom it was told. */
+const TIME_WORDS =
+  /^(?:today|yesterday|tonight|earlier|later|morning|afternoon|evening|night|weekend|week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+/** A time adverbial between a cue and its content: "on Friday", "late on Sunday", "this month". */
+const TIME_ADVERBIAL =
+  /^(?:(?:late|early|earlier|later)\s+)?(?:(?:on|in|at|during|last|this|next|earlier|late)\s+(?:the\s+)?)?(?:\p{Lu}\p{Ll}+day|today|yesterday|tonight|morning|afternoon|evening|night|weekend|week|month|year)(?:\s+(?:morning|afternoon|evening|night))?,?\s+/iu;
+
+/** Whether [from, to) has a verb outside quotations: a clause, not a noun phrase. */
+function hasVerb(context: Context, from: number, to: number): boolean {
+  return context.tagged
+    .within(from, to)
+    .some((token) => isVerb(token) && !insideQuote(context.quotes, token.start));
+}
+
+/**
+ * Whether [from, to) has a verb group outside relative clauses: "the man who was arrested had
+ * fled" has one ("had fled"), "a third in stoppage time that was ruled out" has none.
+ */
+function hasMainVerb(context: Context, from: number, to: number): boolean {
+  const tokens = context.tagged.within(from, to);
+  return tokens.some((token, index) => {
+    if (!isVerb(token) || insideQuote(context.quotes, token.start)) return false;
+    let first = index;
+    while (first > 0 && (isVerb(tokens[first - 1]) || tokens[first - 1]!.pos === "ADV")) first -= 1;
+    const before = tokens[first - 1];
+    return !(before && /^(?:that|which|who|whom|whose)$/i.test(before.text) && first - 1 > 0);
+  });
+}
+
+/**
+ * What follows a cue: words before "that" skipped ("said in a written reply that …", "told
+ * reporters late on Sunday that …"), a time adverbial skipped ("said on Monday the men …"), and
+ * nothing when what follows is no clause ("added a third in the 80th minute", "told the story of").
+ */
 function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number, number] | null {
-  const rest = context.text.slice(cue.end, sentenceEnd);
-  let offset = 0;
-  if (ADDRESSEE_CUES.has(cue.word)) {
-    const that = /^[^.,;:“"]{0,60}?\bthat\s+/.exec(rest);
-    if (that) offset = that[0].length;
-    else if (!/^\s*(?:that\b)/.test(rest) && cue.word !== "warned" && cue.word !== "warns") return null;
+  const { text } = context;
+  const tokens = context.tagged.within(cue.end, sentenceEnd);
+  let start = cue.end;
+  let that = -1;
+  for (const [index, token] of tokens.slice(0, 16).entries()) {
+    if (token.text.toLowerCase() === "that") {
+      that = index;
+      break;
+    }
+    if (isVerb(token) || /^[.;:“”"!?]$/.test(token.text)) break;
   }
-  const skip = /^\s*(?:that\s+)?/.exec(rest.slice(offset))!;
-  offset += skip[0].length;
-  if (!OBJECT_CUES.has(cue.word) && /^(?:on|in|at|during)\b/i.test(rest.slice(offset))) return null;
-  const span = trimmed(context.text, cue.end + offset, sentenceEnd);
-  return span[1] > span[0] ? span : null;
+  const between = that > 0 ? tokens.slice(0, that) : [];
+  const adverbial =
+    between.length > 0 &&
+    (ADDRESSEE_CUES.has(cue.word) ||
+      /^(?:ADP|ADV)$/.test(between[0]!.pos) ||
+      between.some((token) => TIME_WORDS.test(token.text)));
+  if (that === 0 || adverbial) start = tokens[that]!.end;
+  else if (ADDRESSEE_CUES.has(cue.word) && cue.word !== "warned" && cue.word !== "warns") return null;
+  else {
+    const time = TIME_ADVERBIAL.exec(text.slice(start, sentenceEnd).trimStart());
+    const lead = text.slice(start, sentenceEnd).length - text.slice(start, sentenceEnd).trimStart().length;
+    if (time && !OBJECT_CUES.has(cue.word)) start += lead + time[0].length;
+    else if (!OBJECT_CUES.has(cue.word) && /^\s*(?:on|in|at|during)\b/i.test(text.slice(start, sentenceEnd)))
+      return null;
+  }
+  const span = trimmed(text, start, sentenceEnd);
+  if (span[1] <= span[0]) return null;
+  // "asked for help", "added to the misery", "asked to leave": a prepositional object or an
+  // infinitive is no report (a promise "to cut taxes" is).
+  const first = context.tagged.startingAt(span[0]);
+  if (
+    !OBJECT_CUES.has(cue.word) &&
+    first &&
+    (((first.pos === "ADP" || first.pos === "SCONJ") &&
+      !/^(?:that|whether|if|how|why|when)$/i.test(first.text)) ||
+      (first.text.toLowerCase() === "to" && !/^(?:promise|pledge|vow)$/.test(cue.lemma)))
+  )
+    return null;
+  if (
+    !NOUN_OBJECT_LEMMAS.has(cue.lemma) &&
+    !OBJECT_CUES.has(cue.word) &&
+    !hasMainVerb(context, span[0], span[1])
+  )
+    return null;
+  return endOfContent(context, span);
+}
+
+/** Reported speech ends before a trailing participial phrase (", raising the stakes in …"). */
+function endOfContent(context: Context, span: [number, number]): [number, number] {
+  const tokens = context.tagged.within(span[0], span[1]);
+  for (const [index, token] of tokens.entries()) {
+    const comma = tokens[index - 1];
+    if (
+      comma?.text === "," &&
+      token.pos === "VERB" &&
+      /ing$/i.test(token.text) &&
+      !/^(?:including|according|excluding|regarding|concerning)$/i.test(token.text) &&
+      !insideQuote(context.quotes, token.start) &&
+      !context.text.slice(token.end, span[1]).includes(",") &&
+      !(CUE_LEMMAS.has(token.lemma) && tokens[index + 1]?.text.toLowerCase() === "that")
+    )
+      return trimmed(context.text, span[0], comma.start);
+  }
+  return span;
 }
 
 function quotationsOf(context: Context, from: number, to: number) {
   return context.quotes.filter((quote) => quote.start >= from && quote.start < to);
 }
 
-/** One sentence's attributions. */
+/** A wire dateline opening a story ("LAGOS (Reuters) -", "NAIROBI, March 3 (AP) —"): never content. */
+const DATELINE = /^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:,\s[^()\n]{1,40}?)?\s\([^()\n]{1,30}\)\s*[-–—]+\s*/u;
+
+/** One sentence's attributions: the first cue that gives any, or a colon before a quotation. */
 function inSentence(context: Context, from: number, to: number): Attribution[] {
-  const { text } = context;
+  const dateline = DATELINE.exec(context.text.slice(from, to));
+  if (dateline) from += dateline[0].length;
   const cues = cuesIn(context, from, to);
   const quotes = quotationsOf(context, from, to);
-  if (cues.length === 0) return colonAttribution(context, from, to, quotes);
-  const cue = cues[0]!;
-  if (cue.word === "according to") return accordingTo(context, cue, from, to);
+  for (const cue of cues) {
+    const found = atCue(context, cue, from, to, quotes);
+    if (found.length) return found;
+  }
+  return colonAttribution(context, from, to, quotes);
+}
 
+function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quotation[]): Attribution[] {
+  const { text, names, tagged } = context;
+  if (cue.word === "according to") return accordingTo(context, cue, from, to);
   const before = quotes.filter((quote) => quote.end <= cue.start);
   const after = quotes.filter((quote) => quote.start >= cue.end);
   const lastBefore = before[before.length - 1];
-  const between = lastBefore ? text.slice(lastBefore.end, cue.start) : "";
+  const group = verbGroupStart(context, cue);
+  const between = lastBefore ? text.slice(lastBefore.end, group) : "";
   const subject =
     lastBefore && !onlyPunctuation(between)
-      ? subjectBefore(text, lastBefore.end, cue.start, context.names)
+      ? subjectBefore(text, lastBefore.end, group, names, tagged)
       : null;
   if (
     lastBefore &&
@@ -131,7 +289,7 @@ function inSentence(context: Context, from: number, to: number): Attribution[] {
     (onlyPunctuation(between) || subject?.clauseEnd === null)
   ) {
     // “…,” said X / “…,” X said, and the quotations after the cue that go on from it.
-    const phrase = subject ? subject.phrase : subjectAfter(text, cue.end, to, context.names);
+    const phrase = subject ? subject.phrase : subjectAfter(text, cue.end, to, names, tagged);
     const resume = Math.max(cue.end, phrase?.end ?? cue.end);
     const followers = after.filter(
       (quote) =>
@@ -144,42 +302,112 @@ function inSentence(context: Context, from: number, to: number): Attribution[] {
   const firstAfter = after[0];
   if (firstAfter) {
     const between = text.slice(cue.end, firstAfter.start);
-    const subject = subjectBefore(text, from, cue.start, context.names);
-    if (/^[\s,:]*$/.test(between)) {
+    const subject = subjectBefore(text, from, group, names, tagged);
+    // “X said: “…”” and “X explained her decision: “…””: a noun phrase and a colon before the quotation.
+    const colon = /^[^.;“”"]{0,80}:\s*$/.test(between) && !hasVerb(context, cue.end, firstAfter.start);
+    if (/^[\s,:]*$/.test(between) || colon) {
       return [make(context, [firstAfter.start, firstAfter.end], cue, subject?.phrase ?? null, 0.9)].filter(
         isFound,
       );
     }
     const content = contentAfter(context, cue, to);
-    return content ? [make(context, content, cue, subject?.phrase ?? null, 0.8)].filter(isFound) : [];
+    return content ? coordinated(context, cue, content, to, subject?.phrase ?? null) : [];
   }
   return reported(context, cue, from, to);
 }
 
 const isFound = (attribution: Attribution | null): attribution is Attribution => attribution !== null;
 
+/** "warning" → "warn", "noting" → "note", "admitting" → "admit": the cue an -ing form is of, if any. */
+function lemmaOfIng(word: string): string | undefined {
+  const stem = word.toLowerCase().replace(/ing$/, "");
+  if (stem === word.toLowerCase()) return undefined;
+  return [stem, `${stem}e`, stem.slice(0, -1)].find((candidate) => CUE_LEMMAS.has(candidate));
+}
+
+/**
+ * "X said A but insisted B", "said A and added that B": two claims, each with its cue, of the same
+ * speaker. The second cue is a reporting verb right after "but" or "and", with a clause after it.
+ */
+function coordinated(
+  context: Context,
+  cue: Cue,
+  content: [number, number],
+  to: number,
+  phrase: SpeakerPhrase | null,
+): Attribution[] {
+  const tokens = context.tagged.within(content[0], content[1]);
+  for (const [index, token] of tokens.entries()) {
+    const conjunction = tokens[index - 1];
+    // "… but insisted that", "… and added that", "…, adding that".
+    const participle = conjunction?.text === "," && tokens[index + 1]?.text.toLowerCase() === "that";
+    const joins = conjunction !== undefined && (/^(?:but|and)$/i.test(conjunction.text) || participle);
+    if (!joins) continue;
+    // The tagger may read "…, warning that" as a noun: the -ing form of a cue before "that" is enough there.
+    const lemma = token.pos === "VERB" ? token.lemma : participle ? lemmaOfIng(token.text) : undefined;
+    if (!lemma || !CUE_LEMMAS.has(lemma)) continue;
+    const second: Cue = {
+      start: token.start,
+      end: token.end,
+      word: token.text.toLowerCase(),
+      lemma,
+    };
+    const rest = contentAfter(context, second, to);
+    if (!rest) continue;
+    const first = trimmed(context.text, content[0], conjunction.start);
+    return [make(context, first, cue, phrase, 0.8), ...coordinated(context, second, rest, to, phrase)].filter(
+      isFound,
+    );
+  }
+  return [make(context, content, cue, phrase, 0.8)].filter(isFound);
+}
+
 /** Reported speech: "X said (that) …", "…, X said", "…, said X". */
 function reported(context: Context, cue: Cue, from: number, to: number): Attribution[] {
-  const { text } = context;
+  const { text, names, tagged } = context;
   const outlet = outletReport(context, cue, from);
   if (outlet) return [outlet];
-  const subject = subjectBefore(text, from, cue.start, context.names);
-  if (subject && subject.clauseEnd !== null) {
+  const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
+  // "…, and farmers say they cannot wait": a new clause with its own subject, its content after the cue.
+  const newClause =
+    subject?.clauseEnd != null &&
+    /^\s*,?\s*(?:and|but)\s/i.test(text.slice(subject.clauseEnd, subject.phrase.start)) &&
+    contentAfter(context, cue, to) !== null;
+  if (subject && subject.clauseEnd !== null && !newClause) {
     return [make(context, trimmed(text, from, subject.clauseEnd), cue, subject.phrase, 0.8)].filter(isFound);
   }
   if (subject) {
     const content = contentAfter(context, cue, to);
-    return content ? [make(context, content, cue, subject.phrase, 0.8)].filter(isFound) : [];
+    if (content) return coordinated(context, cue, content, to, subject.phrase);
+    return clauseBeforeFinalCue(context, cue, from, to);
   }
   const beforeCue = text.slice(from, cue.start);
   if (/,\s*$/.test(beforeCue)) {
-    const phrase = subjectAfter(text, cue.end, to, context.names);
+    const phrase = subjectAfter(text, cue.end, to, names, tagged);
     if (phrase)
       return [make(context, trimmed(text, from, from + beforeCue.lastIndexOf(",")), cue, phrase, 0.8)].filter(
         isFound,
       );
   }
   return [];
+}
+
+/**
+ * "Exports fall for third month, Fitch says": nothing but adverbials after the cue, so what comes
+ * before the last comma is what was said, even where the tagger read its verb as a noun.
+ */
+function clauseBeforeFinalCue(context: Context, cue: Cue, from: number, to: number): Attribution[] {
+  const { text } = context;
+  const group = verbGroupStart(context, cue);
+  const comma = text.lastIndexOf(",", group);
+  if (comma <= from || hasVerb(context, cue.end, to)) return [];
+  // After the cue: nothing, a time adverbial or whom it was told ("residents told local television").
+  const after = text.slice(cue.end, to).trim();
+  if (after && !TIME_ADVERBIAL.test(`${after} `) && after.split(/\s+/).length > 4) return [];
+  const part = commaParts(text, comma + 1, group)[0];
+  const phrase = part ? phraseIn(text, part, context.names, context.tagged) : null;
+  if (!phrase || text.slice(from, comma).trim().split(/\s+/).length < 3) return [];
+  return [make(context, trimmed(text, from, comma), cue, phrase, 0.7)].filter(isFound);
 }
 
 /** "…, Assistant to the President …, Hikmat Hajiyev, Trend reports": the outlet reports what the named person said. */
@@ -196,32 +424,77 @@ function outletReport(context: Context, cue: Cue, from: number): Attribution | n
   return make(context, trimmed(context.text, parts[0]!.start, parts[0]!.end), null, phrase, 0.6);
 }
 
+/** "according to X": X must name someone ("according to schedule" and "according to plan" do not). */
 function accordingTo(context: Context, cue: Cue, from: number, to: number): Attribution[] {
-  const { text } = context;
+  const { text, names, tagged } = context;
+  const source = (part: { start: number; end: number; text: string } | undefined) => {
+    const phrase = part ? phraseIn(text, part, names, tagged) : null;
+    if (
+      phrase?.kind === "role" &&
+      !/^(?:the|a|an|its|his|her|their|our|one|two|three|four|five|several|some|many)\s/i.test(part!.text) &&
+      !/[^s]s$/.test(phrase.head ?? "")
+    )
+      return null;
+    return phrase;
+  };
   if (text.slice(from, cue.start).trim() === "") {
     const comma = text.indexOf(",", cue.end);
     if (comma === -1 || comma >= to) return [];
-    const part = commaParts(text, cue.end, comma)[0];
-    const phrase = part ? phraseIn(text, part, context.names) : null;
-    return [make(context, trimmed(text, comma + 1, to), cue, phrase, 0.85)].filter(isFound);
+    const phrase = source(commaParts(text, cue.end, comma)[0]);
+    return phrase ? [make(context, trimmed(text, comma + 1, to), cue, phrase, 0.85)].filter(isFound) : [];
   }
   const comma = text.lastIndexOf(",", cue.start);
   const end = comma >= from ? comma : cue.start;
-  const part = commaParts(text, cue.end, to)[0];
-  const phrase = part ? phraseIn(text, part, context.names) : null;
-  return [make(context, trimmed(text, from, end), cue, phrase, 0.85)].filter(isFound);
+  const phrase = source(commaParts(text, cue.end, to)[0]);
+  return phrase ? [make(context, trimmed(text, from, end), cue, phrase, 0.85)].filter(isFound) : [];
 }
 
-/** "Marco Silva: “We were not good enough.”" */
+/** The quotation right after a colon at `colon`: a found one, or a headline's single-quoted words to the sentence's end. */
+function quotationAfterColon(context: Context, colon: number, to: number, quotes: Quotation[]) {
+  const found = quotes.find((candidate) => /^:\s*$/.test(context.text.slice(colon, candidate.start)));
+  if (found) return { start: found.start, end: found.end };
+  const single = /^:\s*([‘'])/.exec(context.text.slice(colon, to));
+  if (!single) return null;
+  const start = colon + single[0].length - 1;
+  let end = to;
+  while (end > start && /[\s.!?]/.test(context.text[end - 1]!)) end -= 1;
+  return /[’']/.test(context.text[end - 1] ?? "") && end - start > 2 ? { start, end } : null;
+}
+
+/**
+ * A colon before a quotation: after a name or a role in a headline ("Marco Silva: “…”",
+ * "Minister: ‘No new taxes this year’"), or after a clause whose verb introduces it ("She
+ * described the morning after: “…”": the verb is the cue).
+ */
 function colonAttribution(context: Context, from: number, to: number, quotes: Quotation[]): Attribution[] {
-  const name = context.names.find((mention) => mention.start === from && mention.kind === "person");
-  if (!name || context.text[name.end] !== ":") return [];
-  const quote = quotes.find((candidate) => /^:\s*$/.test(context.text.slice(name.end, candidate.start)));
+  const { text, names, tagged } = context;
+  const colon = text.indexOf(":", from);
+  if (colon === -1 || colon >= to) return [];
+  const quote = quotationAfterColon(context, colon, to, quotes);
   if (!quote) return [];
-  const phrase: SpeakerPhrase = { start: name.start, end: name.end, kind: "name", name };
-  return [
-    make(context, [quote.start, quote.end], { start: name.end, end: name.end + 1, word: ":" }, phrase, 0.85),
-  ].filter(isFound);
+  const head = { start: from, end: colon, text: text.slice(from, colon) };
+  const verb = tagged.within(from, colon).find((token) => token.pos === "VERB");
+  if (!verb) {
+    const name = names.find((mention) => mention.start === from && mention.end === colon);
+    const phrase: SpeakerPhrase | null =
+      name && name.kind === "person"
+        ? { start: name.start, end: name.end, kind: "name", name }
+        : !name && /^\p{Lu}/u.test(head.text) && head.text.split(/\s+/).length <= 4
+          ? phraseIn(text, head, names, tagged)
+          : null;
+    if (!phrase || phrase.kind === "pronoun") return [];
+    const cue: Cue = { start: colon, end: colon + 1, word: ":", lemma: ":" };
+    // A headline's single-quoted words are a quotation, though quotations.ts finds double quotes only.
+    return [make(context, [quote.start, quote.end], cue, phrase, 0.85)]
+      .filter(isFound)
+      .map((found) => ({ ...found, type: "direct" as const }));
+  }
+  const cue: Cue = { start: verb.start, end: verb.end, word: verb.text.toLowerCase(), lemma: verb.lemma };
+  const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
+  if (!subject || subject.clauseEnd !== null) return [];
+  const roleHead = subject.phrase.head ?? "";
+  if (subject.phrase.kind === "role" && !PERSON_ROLES.has(roleHead) && !BODY_HEADS.has(roleHead)) return [];
+  return [make(context, [quote.start, quote.end], cue, subject.phrase, 0.75)].filter(isFound);
 }
 
 /**
@@ -244,6 +517,12 @@ function continuations(
       onlyPunctuation(context.text.slice(quote.end, to))
     );
   };
+  // A paragraph that opens with a quotation and has no attribution of its own, right after the
+  // paragraph of the speaker's last attributed quotation, with no other claim between: the speaker goes on.
+  const nextParagraph = (previous: Attribution, quote: Quotation, gap: string) =>
+    (gap.match(/\n\s*\n/g) ?? []).length === 1 &&
+    /\n\s*\n\s*$/.test(gap) &&
+    ![...found, ...added].some((item) => item.start >= previous.end && item.start < quote.start);
   const ordered = [...context.quotes].sort((a, b) => a.start - b.start);
   for (const [index, quote] of ordered.entries()) {
     if (covered(quote) || !alone(quote)) continue;
@@ -256,7 +535,9 @@ function continuations(
       previous !== undefined &&
       gap.length < 200 &&
       !/[“”"]/.test(gap) &&
-      (!/\n\s*\n/.test(gap) || (previous.end === ordered[index - 1]?.end && ordered[index - 1]!.open));
+      (!/\n\s*\n/.test(gap) ||
+        (previous.end === ordered[index - 1]?.end && ordered[index - 1]!.open) ||
+        nextParagraph(previous, quote, gap));
     // Forwards: left open at its paragraph's end, and the next paragraph's quotation is attributed.
     const next = ordered[index + 1];
     const closedBy =
@@ -270,12 +551,73 @@ function continuations(
   return added;
 }
 
+/**
+ * Groups that open a sentence as its subject, a plural noun phrase before the verb ("Hundreds of
+ * nurses marched …", "Striking dockworkers blocked …"): what a later "they" may refer to.
+ */
+function addGroups(context: Context, sentences: { start: number; end: number }[]) {
+  for (const sentence of sentences) {
+    const tokens = context.tagged.within(sentence.start, sentence.end).slice(0, 8);
+    const verb = tokens.findIndex((token, index) => index > 0 && isVerb(token));
+    if (verb < 1) continue;
+    const phrase = tokens.slice(0, verb);
+    const head = phrase[phrase.length - 1]!;
+    const nounPhrase = phrase.every(
+      (token, index) =>
+        /^(?:DET|ADJ|NUM|NOUN)$/.test(token.pos) ||
+        (token.pos === "ADP" && token.text.toLowerCase() === "of") ||
+        // The first word is capitalised, so the tagger may read it as a name ("Striking", "Hundreds").
+        (index === 0 && (token.pos === "VERB" || token.pos === "PROPN")),
+    );
+    if (
+      !nounPhrase ||
+      head.pos !== "NOUN" ||
+      !/s$/i.test(head.text) ||
+      head.text.toLowerCase() === head.lemma
+    )
+      continue;
+    const name = context.text
+      .slice(phrase[0]!.start, head.end)
+      .replace(/^(?:the|some|many|several|hundreds of|thousands of|dozens of)\s+/i, "");
+    context.entities.addGroup(phrase[0]!.start, name);
+  }
+}
+
+/**
+ * A quotation ending in "?" or "!" ends its sentence for the splitter ("“… isn't it?” Jan Novak
+ * asked."): the short sentence of its speaker and cue is joined back to it.
+ */
+function joinQuestions(context: Context, sentences: { start: number; end: number }[]) {
+  const joined: { start: number; end: number }[] = [];
+  for (const sentence of sentences) {
+    const previous = joined[joined.length - 1];
+    const tokens = context.tagged.within(sentence.start, sentence.end).slice(0, 8);
+    const firstVerb = tokens.find((token) => isVerb(token));
+    if (
+      previous &&
+      /[?!][”"’]$/.test(context.text.slice(previous.start, previous.end)) &&
+      /^\s+$/.test(context.text.slice(previous.end, sentence.start)) &&
+      !/[“"]/.test(context.text.slice(sentence.start, sentence.end)) &&
+      firstVerb?.pos === "VERB" &&
+      CUE_LEMMAS.has(firstVerb.lemma)
+    ) {
+      previous.end = sentence.end;
+      continue;
+    }
+    joined.push({ ...sentence });
+  }
+  return joined;
+}
+
 export function findAttributions(text: string): Attribution[] {
   const quotes = findQuotations(text);
   const names = findNames(text);
-  const context: Context = { text, quotes, names, entities: new Entities(text, names) };
-  const sentences = splitSentences(text);
+  const tagged = new Tagged(tagText(text));
+  const split = splitSentences(text);
+  const context: Context = { text, quotes, names, entities: new Entities(text, names, split), tagged };
+  const sentences = joinQuestions(context, split);
   const found: Attribution[] = [];
+  addGroups(context, split);
   for (const sentence of sentences) found.push(...inSentence(context, sentence.start, sentence.end));
   found.push(...continuations(context, found, sentences));
   return found.sort((a, b) => a.start - b.start);

@@ -1,7 +1,8 @@
 // Who a speaker phrase refers to: the people and bodies of the article, in the order the text
 // mentions them, so that "Doe", "she", "the minister" and "the ministry" find the person or body
 // meant. Deliberately simple rules, measured on the evaluation set (tests/suggestions).
-import { BODY_HEADS, PERSON_ROLES, PRONOUNS, SAME_BODY } from "./lexicon.js";
+import { genderOfGivenName, type Gender } from "./first-names.js";
+import { BODY_HEADS, HONORIFICS, PERSON_ROLES, PRONOUNS, SAME_BODY } from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import { singularOf, type SpeakerPhrase } from "./phrases.js";
 
@@ -16,6 +17,33 @@ export interface Entity {
   context: string;
   /** Known only through a role phrase, with no name. */
   unnamed: boolean;
+  /** What the text (an honorific, a role, a pronoun) or the given name tells. */
+  gender?: Gender;
+  /** A place ("to Tamale"): no pronoun refers to it. */
+  place?: boolean;
+  /** Only seen as the plural subject of a sentence, never as a speaker. */
+  group?: boolean;
+}
+
+/** The role a title gives, honorifics left out: "Dr." gives none, "Finance Minister" itself. */
+function roleOfTitle(title: string): string {
+  return title
+    .split(" ")
+    .filter((word) => !HONORIFICS.has(word.toLowerCase().replace(/\.$/, "")))
+    .join(" ");
+}
+
+const FEMALE_WORDS =
+  /\b(?:mrs|ms|miss|dame|lady|queen|princess|spokeswoman|chairwoman|businesswoman|congresswoman|sister|mother|grandmother|actress)\b/i;
+const MALE_WORDS =
+  /\b(?:mr|sir|lord|king|prince|spokesman|chairman|businessman|congressman|brother|father|grandfather|actor)\b/i;
+
+/** The gender a name's own words tell: honorific or gendered role, else the given name. */
+function genderOf(mention: NameMention): Gender | undefined {
+  const words = `${mention.title} ${mention.description ?? ""}`;
+  if (FEMALE_WORDS.test(words)) return "female";
+  if (MALE_WORDS.test(words)) return "male";
+  return mention.name.includes(" ") ? genderOfGivenName(mention.name.split(" ")[0]!) : undefined;
 }
 
 /** Heads that mean "the organisation just named" ("Helix Robotics …, the company said"). */
@@ -51,6 +79,8 @@ export class Entities {
   constructor(
     private readonly text: string,
     names: NameMention[],
+    /** The text's sentences: a pronoun opening one looks first to the subject of the sentence before. */
+    private readonly sentences: { start: number; end: number }[] = [],
   ) {
     for (const mention of names) {
       const entity = this.named(mention);
@@ -63,15 +93,27 @@ export class Entities {
     if (known) return known;
     const before = this.text.slice(Math.max(0, mention.start - 140), mention.start);
     const after = this.text.slice(mention.end, mention.end + 80).split(/[.;]/)[0] ?? "";
+    const role = [roleOfTitle(mention.title), mention.description ?? ""].filter(Boolean).join(" ");
+    const gender = mention.kind === "person" ? genderOf(mention) : undefined;
     const entity: Entity = {
       name: mention.entity,
       kind: mention.kind === "person" ? "person" : "body",
-      role: mention.title || undefined,
-      context: `${before} ${mention.title} ${after}`.toLowerCase(),
+      role: role || undefined,
+      context: `${before} ${mention.title} ${mention.description ?? ""} ${after}`.toLowerCase(),
       unnamed: false,
+      ...(gender ? { gender } : {}),
+      ...(mention.place ? { place: true } : {}),
     };
     this.byName.set(mention.entity, entity);
     return entity;
+  }
+
+  /** A group a sentence opens with ("Hundreds of nurses marched …"), for a later "they". */
+  addGroup(at: number, name: string) {
+    const entity: Entity = { name, kind: "plural", context: name.toLowerCase(), unnamed: true, group: true };
+    let index = this.seen.length;
+    while (index > 0 && this.seen[index - 1]!.at > at) index -= 1;
+    this.seen.splice(index, 0, { at, entity });
   }
 
   /** The entity a speaker phrase at its place in the text refers to (null: unresolved pronoun). */
@@ -89,17 +131,39 @@ export class Entities {
   }
 
   private find(phrase: SpeakerPhrase): Entity | null {
-    if (phrase.kind === "name") return this.named(phrase.name!);
+    if (phrase.kind === "name") {
+      // "the Estonian", "the Nigerian": a nationality said of the person last spoken of, not a body.
+      const mention = phrase.name!;
+      const demonym =
+        mention.weak === true &&
+        /^the\s/i.test(this.text.slice(phrase.start, mention.start)) &&
+        /(?:ian|ean|ese|ish|an|i)$/.test(mention.name);
+      const person = demonym
+        ? this.latest(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed)
+        : null;
+      return person ?? this.named(mention);
+    }
     const words = this.text.slice(phrase.start, phrase.end);
     if (phrase.kind === "pronoun") {
-      const wanted = PRONOUNS[words.toLowerCase()] ?? "plural";
-      return this.latest(phrase.start, (entity) =>
+      const pronoun = words.toLowerCase();
+      const wanted = PRONOUNS[pronoun] ?? "plural";
+      const gender: Gender | undefined = /^(?:she|her)$/.test(pronoun)
+        ? "female"
+        : /^(?:he|him)$/.test(pronoun)
+          ? "male"
+          : undefined;
+      const fits = (entity: Entity) =>
         wanted === "person"
-          ? entity.kind === "person"
-          : wanted === "plural"
-            ? entity.kind !== "person"
-            : entity.kind === "body",
-      );
+          ? entity.kind === "person" && (!gender || !entity.gender || entity.gender === gender)
+          : entity.place !== true &&
+            (wanted === "plural" ? entity.kind !== "person" : entity.kind === "body");
+      // "One of them" are people who spoke: not a group only seen as a sentence's subject ("The talks collapsed").
+      const found = /\sof\s/.test(pronoun)
+        ? this.latest(phrase.start, (entity) => fits(entity) && entity.group !== true)
+        : this.subjectFirst(phrase.start, fits);
+      // What the pronoun tells is kept: "Ahmed Karimi … he" makes a later "she" look elsewhere.
+      if (found && gender && !found.gender && !found.unnamed) found.gender = gender;
+      return found;
     }
     const head = SAME_BODY[phrase.head!] ?? phrase.head!;
     // "the ministry" is the health ministry named before; "the weather service" is not the emergency services.
@@ -112,15 +176,42 @@ export class Entities {
         own.every((word) => entity.name.toLowerCase().includes(word)),
     );
     if (sameHead) return sameHead;
+    // "the ministry" is the Ministry of Water Resources named before; "the bank" the Bank of England.
+    const namedBody = this.latest(
+      phrase.start,
+      (entity) =>
+        entity.kind === "body" &&
+        !entity.unnamed &&
+        entity.name.toLowerCase().split(/\s+/).includes(head) &&
+        own.every((word) => entity.name.toLowerCase().includes(word)),
+    );
+    if (namedBody) return namedBody;
     if (GENERIC_BODIES.has(head)) {
       const body = this.latest(phrase.start, (entity) => entity.kind === "body" && !entity.unnamed);
       if (body) return body;
+    }
+    // "the 24-year-old", "the Estonian": the person last spoken of.
+    // A nationality needs a person named close before it ("The Guardian" is a newspaper).
+    const age = /^the\s+\d+-year-old$/i.test(words);
+    if (age || /^[Tt]he\s+\p{Lu}\p{Ll}+(?:ian|ean|ese|ish|i)$/u.test(words)) {
+      const person = this.latestSeen(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed);
+      if (person && (age || phrase.start - person.at < 300)) return person.entity;
     }
     if (/^the\b/i.test(words) && PERSON_ROLES.has(head)) {
       const holder = this.latest(
         phrase.start,
         (entity) =>
           entity.kind === "person" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.context),
+      );
+      if (holder) return holder;
+    }
+    // A headline's role ("Minister: ‘…’") is the person the story then names with it.
+    if (PERSON_ROLES.has(head) && /^\p{Lu}\p{Ll}+$/u.test(words)) {
+      const holder = this.next(
+        phrase.end,
+        phrase.end + 300,
+        (entity) =>
+          entity.kind === "person" && !entity.unnamed && (entity.role ?? "").toLowerCase().includes(head),
       );
       if (holder) return holder;
     }
@@ -135,11 +226,48 @@ export class Entities {
     return entity;
   }
 
+  /**
+   * For a pronoun that opens its sentence: not simply the latest fitting entity, but the first
+   * fitting one of that entity's sentence (its subject, usually: "Hanna Lind visited the shelter
+   * with the director, Olav Berg. She said …"). Otherwise the latest.
+   */
+  private subjectFirst(at: number, test: (entity: Entity) => boolean): Entity | null {
+    const latest = this.latestSeen(at, test);
+    if (!latest) return null;
+    const opens = this.sentenceAt(at)?.start === at;
+    const sentence = this.sentenceAt(latest.at);
+    if (!opens || !sentence) return latest.entity;
+    return this.next(sentence.start, latest.at + 1, test) ?? latest.entity;
+  }
+
+  /** The sentence that holds `at`, by binary search (sentences are in text order). */
+  private sentenceAt(at: number): { start: number; end: number } | undefined {
+    let low = 0;
+    let high = this.sentences.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.sentences[middle]!.end <= at) low = middle + 1;
+      else high = middle;
+    }
+    const sentence = this.sentences[low];
+    return sentence && sentence.start <= at ? sentence : undefined;
+  }
+
+  /** The entity first seen in [from, to) that passes `test`. */
+  private next(from: number, to: number, test: (entity: Entity) => boolean): Entity | null {
+    for (const { at, entity } of this.seen) if (at >= from && at < to && test(entity)) return entity;
+    return null;
+  }
+
   /** The entity seen last before `at` that passes `test`. */
   private latest(at: number, test: (entity: Entity) => boolean): Entity | null {
+    return this.latestSeen(at, test)?.entity ?? null;
+  }
+
+  private latestSeen(at: number, test: (entity: Entity) => boolean): { at: number; entity: Entity } | null {
     for (let i = this.seen.length - 1; i >= 0; i -= 1) {
-      const { at: seenAt, entity } = this.seen[i]!;
-      if (seenAt < at && test(entity)) return entity;
+      const seen = this.seen[i]!;
+      if (seen.at < at && test(seen.entity)) return seen;
     }
     return null;
   }

@@ -370,6 +370,12 @@ export const ORGANISATION_WORDS = new Set([
   "caucasus",
   "karabakh",
   "osce",
+  "programme",
+  "bureau",
+  "program",
+  "fund",
+  "alliance",
+  "forum",
   "nato",
   "un",
   "eu",
@@ -505,3 +511,88 @@ export const PRONOUNS: Record<string, "person" | "plural" | "thing"> = {
 
 /** Role words that mean the same body ("the force" is the police). */
 export const SAME_BODY: Record<string, string> = { force: "police" };
+
+/**
+ * Reporting verbs by lemma (as wink-nlp lemmatises them): a token tagged VERB with one of these
+ * lemmas is a cue in any tense or with any auxiliary ("has cautioned", "will insist", "is
+ * expected to say"). The word forms above are kept for the multi-word cues and as a fallback.
+ */
+export const CUE_LEMMAS = new Set([
+  "say",
+  "tell",
+  "stress",
+  "add",
+  "warn",
+  "deny",
+  "insist",
+  "claim",
+  "accuse",
+  "note",
+  "explain",
+  "argue",
+  "state",
+  "announce",
+  "declare",
+  "emphasize",
+  "emphasise",
+  "underline",
+  "underscore",
+  "confirm",
+  "acknowledge",
+  "admit",
+  "suggest",
+  "write",
+  "ask",
+  "reply",
+  "respond",
+  "urge",
+  "allege",
+  "maintain",
+  "recall",
+  "observe",
+  "comment",
+  "remark",
+  "predict",
+  "report",
+  "reiterate",
+  "assure",
+  "caution",
+  "concede",
+  "contend",
+  "complain",
+  "vow",
+  "promise",
+  "pledge",
+  "reveal",
+  "disclose",
+  "find",
+  "conclude",
+  "estimate",
+  "shout",
+  "exclaim",
+]);
+
+/**
+ * Cues whose object may be a noun phrase that is itself the claim ("denied any wrongdoing",
+ * "announced 400 job cuts"). After any other cue the content must be a clause (have a verb):
+ * "added a third in the 80th minute" and "told the story of" make no claim.
+ */
+export const NOUN_OBJECT_LEMMAS = new Set([
+  "deny",
+  "accuse",
+  "report",
+  "confirm",
+  "announce",
+  "reveal",
+  "disclose",
+  "admit",
+  "acknowledge",
+  "promise",
+  "pledge",
+  "predict",
+  "estimate",
+  "reiterate",
+]);
+
+/** Honorifics: kept in a mention ("Dr. Amal Haddad"), never a speaker's role. */
+export const HONORIFICS = new Set(["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"]);

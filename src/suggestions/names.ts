@@ -1,6 +1,7 @@
 // Proper names in a text: runs of capitalised words, split into the title before a name
 // ("Gov.", "Finance Minister") and the name itself, and told apart as people or organisations
 // and places. A surname alone ("Doe") counts once the full name has been seen. UTF-16 offsets.
+import { genderOfGivenName } from "./first-names.js";
 import { NOT_NAMES, ORGANISATION_WORDS, TITLES } from "./lexicon.js";
 
 export interface NameMention {
@@ -13,6 +14,13 @@ export interface NameMention {
   name: string;
   /** The title words before it ("Governor", "Finance Minister"), if any. */
   title: string;
+  /**
+   * Descriptions next to the name that are neither name nor mention: "Czech MEP" in "Czech MEP
+   * Věra Dvořáková", "Shopkeeper" in "Shopkeeper Ann Ode", "QC" after "Tom Hale QC" (kept in the mention).
+   */
+  description?: string;
+  /** A lone word after "in", "to", "from" …: a place, which no pronoun refers to. */
+  place?: boolean;
   kind: "person" | "organisation";
   /** A lone capitalised word inside a sentence ("Streamly"): an organisation or a place, perhaps. */
   weak?: boolean;
@@ -65,7 +73,12 @@ function capitalisedRuns(text: string): Token[][] {
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
     const joined = previous && text.slice(previous.end, token.start) === " ";
-    if (!isCapitalised(token) && !PARTICLES.has(token.word)) {
+    // "Central Bureau of Statistics", "Bank of England": "of" or "for" after an organisation word joins the name.
+    const joins =
+      /^(?:of|for)$/.test(token.word) &&
+      previous !== undefined &&
+      ORGANISATION_WORDS.has(lower(previous.word));
+    if (!isCapitalised(token) && !PARTICLES.has(token.word) && !joins) {
       if (run.length) runs.push(run);
       run = [];
       continue;
@@ -94,13 +107,50 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
   let part: Token[] = [];
   tokens.forEach((token, index) => {
     part.push(token);
-    if (ORGANISATION_WORDS.has(lower(token.word)) && index < tokens.length - 1) {
+    const next = tokens[index + 1]?.word;
+    if (
+      ORGANISATION_WORDS.has(lower(token.word)) &&
+      index < tokens.length - 1 &&
+      next !== "of" &&
+      next !== "for"
+    ) {
       parts.push(part);
       part = [];
     }
   });
   if (part.length) parts.push(part);
   return parts;
+}
+
+const isAcronym = (token: Token) => /^\p{Lu}{2,6}$/u.test(token.word);
+/** "Shopkeeper", "Lawyer", "Economist": a word for what someone does, written before the name. */
+const AGENT_NOUN = /(?:er|or|ist|ian|eer|ant|man|woman)$/;
+
+/**
+ * Words before or after a person's name that describe the person: an acronym before the name and
+ * what comes before it ("Czech MEP"), a capitalised agent noun that opens a run of three or more
+ * ("Shopkeeper Ann Ode"), and an acronym after a full name ("Tom Hale QC").
+ */
+function descriptions(name: Token[]): { before: number; after: number } {
+  let before = 0;
+  let after = 0;
+  if (name.length >= 3 && isAcronym(name[name.length - 1]!)) after = 1;
+  for (let i = name.length - 2 - after; i >= 0; i -= 1) {
+    if (isAcronym(name[i]!)) {
+      before = i + 1;
+      break;
+    }
+  }
+  const first = name[before];
+  if (
+    before === 0 &&
+    name.length - after >= 3 &&
+    first &&
+    AGENT_NOUN.test(lower(first.word)) &&
+    !genderOfGivenName(first.word)
+  )
+    before = 1;
+  return { before, after };
 }
 
 function mentionOf(text: string, tokens: Token[]): NameMention | null {
@@ -112,27 +162,48 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
   words.forEach((token, index) => {
     if (isTitle(token) && index < words.length - 1) lastTitle = index;
   });
-  const name = words.slice(lastTitle + 1);
+  const fullName = words.slice(lastTitle + 1);
   const title = words.slice(0, lastTitle + 1);
-  const last = lower(name[name.length - 1]!.word);
+  const last = lower(fullName[fullName.length - 1]!.word);
   // "Calle Mayor", "Port Said": a place, whatever its last word.
-  const place = PLACE_WORDS.has(lower(name[0]!.word)) || (TITLES.has(last) && name.length > 1);
+  const place = PLACE_WORDS.has(lower(fullName[0]!.word)) || (TITLES.has(last) && fullName.length > 1);
   const organisation =
-    place || ORGANISATION_WORDS.has(last) || name.some((token) => ORGANISATION_WORDS.has(lower(token.word)));
-  if (name.length < 2 && title.length === 0 && !organisation) return null;
+    place ||
+    ORGANISATION_WORDS.has(last) ||
+    fullName.some((token) => ORGANISATION_WORDS.has(lower(token.word)));
+  const described = organisation ? { before: 0, after: 0 } : descriptions(fullName);
+  const name = fullName.slice(described.before, fullName.length - described.after);
+  if (name.length < 2 && title.length === 0 && !organisation && described.before === 0) return null;
   if (name.length === 1 && organisation && /^\p{Lu}+$/u.test(name[0]!.word) === false && title.length === 0)
     return null;
   const nameText = text.slice(name[0]!.start, name[name.length - 1]!.end);
+  const describedWords = [
+    ...fullName.slice(0, described.before),
+    ...fullName.slice(fullName.length - described.after),
+  ];
   return {
-    start: (title[0] ?? name[0]!).start,
+    start: described.before > 0 ? name[0]!.start : (title[0] ?? name[0]!).start,
     nameStart: name[0]!.start,
-    end: name[name.length - 1]!.end,
+    end: fullName[fullName.length - 1]!.end,
     name: nameText,
     title: title.map((token) => token.word + (token.dotted ? "." : "")).join(" "),
+    ...(describedWords.length ? { description: describedWords.map((token) => token.word).join(" ") } : {}),
     kind: organisation ? "organisation" : "person",
     entity: nameText,
   };
 }
+
+/** Lower-case titles written before a surname: "Transport minister Reyes", "the energy minister Reyes". */
+const LOWER_TITLE =
+  /(?:(\p{Lu}\p{Ll}+)\s)?\b(minister|secretary|president|governor|mayor|senator|spokesman|spokeswoman|spokesperson|director|chairman|chairwoman|commissioner|ambassador|judge|coach)\s(\p{Lu}[\p{L}\p{M}'’-]+)\b(?!\s\p{Lu})/gu;
+
+/** Honorifics that tell a person's gender. */
+const HONORIFIC_GENDER: Record<string, "female" | "male"> = {
+  mr: "male",
+  mrs: "female",
+  ms: "female",
+  miss: "female",
+};
 
 /**
  * Every name mention of the text in order. Full names are found first; then a capitalised word
@@ -148,10 +219,47 @@ export function findNames(text: string): NameMention[] {
     }
   }
   const surnames = new Map<string, string>();
+  const fullNames: NameMention[] = [];
   for (const mention of mentions) {
     if (mention.kind !== "person") continue;
     const words = mention.name.split(" ");
-    if (words.length > 1) surnames.set(words[words.length - 1]!, mention.entity);
+    if (words.length > 1) {
+      surnames.set(words[words.length - 1]!, mention.entity);
+      fullNames.push(mention);
+    }
+  }
+  const occupied = (start: number, end: number) =>
+    mentions.some((mention) => mention.start < end && mention.end > start);
+  for (const match of text.matchAll(LOWER_TITLE)) {
+    const surname = match[3]!;
+    const nameStart = match.index + match[0].length - surname.length;
+    if (occupied(nameStart, nameStart + surname.length) || NOT_NAMES.has(lower(surname))) continue;
+    const start =
+      match[1] && !NOT_NAMES.has(lower(match[1]))
+        ? match.index
+        : match.index + (match[1] ? match[1].length + 1 : 0);
+    mentions.push({
+      start,
+      nameStart,
+      end: nameStart + surname.length,
+      name: surname,
+      title: text.slice(start, nameStart).trim(),
+      kind: "person",
+      entity: surname,
+    });
+  }
+  // "Mr Adeyemi", "Ms Berg": the person of that surname named in full before, of the gender the honorific tells.
+  for (const mention of mentions) {
+    if (mention.kind !== "person" || mention.name.includes(" ") || !mention.title) continue;
+    const gender = HONORIFIC_GENDER[lower(mention.title.replace(/\.$/, ""))];
+    const full = fullNames
+      .filter((candidate) => {
+        if (candidate.start >= mention.start || !candidate.name.endsWith(` ${mention.name}`)) return false;
+        const given = genderOfGivenName(candidate.name.split(" ")[0]!);
+        return !gender || !given || given === gender;
+      })
+      .pop();
+    if (full) mention.entity = full.entity;
   }
   // Which characters full names cover, and where each person is first named: one pass each.
   const covered = new Uint8Array(text.length + 1);
@@ -179,7 +287,27 @@ export function findNames(text: string): NameMention[] {
     }
   }
   addLoneWords(text, runs, mentions, taken);
+  linkAcronyms(mentions);
   return mentions.sort((a, b) => a.start - b.start);
+}
+
+/** "WFP" and "the CBS" are the World Food Programme and the Central Bureau of Statistics the text names in full. */
+function linkAcronyms(mentions: NameMention[]) {
+  const initials = new Map<string, string>();
+  for (const mention of mentions) {
+    if (mention.kind !== "organisation" || !mention.name.includes(" ")) continue;
+    const letters = mention.name
+      .split(/\s+/)
+      .filter((word) => /^\p{Lu}/u.test(word))
+      .map((word) => word[0])
+      .join("");
+    if (letters.length >= 2 && !initials.has(letters)) initials.set(letters, mention.entity);
+  }
+  for (const mention of mentions) {
+    if (mention.kind !== "organisation" || !/^\p{Lu}{2,6}$/u.test(mention.name)) continue;
+    const full = initials.get(mention.name);
+    if (full) mention.entity = full;
+  }
 }
 
 /** Single capitalised words inside a sentence, not names of people: organisations or places. */
@@ -194,7 +322,12 @@ function addLoneWords(
     const [token] = run as [Token];
     const before = text.slice(Math.max(0, token.start - 3), token.start);
     if (taken(token.start) || NOT_NAMES.has(lower(token.word)) || TITLES.has(lower(token.word))) continue;
-    if (token.start === 0 || /[.!?“"‘:\n]\s*$/.test(before) || /^\p{Lu}+$/u.test(token.word)) continue;
+    if (token.start === 0 || /[.!?“"‘:\n(]\s*$/.test(before)) continue;
+    // An acronym ("WFP") is an organisation; a longer word in capitals is a dateline or a shout.
+    if (/^\p{Lu}+$/u.test(token.word) && !isAcronym(token)) continue;
+    const place = /\b(?:in|at|to|from|near|across|through|into|outside|around)\s+(?:the\s+)?$/i.test(
+      text.slice(Math.max(0, token.start - 16), token.start),
+    );
     mentions.push({
       start: token.start,
       nameStart: token.start,
@@ -204,6 +337,7 @@ function addLoneWords(
       kind: "organisation",
       entity: token.word,
       weak: true,
+      ...(place ? { place } : {}),
     });
   }
 }

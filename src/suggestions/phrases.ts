@@ -3,6 +3,7 @@
 // hydrologist"). A phrase is a name, a pronoun or a role ("the president's assistant").
 import { ADVERBS, BODY_HEADS, PERSON_ROLES, PRONOUNS } from "./lexicon.js";
 import type { NameMention } from "./names.js";
+import type { Tagged } from "./pos.js";
 
 export interface SpeakerPhrase {
   start: number;
@@ -21,63 +22,6 @@ interface Part {
   text: string;
 }
 
-const AUXILIARIES = new Set([
-  "is",
-  "are",
-  "was",
-  "were",
-  "be",
-  "been",
-  "has",
-  "have",
-  "had",
-  "will",
-  "would",
-  "can",
-  "could",
-  "may",
-  "might",
-  "must",
-  "should",
-  "shall",
-  "does",
-  "did",
-  "do",
-  "fell",
-  "rose",
-  "went",
-  "came",
-  "took",
-  "made",
-  "met",
-  "ran",
-  "left",
-  "held",
-  "kept",
-  "cut",
-  "put",
-  "began",
-  "won",
-  "lost",
-  "gave",
-  "got",
-  "saw",
-  "knew",
-  "built",
-  "sold",
-  "sent",
-  "spent",
-  "stood",
-  "led",
-  "paid",
-  "sleep",
-  "sleeps",
-  "need",
-  "needs",
-  "plans",
-  "opened",
-  "closed",
-]);
 const PREPOSITIONS = new Set([
   "with",
   "from",
@@ -117,18 +61,32 @@ const REPORT_NOUNS =
 
 const words = (text: string) => text.toLowerCase().match(/[\p{L}'’-]+/gu) ?? [];
 
-/** Whether a stretch of text reads as a clause (has a finite verb), not a noun phrase. */
-export function looksLikeClause(text: string): boolean {
-  const list = words(text);
-  const participle = (index: number) => PREPOSITIONS.has(list[index + 1] ?? "");
-  return list.some(
-    (word, index) =>
-      AUXILIARIES.has(word) ||
-      (index > 0 &&
-        /ed$/.test(word) &&
-        !/^(?:red|bed|need|shed|seed|speed|feed)$/.test(word) &&
-        !participle(index)),
-  );
+/**
+ * Whether a stretch of text reads as a clause (has a verb), not a noun phrase, by its
+ * part-of-speech tags. With `participles` a verb right after a noun and before a preposition is
+ * read as a participle inside a noun phrase ("people briefed on the talks", "a study published
+ * in The Lancet"); words after a relative pronoun belong to the relative clause, not to this one.
+ */
+export function looksLikeClause(
+  part: { start: number; end: number },
+  tagged: Tagged,
+  participles = true,
+): boolean {
+  const tokens = tagged.within(part.start, part.end);
+  for (const [index, token] of tokens.entries()) {
+    if (participles && index > 0 && /^(?:who|which|whose)$/i.test(token.text)) return false;
+    if (token.pos === "AUX") return true;
+    if (token.pos !== "VERB") continue;
+    const before = tokens[index - 1];
+    const after = tokens[index + 1];
+    const participle =
+      participles &&
+      before !== undefined &&
+      /^(?:NOUN|PROPN|NUM|PRON)$/.test(before.pos) &&
+      (after === undefined || after.pos === "ADP" || after.text.toLowerCase() === "to");
+    if (!participle) return true;
+  }
+  return false;
 }
 
 /** Comma-separated parts of [from, to), trimmed. */
@@ -205,8 +163,28 @@ function isRoleHead(head: string, text: string): boolean {
   return list.length === 1 && /[^s]s$/.test(head);
 }
 
+/** The names inside [from, to), found by binary search: `names` are in text order. */
+function namesWithin(names: NameMention[], from: number, to: number): NameMention[] {
+  let low = 0;
+  let high = names.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (names[middle]!.start < from) low = middle + 1;
+    else high = middle;
+  }
+  const inside: NameMention[] = [];
+  for (let i = low; i < names.length && names[i]!.start < to; i += 1)
+    if (names[i]!.end <= to) inside.push(names[i]!);
+  return inside;
+}
+
 /** The speaker a part names, if it names one: a pronoun, a name, or a role phrase. */
-export function phraseIn(text: string, raw: Part, names: NameMention[]): SpeakerPhrase | null {
+export function phraseIn(
+  text: string,
+  raw: Part,
+  names: NameMention[],
+  tagged: Tagged,
+): SpeakerPhrase | null {
   let part = trimAdverbs(text, raw);
   const report = REPORT_NOUNS.exec(part.text);
   if (report)
@@ -218,7 +196,7 @@ export function phraseIn(text: string, raw: Part, names: NameMention[]): Speaker
   if (/^(?:one|some|many|most|two|several|all|none) of (?:them|those)$/.test(lowerText)) {
     return { start: part.start, end: part.end, kind: "pronoun" };
   }
-  const inside = names.filter((name) => name.start >= part.start && name.end <= part.end);
+  const inside = namesWithin(names, part.start, part.end);
   const last = inside[inside.length - 1];
   if (last && last.end === part.end) {
     const before = words(text.slice(part.start, last.start));
@@ -236,7 +214,7 @@ export function phraseIn(text: string, raw: Part, names: NameMention[]): Speaker
       };
     }
   }
-  if (looksLikeClause(part.text) || words(part.text).length > 8) return null;
+  if (looksLikeClause(part, tagged) || words(part.text).length > 8) return null;
   const head = headOf(part.text);
   if (!isRoleHead(head, part.text)) return null;
   return { start: part.start, end: part.end, kind: "role", head };
@@ -246,21 +224,26 @@ export function phraseIn(text: string, raw: Part, names: NameMention[]): Speaker
  * The subject of a cue from the text before it, [from, cue): the phrase and, when a clause comes
  * first ("Most of them have been released, the ministry said"), where that clause ends.
  */
-export function subjectBefore(text: string, from: number, cue: number, names: NameMention[]) {
+export function subjectBefore(text: string, from: number, cue: number, names: NameMention[], tagged: Tagged) {
   const parts = commaParts(text, from, cue).filter((part) => !isAdverbOnly(part));
   const chain: Part[] = [];
   for (let i = parts.length - 1; i >= 0; i -= 1) {
     const part = parts[i]!;
     if (isRelative(part)) continue;
-    if (looksLikeClause(part.text)) {
+    // The part next to the cue may be a noun phrase with a participle; the sentence's first part, if not next to it, is a clause when it has a verb.
+    if (looksLikeClause(part, tagged, i === parts.length - 1 || i > 0)) {
       if (chain.length === 0) {
-        const coordinated = /^(.*?)\s+\p{Ll}+ed\b.*\s(?:but|and)$/u.exec(part.text);
-        if (coordinated)
-          chain.unshift({
-            start: part.start,
-            end: part.start + coordinated[1]!.length,
-            text: coordinated[1]!,
-          });
+        // "The central bank kept rates on hold but warned …": the subject is what precedes the first verb.
+        if (/\s(?:but|and)$/.test(part.text)) {
+          const verb = tagged
+            .within(part.start, part.end)
+            .find((token) => token.pos === "VERB" || token.pos === "AUX");
+          const subjectText = verb ? text.slice(part.start, verb.start).trimEnd() : "";
+          if (subjectText)
+            chain.unshift({ start: part.start, end: part.start + subjectText.length, text: subjectText });
+          // "His manager, Rita Sousa, praised his nerve but warned …": the subject is in the parts before.
+          else if (verb) continue;
+        }
       }
       break;
     }
@@ -270,19 +253,19 @@ export function subjectBefore(text: string, from: number, cue: number, names: Na
   const clauseParts = parts
     .slice(0, parts.indexOf(chain[0]!) === -1 ? 0 : parts.indexOf(chain[0]!))
     .filter((part) => !isRelative(part));
-  const phrase = chainPhrase(text, chain, names);
+  const phrase = chainPhrase(text, chain, names, tagged);
   if (!phrase) return null;
   const clause = clauseParts.length ? clauseParts[clauseParts.length - 1]! : null;
   return { phrase, clauseStart: clauseParts[0]?.start ?? null, clauseEnd: clause ? clause.end : null };
 }
 
 /** The speaker after a cue ("said Jane Smith, a spokeswoman for Nordic Air"), within [cueEnd, to). */
-export function subjectAfter(text: string, cueEnd: number, to: number, names: NameMention[]) {
+export function subjectAfter(text: string, cueEnd: number, to: number, names: NameMention[], tagged: Tagged) {
   const parts = commaParts(text, cueEnd, to);
   const first = parts[0];
   if (!first || /^(?:that|to|the\s+\w+\s+(?:was|is|had|would))\b/i.test(first.text)) return null;
   const chain = [first];
-  if (parts[1] && !isRelative(parts[1]) && !looksLikeClause(parts[1].text)) chain.push(parts[1]);
+  if (parts[1] && !isRelative(parts[1]) && !looksLikeClause(parts[1], tagged)) chain.push(parts[1]);
   const tail = /\s+(?:on|in|at|during|after|before|late|early|last|this)\s.*$/i.exec(first.text);
   if (tail)
     chain[0] = {
@@ -290,12 +273,17 @@ export function subjectAfter(text: string, cueEnd: number, to: number, names: Na
       end: first.end - tail[0].length,
       text: first.text.slice(0, -tail[0].length),
     };
-  return chainPhrase(text, chain, names);
+  return chainPhrase(text, chain, names, tagged);
 }
 
 /** In "the mayor, Luis Ortega" or "Hikmat Hajiyev, assistant to the president" the name speaks; the rest is its role. */
-function chainPhrase(text: string, chain: Part[], names: NameMention[]): SpeakerPhrase | null {
-  const phrases = chain.map((part) => phraseIn(text, part, names));
+function chainPhrase(
+  text: string,
+  chain: Part[],
+  names: NameMention[],
+  tagged: Tagged,
+): SpeakerPhrase | null {
+  const phrases = chain.map((part) => phraseIn(text, part, names, tagged));
   const named = phrases.findIndex((phrase) => phrase?.kind === "name");
   const main = named !== -1 ? phrases[named]! : phrases[0];
   if (!main) return null;

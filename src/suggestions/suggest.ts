@@ -1,6 +1,8 @@
 // Claimant's built-in attribution suggester: the claims an article makes, each with its type,
 // cue, speaker mention and speaker, in the claim shape of docs/api.md (code-point offsets).
-// Offline and deterministic: rules over the text (attributions.ts), no model.
+// Offline and deterministic: rules over the text (attributions.ts) that read what is a verb and
+// where a clause starts from part-of-speech tags (pos.ts: wink-nlp's English model, shipped in
+// its npm package, loaded once on first use; no network).
 import { CodePointIndex } from "../text/code-points.js";
 import { findAttributions, type Attribution } from "./attributions.js";
 import type { SuggestedSpan, Suggestion } from "./suggestion.types.js";
