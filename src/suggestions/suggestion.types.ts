@@ -17,6 +17,8 @@ export interface Suggestion {
   speakerMention: SuggestedSpan | null;
   /** A registry speaker by id, or a new one by name: the claim shape's speaker (docs/api.md). */
   speaker: { id: number } | { name: string; role?: string; affiliation?: string } | null;
+  /** The project's target the claim's words name, when they name exactly one (target-proposal.ts). */
+  target?: string;
   confidence: number;
 }
 

@@ -14,6 +14,7 @@ import { OffThread, OffThreadError } from "../threads/off-thread.js";
 import { TextCache } from "../threads/text-cache.js";
 import { foldName, suggestAttributions, type RegistrySpeaker } from "./suggest.js";
 import type { ArticleSuggestion, Suggestion } from "./suggestion.types.js";
+import { proposedTarget } from "./target-proposal.js";
 
 export type { ArticleSuggestion };
 import {
@@ -130,8 +131,13 @@ export async function articleSuggestions(
   const article = await getArticle(db, user, articleId);
   const project = await db.project.findUniqueOrThrow({
     where: { id: article.projectId },
-    select: { suggestBuiltin: true, suggestExternal: true },
+    select: {
+      suggestBuiltin: true,
+      suggestExternal: true,
+      targets: { where: { retired: false }, orderBy: { position: "asc" }, select: { name: true } },
+    },
   });
+  const targetNames = project.targets.map((target) => target.name);
   const body = new CodePointIndex(article.body);
   const [speakers, external] = await Promise.all([
     // Only the speakers the registry shows this user (a blind project hides colleagues' ones).
@@ -146,9 +152,9 @@ export async function articleSuggestions(
         speakerName: suggestion.speaker && "name" in suggestion.speaker ? suggestion.speaker.name : null,
       }))
     : [];
-  const all = [...builtin, ...external.map((row) => presentExternal(row, body))].sort(
-    (a, b) => a.start - b.start || a.end - b.end,
-  );
+  const all = [...builtin, ...external.map((row) => presentExternal(row, body))]
+    .map((item) => (item.target ? item : withTarget(item, proposedTarget(item.quote, targetNames))))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
   const registryIds = [
     ...new Set(all.flatMap((item) => (item.speaker && "id" in item.speaker ? [item.speaker.id] : []))),
   ];
@@ -376,3 +382,6 @@ export async function undismissSuggestion(db: DbClient, user: CurrentUser, artic
   await getArticle(db, user, articleId);
   await db.suggestionDismissal.deleteMany({ where: { articleId, userId: user.id, key } });
 }
+
+const withTarget = <T extends ArticleSuggestion>(item: T, target: string | undefined): T =>
+  target ? { ...item, target } : item;

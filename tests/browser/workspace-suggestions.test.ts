@@ -36,7 +36,7 @@ describe.runIf(runBrowserTests)("attribution suggestions in the workspace", () =
   const claims = () =>
     app.db.prisma.claim.findMany({
       where: { articleId, annotatorId: annotator.id, deletedAt: null },
-      include: { speaker: true },
+      include: { speaker: true, target: true },
       orderBy: { id: "asc" },
     });
 
@@ -65,6 +65,8 @@ describe.runIf(runBrowserTests)("attribution suggestions in the workspace", () =
       .toMatch(/^Saved as your claim\. Suggestion 1 of 2: “the Commander/);
     const [stressed] = await claims();
     expect(stressed).toMatchObject({ type: "indirect", speakerId, cueStart: expect.any(Number) });
+    // "… support to Azerbaijan …" names one of the project's targets: it is proposed and saved.
+    expect(stressed!.target?.name).toBe("Azerbaijan");
 
     await page.keyboard.press("Shift+A");
     await expect.poll(() => page.locator("#claim-panel").isVisible()).toBe(true);

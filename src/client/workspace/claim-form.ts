@@ -221,6 +221,7 @@ export class ClaimForm {
       prefill.speakerMention && { start: prefill.speakerMention.start, end: prefill.speakerMention.end },
     );
     this.setSpan("cue", prefill.cue && { start: prefill.cue.start, end: prefill.cue.end });
+    if (prefill.target) this.target.value = prefill.target;
   }
 
   /** Opens a claim: filled in, editable when the user may change it, else read only. */
