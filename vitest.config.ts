@@ -19,7 +19,7 @@ const SAME_IN_BOTH_MODES = [
   "tests/text/**",
   "tests/client/**",
   "tests/agreement/{alpha,kappa,poisson,span-matching}.test.ts",
-  "tests/suggestions/{suggester,suggester-rules}.test.ts",
+  "tests/suggestions/{suggester,suggester-rules,target-proposal}.test.ts",
   "tests/guidelines/line-diff.test.ts",
   "tests/articles/import-parsing.test.ts",
   "tests/exports/{csv-finisher,file-name}.test.ts",
