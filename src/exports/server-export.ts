@@ -56,14 +56,14 @@ export async function openServerExport(
   const stream = Readable.from(
     (async function* () {
       yield* chunks;
+      // Freed before the response ends, not when the stream closes after it: a client that
+      // starts its next export as soon as this one has arrived must find its slot free.
+      if (slot !== undefined) await freeUserSlot(client, viewer.id, slot);
       completed = true;
     })(),
     { objectMode: false },
   );
-  stream.once(
-    "close",
-    () => void release(client, completed, slot === undefined ? undefined : [viewer.id, slot]),
-  );
+  stream.once("close", () => release(client, completed));
   return stream;
 }
 
@@ -130,13 +130,7 @@ function ignoreClientError() {
  * A finished export hands its connection back to the pool, unlocked. One cut short may be
  * mid-COPY or mid-cursor: the connection is closed instead, which ends the query and the lock.
  */
-async function release(client: PoolClient, completed: boolean, slot: [number, number] | undefined) {
+function release(client: PoolClient, completed: boolean) {
   client.off("error", ignoreClientError);
-  if (!completed) return client.release(new Error("export stopped before its end"));
-  try {
-    if (slot) await freeUserSlot(client, ...slot);
-    client.release();
-  } catch (error) {
-    client.release(error as Error);
-  }
+  client.release(completed ? undefined : new Error("export stopped before its end"));
 }
