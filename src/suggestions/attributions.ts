@@ -36,11 +36,35 @@ interface Cue {
   lemma: string;
 }
 
-const VERBS = [...new Set(CUE_VERBS)].sort((a, b) => b.length - a.length);
-const CUE_PATTERN = new RegExp(
-  `\\b(?:${VERBS.map((verb) => verb.replace(/ /g, "\\s+")).join("|")}|[Aa]ccording\\s+to)\\b`,
-  "g",
-);
+/** The cue words and lemmas of one run: the lexicon's, and those a project has confirmed. */
+export interface CueVocabulary {
+  pattern: RegExp;
+  lemmas: ReadonlySet<string>;
+}
+
+function cuePattern(words: readonly string[]): RegExp {
+  const escaped = [...new Set(words)]
+    .sort((a, b) => b.length - a.length)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+"));
+  return new RegExp(`\\b(?:${escaped.join("|")}|[Aa]ccording\\s+to)\\b`, "g");
+}
+
+const LEXICON_CUES: CueVocabulary = { pattern: cuePattern(CUE_VERBS), lemmas: CUE_LEMMAS };
+
+/**
+ * The lexicon's cues with a project's own (word forms as annotators marked them, "fumed", "hit
+ * back"; and their lemmas, so that other tenses count too).
+ */
+export function cueVocabulary(learned: {
+  words: readonly string[];
+  lemmas: readonly string[];
+}): CueVocabulary {
+  if (learned.words.length === 0 && learned.lemmas.length === 0) return LEXICON_CUES;
+  return {
+    pattern: cuePattern([...CUE_VERBS, ...learned.words]),
+    lemmas: new Set([...CUE_LEMMAS, ...learned.lemmas]),
+  };
+}
 
 interface Context {
   text: string;
@@ -48,6 +72,7 @@ interface Context {
   names: NameMention[];
   entities: Entities;
   tagged: Tagged;
+  cues: CueVocabulary;
 }
 
 const insideQuote = (quotes: Quotation[], at: number) =>
@@ -61,7 +86,7 @@ const onlyPunctuation = (text: string) => /^[\s,:;.—–-]*$/.test(text);
  */
 function cuesIn(context: Context, from: number, to: number): Cue[] {
   const cues = new Map<number, Cue>();
-  for (const match of context.text.slice(from, to).matchAll(CUE_PATTERN)) {
+  for (const match of context.text.slice(from, to).matchAll(context.cues.pattern)) {
     const start = from + match.index;
     if (insideQuote(context.quotes, start)) continue;
     const word = match[0].toLowerCase().replace(/\s+/g, " ");
@@ -84,9 +109,9 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
       token.pos === "VERB"
         ? token.lemma
         : previous?.pos === "AUX" && token.pos === "NOUN"
-          ? lemmaOfIng(token.text)
+          ? lemmaOfIng(context, token.text)
           : undefined;
-    if (!lemma || !CUE_LEMMAS.has(lemma)) continue;
+    if (!lemma || !context.cues.lemmas.has(lemma)) continue;
     cues.set(token.start, { ...token, word: token.text.toLowerCase(), lemma });
   }
   // A passive ("was admitted to hospital", "were told to leave") reports nothing said by its subject.
@@ -193,7 +218,7 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
       that = index;
       break;
     }
-    if (isVerb(token) || /^[.;:“”"!?]$/.test(token.text)) break;
+    if (isVerb(token) || /^[.;:“”"‘!?]$/.test(token.text)) break;
   }
   const between = that > 0 ? tokens.slice(0, that) : [];
   const adverbial =
@@ -244,7 +269,7 @@ function endOfContent(context: Context, span: [number, number]): [number, number
       !/^(?:including|according|excluding|regarding|concerning)$/i.test(token.text) &&
       !insideQuote(context.quotes, token.start) &&
       !context.text.slice(token.end, span[1]).includes(",") &&
-      !(CUE_LEMMAS.has(token.lemma) && tokens[index + 1]?.text.toLowerCase() === "that")
+      !(context.cues.lemmas.has(token.lemma) && tokens[index + 1]?.text.toLowerCase() === "that")
     )
       return trimmed(context.text, span[0], comma.start);
   }
@@ -304,7 +329,7 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
     const between = text.slice(cue.end, firstAfter.start);
     const subject = subjectBefore(text, from, group, names, tagged);
     // “X said: “…”” and “X explained her decision: “…””: a noun phrase and a colon before the quotation.
-    const colon = /^[^.;“”"]{0,80}:\s*$/.test(between) && !hasVerb(context, cue.end, firstAfter.start);
+    const colon = /^[^.;“”"‘]{0,80}:\s*$/.test(between) && !hasVerb(context, cue.end, firstAfter.start);
     if (/^[\s,:]*$/.test(between) || colon) {
       return [make(context, [firstAfter.start, firstAfter.end], cue, subject?.phrase ?? null, 0.9)].filter(
         isFound,
@@ -319,10 +344,10 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
 const isFound = (attribution: Attribution | null): attribution is Attribution => attribution !== null;
 
 /** "warning" → "warn", "noting" → "note", "admitting" → "admit": the cue an -ing form is of, if any. */
-function lemmaOfIng(word: string): string | undefined {
+function lemmaOfIng(context: Context, word: string): string | undefined {
   const stem = word.toLowerCase().replace(/ing$/, "");
   if (stem === word.toLowerCase()) return undefined;
-  return [stem, `${stem}e`, stem.slice(0, -1)].find((candidate) => CUE_LEMMAS.has(candidate));
+  return [stem, `${stem}e`, stem.slice(0, -1)].find((candidate) => context.cues.lemmas.has(candidate));
 }
 
 /**
@@ -344,8 +369,9 @@ function coordinated(
     const joins = conjunction !== undefined && (/^(?:but|and)$/i.test(conjunction.text) || participle);
     if (!joins) continue;
     // The tagger may read "…, warning that" as a noun: the -ing form of a cue before "that" is enough there.
-    const lemma = token.pos === "VERB" ? token.lemma : participle ? lemmaOfIng(token.text) : undefined;
-    if (!lemma || !CUE_LEMMAS.has(lemma)) continue;
+    const lemma =
+      token.pos === "VERB" ? token.lemma : participle ? lemmaOfIng(context, token.text) : undefined;
+    if (!lemma || !context.cues.lemmas.has(lemma)) continue;
     const second: Cue = {
       start: token.start,
       end: token.end,
@@ -534,7 +560,7 @@ function continuations(
     const goesOn =
       previous !== undefined &&
       gap.length < 200 &&
-      !/[“”"]/.test(gap) &&
+      !/[“”"‘]/.test(gap) &&
       (!/\n\s*\n/.test(gap) ||
         (previous.end === ordered[index - 1]?.end && ordered[index - 1]!.open) ||
         nextParagraph(previous, quote, gap));
@@ -597,9 +623,9 @@ function joinQuestions(context: Context, sentences: { start: number; end: number
       previous &&
       /[?!][”"’]$/.test(context.text.slice(previous.start, previous.end)) &&
       /^\s+$/.test(context.text.slice(previous.end, sentence.start)) &&
-      !/[“"]/.test(context.text.slice(sentence.start, sentence.end)) &&
+      !/[“"‘]/.test(context.text.slice(sentence.start, sentence.end)) &&
       firstVerb?.pos === "VERB" &&
-      CUE_LEMMAS.has(firstVerb.lemma)
+      context.cues.lemmas.has(firstVerb.lemma)
     ) {
       previous.end = sentence.end;
       continue;
@@ -609,12 +635,13 @@ function joinQuestions(context: Context, sentences: { start: number; end: number
   return joined;
 }
 
-export function findAttributions(text: string): Attribution[] {
+export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUES): Attribution[] {
   const quotes = findQuotations(text);
   const names = findNames(text);
   const tagged = new Tagged(tagText(text));
   const split = splitSentences(text);
-  const context: Context = { text, quotes, names, entities: new Entities(text, names, split), tagged };
+  const entities = new Entities(text, names, split);
+  const context: Context = { text, quotes, names, entities, tagged, cues };
   const sentences = joinQuestions(context, split);
   const found: Attribution[] = [];
   addGroups(context, split);

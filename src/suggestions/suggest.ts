@@ -5,6 +5,7 @@
 // its npm package, loaded once on first use; no network).
 import { CodePointIndex } from "../text/code-points.js";
 import { findAttributions, type Attribution } from "./attributions.js";
+import { foldName } from "./fold-name.js";
 import type { SuggestedSpan, Suggestion } from "./suggestion.types.js";
 
 export type { SuggestedSpan, Suggestion };
@@ -15,16 +16,7 @@ export interface RegistrySpeaker {
   aliases: string[];
 }
 
-/** Names compared as people type them: case, accents and spacing ignored. */
-export function foldName(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .replace(/[’']/g, "'")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
-}
+export { foldName };
 
 function registryIndex(registry: RegistrySpeaker[]) {
   const index = new Map<string, RegistrySpeaker>();

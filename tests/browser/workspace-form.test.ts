@@ -215,12 +215,12 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     // Focus lands in the form (on the type), so keys act at once.
     expect(await page.evaluate("document.activeElement.name")).toBe("type");
 
-    // favor f, against a, neutral e (n is Note), unclear u; Azerbaijan r, Armenia m, ceasefire c.
+    // favor f, against i (a and g mean accept and guidelines), neutral e (n is Note), unclear u; Azerbaijan r, Armenia m, ceasefire c.
     const chip = (group: string, value: string) => page.locator(`#f-${group} input[value="${value}"]`);
     for (const [group, value, key] of [
       ["type", "mixed", "3"],
       ["stance", "favor", "f"],
-      ["stance", "against", "a"],
+      ["stance", "against", "i"],
       ["stance", "neutral", "e"],
       ["target", "Azerbaijan", "r"],
       ["target", "Armenia", "m"],
@@ -235,14 +235,14 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     await page.keyboard.press("2");
     expect(await chip("type", "indirect").isChecked()).toBe(true);
     expect(await page.evaluate("document.activeElement.value")).toBe("indirect");
-    await page.keyboard.press("a");
+    await page.keyboard.press("i");
     await page.keyboard.press("m");
     expect(await page.locator("#f-keys-status").textContent()).toBe("Target: Armenia.");
     await page.keyboard.press("c"); // another target replaces it
     await page.keyboard.press("f");
     await page.keyboard.press("f"); // the same key again clears the stance
     expect(await page.locator("#f-stance input:checked").inputValue()).toBe("");
-    await page.keyboard.press("a");
+    await page.keyboard.press("i");
 
     await page.keyboard.press("n");
     expect(await page.evaluate("document.activeElement.id")).toBe("f-note");
@@ -278,7 +278,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     const article = await newArticle();
     const page = await openAs(annotator, `/articles/${article.id}`);
     await openForm(page, 2);
-    await page.keyboard.press("a");
+    await page.keyboard.press("i");
     await page.getByLabel("Note").fill("Typed before the logout.");
 
     // Log out in another tab of the same browser.
@@ -399,7 +399,7 @@ describe.runIf(runBrowserTests)("the claim form in a real browser", () => {
     const article = await newArticle();
     const page = await openAs(annotator, `/articles/${article.id}`);
     await openForm(page, 2);
-    await page.keyboard.press("a");
+    await page.keyboard.press("i");
     await page.getByLabel("Note").fill("Kept through the question.");
     await speakerInput(page).pressSequentially("Zoe Muller");
     // Accent-proof search: the existing speaker is offered while typing.

@@ -43,20 +43,27 @@ describe.runIf(runBrowserTests)("the workspace by mouse", () => {
     app.db.prisma.claim.findMany({ where: { articleId, deletedAt: null }, orderBy: { id: "asc" } });
   const suggestions = (page: Page) => page.locator("#ws-suggestions");
 
-  it("chooses a suggestion by a click in the text or the list, and accepts, edits or dismisses it with its buttons", async () => {
+  it("gives every suggestion Accept, Edit and Dismiss buttons, in the list and under the chosen one's words", async () => {
     const article = await makeArticle(app.db, admin, projectId, SAMPLE);
     const page = await openAs(annotator, `/articles/${article.id}`);
     await page.waitForSelector("body[data-suggestions='4']");
-    const accept = suggestions(page).getByRole("button", { name: "Accept the suggestion as your claim" });
-    const edit = suggestions(page).getByRole("button", { name: "Edit the suggestion in the claim form" });
-    const dismiss = suggestions(page).getByRole("button", { name: "Dismiss the suggestion" });
-    // Each shows its key; nothing chosen yet, so they are unavailable (and say so).
-    expect(await accept.textContent()).toMatch(/Accept.*a$/);
-    expect(await edit.textContent()).toMatch(/Edit.*Shift\+A$/);
-    expect(await dismiss.textContent()).toMatch(/Dismiss.*x$/);
-    expect(await accept.getAttribute("aria-disabled")).toBe("true");
+    const rows = page.locator("#ws-suggestion-list li");
+    // Every item has its own three buttons, visible, named for screen readers by its number.
+    for (let n = 1; n <= 4; n += 1) {
+      for (const action of ["Accept", "Edit", "Dismiss"]) {
+        const button = rows.nth(n - 1).getByRole("button", { name: `${action} suggestion ${n}` });
+        expect(await button.isVisible(), `${action} ${n}`).toBe(true);
+      }
+    }
+    // The text's buttons wait for a choice.
+    const inline = page.locator("#sg-inline");
+    expect(await inline.isHidden()).toBe(true);
+    const accept = inline.getByRole("button", { name: "Accept the suggestion as your claim" });
+    const edit = inline.getByRole("button", { name: "Edit the suggestion in the claim form" });
+    const dismiss = inline.getByRole("button", { name: "Dismiss the suggestion" });
 
-    // A click on a suggestion's words in the text chooses it, and the text stays under the pointer.
+    // A click on a suggestion's words in the text chooses it, and the text stays under the pointer;
+    // its buttons appear right under its words, showing their keys.
     const place = await textPlace(page);
     const words = await pointIn(page, "international community", 0.5);
     await page.mouse.click(words.x, words.y);
@@ -66,33 +73,52 @@ describe.runIf(runBrowserTests)("the workspace by mouse", () => {
     expect(await page.locator("#ws-suggestion-list li.is-current .sg-quote").textContent()).toMatch(
       /^“the international/,
     );
-    expect(await accept.getAttribute("aria-disabled")).toBeNull();
+    await expect.poll(() => inline.isVisible()).toBe(true);
+    expect(await accept.textContent()).toMatch(/Accept.*a$/);
+    expect(await edit.textContent()).toMatch(/Edit.*Shift\+A$/);
+    expect(await dismiss.textContent()).toMatch(/Dismiss.*x$/);
+    const under = async () => {
+      const marks = await page.locator("mark.is-suggestion-current").all();
+      const last = (await marks[marks.length - 1]!.boundingBox())!;
+      const bar = (await inline.boundingBox())!;
+      return { gap: bar.y - (last.y + last.height), overlapsWords: bar.y < last.y + last.height };
+    };
+    expect((await under()).overlapsWords).toBe(false);
+    expect((await under()).gap).toBeLessThan(12);
 
-    // Dismiss by its button: gone, remembered, the next one chosen; focus stays on the button.
+    // Dismiss under the words: gone, remembered, the next one chosen; focus stays on the button,
+    // which has moved under the next one's words.
     await dismiss.click();
     await expect.poll(() => status(page)).toMatch(/^Dismissed\. Suggestion 2 of 3: “the Commander/);
     expect(await page.evaluate("document.activeElement.id")).toBe("sg-dismiss");
     expect(await app.db.prisma.suggestionDismissal.count()).toBeGreaterThan(0);
+    expect((await under()).overlapsWords).toBe(false);
 
-    // A click in the list chooses one; Accept saves it as the annotator's claim.
-    await page.locator("#ws-suggestion-list .sg-pick").first().click();
-    await expect.poll(() => status(page)).toMatch(/^Suggestion 1 of 3: “Azerbaijani army/);
-    await accept.click();
+    // An item's own Accept saves it as the annotator's claim; the new claim is selected, and the
+    // status says which keys label it.
+    await rows.nth(0).getByRole("button", { name: "Accept suggestion 1" }).click();
     await expect.poll(() => page.locator(".ws-notice-text").textContent()).toBe("Claim saved.");
     await expect.poll(async () => (await claimsOf(article.id)).length).toBe(1);
-    expect((await claimsOf(article.id))[0]!.quote).toMatch(/^Azerbaijani army suppresses/);
-    await expect.poll(() => page.locator("#ws-suggestion-list li").count()).toBe(2);
+    const [saved] = await claimsOf(article.id);
+    expect(saved!.quote).toMatch(/^Azerbaijani army suppresses/);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator(`#claim-list [data-id="${saved!.id}"]`).getAttribute("aria-selected")).toBe(
+      "true",
+    );
+    expect(await status(page)).toMatch(
+      /^Saved as your claim\. Label it now by key: stance f favor, i against/,
+    );
 
-    // Next and Previous buttons move; Edit opens the chosen one in the form, filled in.
+    // Next and Previous buttons move; an item's Edit opens it in the form, filled in.
     await suggestions(page).getByRole("button", { name: "Next suggestion" }).click();
     await expect.poll(() => status(page)).toMatch(/^Suggestion 2 of 2: /);
     await suggestions(page).getByRole("button", { name: "Previous suggestion" }).click();
     await expect.poll(() => status(page)).toMatch(/^Suggestion 1 of 2: “the Commander/);
-    await edit.click();
+    await rows.nth(1).getByRole("button", { name: "Edit suggestion 2" }).click();
     await expect
       .poll(() => page.locator("#claim-form-heading").textContent())
       .toBe("New claim (from a suggestion)");
-    expect(await page.locator("#f-quote").textContent()).toMatch(/^“the Commander-in-Chief/);
+    expect(await status(page)).toMatch(/^Suggestion 2 of 2: /);
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator("#claim-panel").isHidden()).toBe(true);
 
@@ -102,6 +128,10 @@ describe.runIf(runBrowserTests)("the workspace by mouse", () => {
     await expect.poll(() => status(page)).toMatch(/^Suggestion 1 of 2/);
     await page.keyboard.press("x");
     await expect.poll(() => status(page)).toMatch(/^Dismissed\. Suggestion 1 of 1/);
+    // The last one's Dismiss by mouse: none left, and the text's buttons go.
+    await rows.nth(0).getByRole("button", { name: "Dismiss suggestion 1" }).click();
+    await expect.poll(() => status(page)).toBe("Dismissed. No suggestions left.");
+    expect(await inline.isHidden()).toBe(true);
     expect(scriptErrors).toEqual([]);
     await page.close();
   });

@@ -62,11 +62,34 @@ describe.runIf(runBrowserTests)("attribution suggestions in the workspace", () =
     await expect.poll(() => page.locator(".ws-notice-text").textContent()).toBe("Claim saved.");
     await expect
       .poll(() => status(page).textContent())
-      .toMatch(/^Saved as your claim\. Suggestion 1 of 2: “the Commander/);
+      .toMatch(
+        /^Saved as your claim\. Label it now by key: stance f favor, i against, e neutral, u unclear; target r Azerbaijan, m Armenia, c ceasefire\. Suggestion 1 of 2: “the Commander/,
+      );
     const [stressed] = await claims();
     expect(stressed).toMatchObject({ type: "indirect", speakerId, cueStart: expect.any(Number) });
     // "… support to Azerbaijan …" names one of the project's targets: it is proposed and saved.
     expect(stressed!.target?.name).toBe("Azerbaijan");
+
+    // The accepted claim is selected: one key sets its stance, one its target, saved at once.
+    expect(await page.locator(`#claim-list [data-id="${stressed!.id}"]`).getAttribute("aria-selected")).toBe(
+      "true",
+    );
+    await page.keyboard.press("i");
+    await expect.poll(async () => (await claims())[0]!.stanceId).not.toBeNull();
+    await expect.poll(() => page.locator("#ws-status").textContent()).toBe("Stance: against.");
+    await page.keyboard.press("m");
+    await expect.poll(async () => (await claims())[0]!.target?.name).toBe("Armenia");
+    const labelled = await app.db.prisma.claim.findUniqueOrThrow({
+      where: { id: stressed!.id },
+      include: { stance: true },
+    });
+    expect(labelled).toMatchObject({ stance: { key: "against" }, version: stressed!.version + 2 });
+    // Undone like any edit; the suggestion keys still act on the next suggestion.
+    await page.keyboard.press("Control+z");
+    await expect.poll(async () => (await claims())[0]!.target?.name).toBe("Azerbaijan");
+    expect(await status(page).textContent()).toMatch(
+      /^Saved as your claim\..* Suggestion 1 of 2: “the Commander/,
+    );
 
     await page.keyboard.press("Shift+A");
     await expect.poll(() => page.locator("#claim-panel").isVisible()).toBe(true);

@@ -3,20 +3,21 @@ import { assignKeys, labelKeys } from "../../src/client/workspace/label-keys.js"
 
 describe("label keys of the claim form", () => {
   it("gives each label the first letter of its own not taken, skipping the page's reserved keys", () => {
-    // n (Note) and s (Speaker) are reserved, as are j/k (sentences) and z/y (undo/redo).
+    // n (Note) and s (Speaker) are reserved, as are j/k (sentences), z/y (undo/redo), g (guidelines)
+    // and a/x (accept and dismiss a suggestion).
     expect(
       assignKeys(["favor", "against", "neutral", "unclear", "Azerbaijan", "Armenia", "ceasefire"]),
-    ).toEqual(["f", "a", "e", "u", "r", "m", "c"]);
-    expect(assignKeys(["support", "skeptical", "joke", "yes", "zero"])).toEqual(["u", "e", "o", "a", "r"]);
+    ).toEqual(["f", "i", "e", "u", "r", "m", "c"]);
+    expect(assignKeys(["support", "skeptical", "joke", "yes", "zero"])).toEqual(["u", "e", "o", "b", "r"]);
   });
 
   it("ignores accents and case, and falls back to free letters, then to no key", () => {
     expect(assignKeys(["Über", "ÜBER"])).toEqual(["u", "b"]);
-    expect(assignKeys(["a", "a", "a"])).toEqual(["a", "b", "c"]);
+    expect(assignKeys(["a", "a", "a"])).toEqual(["b", "c", "d"]);
     const many = assignKeys(Array.from({ length: 24 }, () => "x"));
-    expect(new Set(many.filter(Boolean)).size).toBe(20);
-    expect(many.slice(20)).toEqual([null, null, null, null]);
-    for (const key of many) expect(["j", "k", "n", "s", "y", "z"]).not.toContain(key);
+    expect(new Set(many.filter(Boolean)).size).toBe(17);
+    expect(many.slice(17)).toEqual([null, null, null, null, null, null, null]);
+    for (const key of many) expect(["a", "g", "j", "k", "n", "s", "x", "y", "z"]).not.toContain(key);
   });
 
   it("keeps stance and target keys apart, and stable when a label is retired", () => {
@@ -28,7 +29,7 @@ describe("label keys of the claim form", () => {
     const before = labelKeys(stances, targets);
     expect([...before.stanceKeys]).toEqual([
       ["favor", "f"],
-      ["against", "a"],
+      ["against", "i"],
     ]);
     expect([...before.targetKeys]).toEqual([["army", "r"]]);
     const retired = labelKeys([{ ...stances[0]!, retired: true }, stances[1]!], targets);

@@ -40,6 +40,11 @@ export class ClaimList {
     list.addEventListener("keydown", (event) => this.onKey(event));
   }
 
+  /** Whether an element is in the list (its keys then act on the selected claim). */
+  contains(target: Node): boolean {
+    return this.elements.list.contains(target);
+  }
+
   /** Rebuilds the list from claims in text order. */
   render(claims: readonly WorkspaceClaim[], look: ClaimLook): void {
     const { list, count, empty } = this.elements;

@@ -8,10 +8,12 @@ export const SPEAKER_KEY = "s";
 export const NOTE_KEY = "n";
 
 /**
- * Letters the label keys never use: j/k move between sentences, z/y are undo/redo, and s/n jump
- * to Speaker and Note. Digits belong to the claim type; Enter, Escape and ? are not letters.
+ * Letters the label keys never use: j/k move between sentences, z/y are undo/redo, s/n jump to
+ * Speaker and Note, g opens the guidelines, and a/x accept and dismiss suggestions (label keys also
+ * act on the claim just accepted, so one key accepts, one sets the stance, one the target). Digits
+ * belong to the claim type; Enter, Escape and ? are not letters.
  */
-const RESERVED = new Set(["j", "k", "y", "z", SPEAKER_KEY, NOTE_KEY]);
+const RESERVED = new Set(["a", "g", "j", "k", "x", "y", "z", SPEAKER_KEY, NOTE_KEY]);
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
 
 /** The letters of a label in order, accents and case removed ("Über" → u, b, e, r). */

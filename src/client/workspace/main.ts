@@ -15,6 +15,7 @@ import { TextView, type AttributionSpan } from "./text-view.js";
 import type { ClaimJson, PageClaim, WorkspaceClaim, WorkspaceData } from "./types.js";
 import { UndoHistory } from "./undo-history.js";
 import { Suggestions } from "./suggestions.js";
+import { QuickLabels } from "./quick-labels.js";
 import { installPanels } from "./panels.js";
 import { revealInSide } from "./reveal.js";
 
@@ -128,6 +129,7 @@ function paint(): void {
   });
   main.dataset.paintMs = (performance.now() - started).toFixed(1);
   links.show(linked.map((claim) => claim.id));
+  suggestions?.placeButtons();
   const count = view.uncovered;
   uncoveredLine.textContent = count
     ? `${count} ${count === 1 ? "sentence" : "sentences"} without a claim in this layer.`
@@ -248,8 +250,18 @@ const suggestions = document.getElementById("ws-suggestions")
       repaint: () => paint(),
       accepted: (claim) => {
         recordSaved(claim, true);
-        if (isInLayer(claim)) upsert(claim);
+        if (!isInLayer(claim)) {
+          repaintClaims();
+          return "It is not in the layer shown: switch layers to see it.";
+        }
+        upsert(claim);
         repaintClaims();
+        // Selected, so the label keys act on it at once; focus stays where the person works.
+        state.selectedId = claim.id;
+        view.markSelected(claim.id);
+        list.select(claim.id, { focus: false, scroll: true, orPage: false });
+        const keys = quickLabels.hint();
+        return keys ? `Label it now by key: ${keys}.` : "";
       },
       open: (suggestion) =>
         form.openSuggested(suggestion, { sentence: sentenceAt(sentences, suggestion.start) }),
@@ -267,6 +279,24 @@ const suggestions = document.getElementById("ws-suggestions")
       },
     })
   : null;
+
+/** Label keys on the selected claim, outside the form (after accepting a suggestion, at once). */
+const quickLabels = new QuickLabels(data.stances, data.targets, {
+  claim: () => {
+    const claim = state.selectedId === null ? undefined : state.byId.get(state.selectedId);
+    return data.canWrite && claim && isEditable(claim) ? claim : undefined;
+  },
+  saved: (claim) => {
+    recordSaved(claim, false);
+    upsert(claim);
+    repaintClaims();
+  },
+  current: (claim) => {
+    upsert(claim);
+    repaintClaims();
+  },
+  say: (message) => say(message),
+});
 
 /** The suggestion keys: from the text, or from the suggestions' own list and buttons. */
 const suggestionKeys: Record<string, ((from: "keys" | "list") => void) | undefined> = {
@@ -410,6 +440,13 @@ document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
   const target = event.target;
   const inText = target === document.body || (target instanceof Node && view.container.contains(target));
+  const onClaimsOrSuggestions =
+    target instanceof Node && (list.contains(target) || Boolean(suggestions?.contains(target)));
+  if ((inText || onClaimsOrSuggestions) && !form.isOpen && quickLabels.handles(event)) {
+    event.preventDefault();
+    void quickLabels.apply(event.key);
+    return;
+  }
   if (!inText) {
     // On the suggestions' list and buttons, their keys work too (Enter and Space press the buttons).
     const key = suggestionKeys[event.key];

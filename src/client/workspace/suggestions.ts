@@ -1,14 +1,16 @@
 // Attribution suggestions in the workspace: fetched after the page paints (the suggester runs on
 // the server), shown as weak dashed underlines and a list after the claims, and worked through by
-// mouse or keys alike. Clicking one (in the text or in the list) chooses it; its buttons, or the keys
-// shown on them, act on it: ] and [ move, a accepts (the suggestion becomes the user's claim),
-// Shift+A opens it in the claim form first, x dismisses it (remembered for this user). Double-clicking
-// one opens it in the form.
+// mouse or keys alike. Every item in the list has Accept, Edit and Dismiss buttons; clicking one (in
+// the text or in the list) chooses it, and the chosen one has the same buttons under its words in
+// the text. Keys act on the chosen one: ] and [ move, a accepts (the suggestion becomes the user's
+// claim), Shift+A opens it in the claim form first, x dismisses it (remembered for this user).
+// Double-clicking one opens it in the form.
 import type { ArticleSuggestion } from "../../suggestions/suggestion.types.js";
 import { withQuotationMarks } from "../../text/quote-marks.js";
 import { callApi, errorMessage } from "../lib/api.js";
 import { byId, closestFrom, element } from "../lib/dom.js";
 import { revealInSide } from "./reveal.js";
+import { SuggestionInline } from "./suggestion-inline.js";
 import type { ExtraSpan } from "./text-view.js";
 import type { ClaimJson } from "./types.js";
 
@@ -20,8 +22,8 @@ export type SuggestionOrigin = "keys" | "list" | "text";
 export interface SuggestionHooks {
   /** The highlights need painting again (the list or the current one changed). */
   repaint(): void;
-  /** A suggestion was saved as the user's claim. */
-  accepted(claim: ClaimJson): void;
+  /** A suggestion was saved as the user's claim; answers what to say about it (what keys now do). */
+  accepted(claim: ClaimJson): string;
   /** Open it in the claim form, prefilled. */
   open(suggestion: SuggestedClaim): void;
   /** Bring the chosen suggestion's text into view, as fits where the person acted. */
@@ -52,10 +54,9 @@ export class Suggestions {
   private readonly buttons = {
     prev: byId("sg-prev", HTMLButtonElement),
     next: byId("sg-next", HTMLButtonElement),
-    accept: byId("sg-accept", HTMLButtonElement),
-    edit: byId("sg-edit", HTMLButtonElement),
-    dismiss: byId("sg-dismiss", HTMLButtonElement),
   };
+  /** The chosen suggestion's buttons, under its words in the text. */
+  private readonly inline = new SuggestionInline(byId("sg-inline"));
 
   constructor(
     private readonly articleId: number,
@@ -63,29 +64,35 @@ export class Suggestions {
   ) {
     this.list.addEventListener("click", (event) => {
       const index = this.indexOf(event.target);
-      if (index !== null) this.select(index, "list");
+      if (index === null) return;
+      this.select(index, "list");
+      this.act(closestFrom(event.target, "[data-action]")?.dataset.action, "list");
     });
     this.list.addEventListener("dblclick", (event) => {
-      const index = this.indexOf(event.target);
+      const index = closestFrom(event.target, ".sg-pick") ? this.indexOf(event.target) : null;
       if (index === null) return;
       this.select(index, "list");
       this.open();
     });
-    const { prev, next, accept, edit, dismiss } = this.buttons;
+    const { prev, next } = this.buttons;
     const on = (button: HTMLButtonElement, action: () => void) =>
       button.addEventListener("click", () => {
         if (button.getAttribute("aria-disabled") !== "true") action();
       });
     on(prev, () => this.move(-1, "list"));
     on(next, () => this.move(1, "list"));
-    on(accept, () => void this.accept("list"));
-    on(edit, () => this.open());
-    on(dismiss, () => void this.dismiss("list"));
+    this.inline.onAction((action) => this.act(action, "text"));
   }
 
-  /** Whether an element is one of this section's controls (its keys then act on suggestions). */
+  /** Whether an element is one of the suggestions' controls (their keys then act on suggestions). */
   contains(target: EventTarget | null): boolean {
-    return target instanceof Node && this.section.contains(target);
+    return target instanceof Node && (this.section.contains(target) || this.inline.contains(target));
+  }
+
+  private act(action: string | undefined, from: SuggestionOrigin): void {
+    if (action === "accept") void this.accept(from);
+    else if (action === "edit") this.open();
+    else if (action === "dismiss") void this.dismiss(from);
   }
 
   async load(): Promise<void> {
@@ -152,6 +159,13 @@ export class Suggestions {
     this.hooks.repaint();
     if (!item) return;
     this.hooks.show(item.start, from);
+    this.describeCurrent();
+  }
+
+  /** The status line names the suggestion that is current, whatever changed the list. */
+  private describeCurrent(): void {
+    const item = this.active;
+    if (!item) return;
     this.say(
       `Suggestion ${this.current + 1} of ${this.items.length}: “${clip(item.quote)}”, ${describe(item)}. a accepts, x dismisses.`,
     );
@@ -168,8 +182,8 @@ export class Suggestions {
       return;
     }
     this.remove(item);
-    this.hooks.accepted(result.data);
-    this.afterRemoval("Saved as your claim.", from);
+    const then = this.hooks.accepted(result.data);
+    this.afterRemoval(then ? `Saved as your claim. ${then}` : "Saved as your claim.", from);
   }
 
   open(): void {
@@ -178,14 +192,25 @@ export class Suggestions {
     this.hooks.open(item);
   }
 
-  /** Called when a claim was saved from the form: the suggestion it covers is done. */
+  /** Called when a claim was saved from the form: the suggestions it covers are done. */
   claimed(span: { start: number; end: number }): void {
+    const chosen = this.active;
     const before = this.items.length;
     this.items = this.items.filter((item) => !(item.start < span.end && span.start < item.end));
-    if (this.items.length !== before) {
-      this.current = Math.min(this.current, this.items.length - 1);
-      this.render();
-    }
+    if (this.items.length === before) return;
+    // The chosen one stays chosen where it is still offered; else the one now in its place.
+    const kept = chosen ? this.items.indexOf(chosen) : -1;
+    this.current = kept >= 0 ? kept : Math.min(this.current, this.items.length - 1);
+    this.section.hidden = this.items.length === 0;
+    this.render();
+    this.hooks.repaint();
+    if (this.active) this.describeCurrent();
+    else
+      this.say(
+        this.items.length
+          ? `${this.items.length} suggestions left: press ] for the next.`
+          : "No suggestions left.",
+      );
   }
 
   async dismiss(from: SuggestionOrigin = "keys"): Promise<void> {
@@ -217,64 +242,84 @@ export class Suggestions {
   }
 
   private indexOf(target: EventTarget | null): number | null {
-    const pick = closestFrom(target, ".sg-pick");
-    return pick ? Number(pick.dataset.index) : null;
+    const row = closestFrom(target, ".sg-item");
+    return row ? Number(row.dataset.index) : null;
   }
 
   /** Rebuilds the list (when suggestions come or go); choosing one only marks it (markCurrent). */
   private render(): void {
     this.count.textContent = `(${this.items.length})`;
-    const rows = this.items.map((item, index) => {
-      const row = element("li", undefined, "sg-item");
-      const pick = element("button", undefined, "sg-pick");
-      pick.type = "button";
-      pick.dataset.index = String(index);
-      pick.append(
-        element("span", withQuotationMarks(clip(item.quote)), "sg-quote"),
-        element("span", describe(item), "sg-what"),
-        element("span", ` · ${item.source}`, "source"),
-      );
-      row.append(pick);
-      return row;
-    });
-    // Focus on a row that goes keeps its place: on the row now at that place.
+    const rows = this.items.map((item, index) => row(item, index));
+    // Focus on a row that goes keeps its place: on the same control of the row now at that place.
     const focused = this.indexOf(document.activeElement);
+    const control = closestFrom(document.activeElement, "[data-action]")?.dataset.action;
     this.list.replaceChildren(...rows);
     this.markCurrent();
     if (focused !== null) {
-      const pick = this.list.querySelectorAll<HTMLElement>(".sg-pick")[Math.min(focused, rows.length - 1)];
-      (pick ?? this.buttons.next).focus({ preventScroll: true });
+      const at = rows[Math.min(focused, rows.length - 1)];
+      const target = at?.querySelector<HTMLElement>(control ? `[data-action="${control}"]` : ".sg-pick");
+      (target ?? this.buttons.next).focus({ preventScroll: true });
     }
   }
 
-  /** Marks the chosen row (in place: nothing in the list moves) and enables the buttons acting on it. */
+  /** Marks the chosen row (in place: nothing in the list moves) and places its buttons in the text. */
   private markCurrent(): void {
     let current: HTMLElement | null = null;
-    for (const pick of this.list.querySelectorAll<HTMLElement>(".sg-pick")) {
-      const chosen = Number(pick.dataset.index) === this.current;
-      pick.parentElement?.classList.toggle("is-current", chosen);
+    for (const item of this.list.querySelectorAll<HTMLElement>(".sg-item")) {
+      const chosen = Number(item.dataset.index) === this.current;
+      item.classList.toggle("is-current", chosen);
+      const pick = item.querySelector(".sg-pick")!;
       if (chosen) {
         pick.setAttribute("aria-current", "true");
-        current = pick;
+        current = item;
       } else pick.removeAttribute("aria-current");
     }
     if (current) revealInSide(current, { list: this.list });
-    const chosen = this.active !== undefined;
     const some = this.items.length > 0;
-    const { prev, next, accept, edit, dismiss } = this.buttons;
-    for (const [button, available] of [
-      [accept, chosen],
-      [edit, chosen],
-      [dismiss, chosen],
-      [prev, some],
-      [next, some],
-    ] as const) {
-      if (available) button.removeAttribute("aria-disabled");
+    for (const button of [this.buttons.prev, this.buttons.next]) {
+      if (some) button.removeAttribute("aria-disabled");
       else button.setAttribute("aria-disabled", "true");
     }
+  }
+
+  /** After the text was painted again: the chosen one's buttons go under its words. */
+  placeButtons(): void {
+    this.inline.place(this.active ? "mark.is-suggestion-current" : null);
   }
 
   private say(message: string): void {
     this.status.textContent = message;
   }
+}
+
+/** One item of the list: the suggestion (a button that chooses it) and its own buttons. */
+function row(item: SuggestedClaim, index: number): HTMLElement {
+  const li = element("li", undefined, "sg-item");
+  li.dataset.index = String(index);
+  const pick = element("button", undefined, "sg-pick");
+  pick.type = "button";
+  pick.append(
+    element("span", withQuotationMarks(clip(item.quote)), "sg-quote"),
+    element("span", describe(item), "sg-what"),
+    element("span", ` · ${item.source}`, "source"),
+  );
+  const actions = element("div", undefined, "sg-row-actions");
+  actions.setAttribute("role", "group");
+  actions.setAttribute("aria-label", `Suggestion ${index + 1}`);
+  for (const [action, label, key] of [
+    ["accept", "Accept", "a"],
+    ["edit", "Edit", "Shift+A"],
+    ["dismiss", "Dismiss", "x"],
+  ] as const) {
+    const button = element("button", label);
+    button.type = "button";
+    button.dataset.action = action;
+    button.append(element("span", ` suggestion ${index + 1}`, "visually-hidden"));
+    const kbd = element("kbd", key);
+    kbd.setAttribute("aria-hidden", "true");
+    button.append(" ", kbd);
+    actions.append(button);
+  }
+  li.append(pick, actions);
+  return li;
 }
