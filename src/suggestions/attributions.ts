@@ -193,15 +193,24 @@ function hasVerb(context: Context, from: number, to: number): boolean {
  * fled" has one ("had fled"), "a third in stoppage time that was ruled out" has none.
  */
 function hasMainVerb(context: Context, from: number, to: number): boolean {
-  const tokens = context.tagged.within(from, to);
+  const all = context.tagged.within(from, to);
+  // ", when a fund … closed its doors": a clause set off after a comma is not the object's own.
+  const subordinate = all.findIndex(
+    (token, index) => index > 0 && all[index - 1]!.text === "," && SUBORDINATORS.test(token.text),
+  );
+  const tokens = subordinate > 0 ? all.slice(0, subordinate) : all;
   return tokens.some((token, index) => {
     if (!isVerb(token) || insideQuote(context.quotes, token.start)) return false;
     let first = index;
     while (first > 0 && (isVerb(tokens[first - 1]) || tokens[first - 1]!.pos === "ADV")) first -= 1;
     const before = tokens[first - 1];
+    // "with a game to spare": an infinitive is no clause of its own.
+    if (before?.text.toLowerCase() === "to") return false;
     return !(before && /^(?:that|which|who|whom|whose)$/i.test(before.text) && first - 1 > 0);
   });
 }
+
+const SUBORDINATORS = /^(?:when|after|before|because|while|as|since|until|if|although|though)$/i;
 
 /**
  * What follows a cue: words before "that" skipped ("said in a written reply that …", "told
@@ -220,6 +229,12 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
     }
     if (isVerb(token) || /^[.;:“”"‘!?]$/.test(token.text)) break;
   }
+  // "claimed its first casualty last month, when a fund that …": that "that" is in another clause.
+  if (
+    that > 0 &&
+    tokens.slice(0, that).some((token) => /^(?:when|while|because|since|until)$/i.test(token.text))
+  )
+    that = -1;
   const between = that > 0 ? tokens.slice(0, that) : [];
   const adverbial =
     between.length > 0 &&
@@ -400,6 +415,14 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
     /^\s*,?\s*(?:and|but)\s/i.test(text.slice(subject.clauseEnd, subject.phrase.start)) &&
     contentAfter(context, cue, to) !== null;
   if (subject && subject.clauseEnd !== null && !newClause) {
+    // "…, and Kerr Mitchell added a second before half-time": a clause of its own with an object,
+    // not a report of what came before.
+    const joined = /^\s*,?\s*(?:and|but)\s/i.test(text.slice(subject.clauseEnd, subject.phrase.start));
+    const after = text
+      .slice(cue.end, to)
+      .replace(/[\s.!?]+$/, "")
+      .trim();
+    if (joined && after && !TIME_ADVERBIAL.test(`${after} `)) return [];
     return [make(context, trimmed(text, from, subject.clauseEnd), cue, subject.phrase, 0.8)].filter(isFound);
   }
   if (subject) {
@@ -446,7 +469,12 @@ function outletReport(context: Context, cue: Cue, from: number): Attribution | n
     .filter((name) => name.kind === "person" && name.end <= outlet.start && name.start >= parts[1]!.start)
     .pop();
   if (!speaker) return null;
-  const phrase: SpeakerPhrase = { start: speaker.start, end: speaker.end, kind: "name", name: speaker };
+  const phrase: SpeakerPhrase = {
+    start: speaker.mentionStart,
+    end: speaker.end,
+    kind: "name",
+    name: speaker,
+  };
   return make(context, trimmed(context.text, parts[0]!.start, parts[0]!.end), null, phrase, 0.6);
 }
 
@@ -504,7 +532,7 @@ function colonAttribution(context: Context, from: number, to: number, quotes: Qu
     const name = names.find((mention) => mention.start === from && mention.end === colon);
     const phrase: SpeakerPhrase | null =
       name && name.kind === "person"
-        ? { start: name.start, end: name.end, kind: "name", name }
+        ? { start: name.mentionStart, end: name.end, kind: "name", name }
         : !name && /^\p{Lu}/u.test(head.text) && head.text.split(/\s+/).length <= 4
           ? phraseIn(text, head, names, tagged)
           : null;

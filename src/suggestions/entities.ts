@@ -19,6 +19,8 @@ export interface Entity {
   unnamed: boolean;
   /** What the text (an honorific, a role, a pronoun) or the given name tells. */
   gender?: Gender;
+  /** The gender comes only from the list of given names, which can be wrong ("Chen" is a surname). */
+  genderGuessed?: boolean;
   /** A place ("to Tamale"): no pronoun refers to it. */
   place?: boolean;
   /** Only seen as the plural subject of a sentence, never as a speaker. */
@@ -38,12 +40,13 @@ const FEMALE_WORDS =
 const MALE_WORDS =
   /\b(?:mr|sir|lord|king|prince|spokesman|chairman|businessman|congressman|brother|father|grandfather|actor)\b/i;
 
-/** The gender a name's own words tell: honorific or gendered role, else the given name. */
-function genderOf(mention: NameMention): Gender | undefined {
+/** The gender a name's own words tell: honorific or gendered role, else (a guess) the given name. */
+function genderOf(mention: NameMention): { gender: Gender; guessed?: true } | undefined {
   const words = `${mention.title} ${mention.description ?? ""}`;
-  if (FEMALE_WORDS.test(words)) return "female";
-  if (MALE_WORDS.test(words)) return "male";
-  return mention.name.includes(" ") ? genderOfGivenName(mention.name.split(" ")[0]!) : undefined;
+  if (FEMALE_WORDS.test(words)) return { gender: "female" };
+  if (MALE_WORDS.test(words)) return { gender: "male" };
+  const given = mention.name.includes(" ") ? genderOfGivenName(mention.name.split(" ")[0]!) : undefined;
+  return given ? { gender: given, guessed: true } : undefined;
 }
 
 /** Heads that mean "the organisation just named" ("Helix Robotics …, the company said"). */
@@ -89,7 +92,7 @@ export class Entities {
   }
 
   private named(mention: NameMention): Entity {
-    const known = this.byName.get(mention.entity);
+    const known = this.byName.get(mention.entity) ?? this.abbreviated(mention);
     if (known) return known;
     const before = this.text.slice(Math.max(0, mention.start - 140), mention.start);
     const after = this.text.slice(mention.end, mention.end + 80).split(/[.;]/)[0] ?? "";
@@ -101,11 +104,34 @@ export class Entities {
       role: role || undefined,
       context: `${before} ${mention.title} ${mention.description ?? ""} ${after}`.toLowerCase(),
       unnamed: false,
-      ...(gender ? { gender } : {}),
+      ...(gender ? { gender: gender.gender } : {}),
+      ...(gender?.guessed ? { genderGuessed: true } : {}),
       ...(mention.place ? { place: true } : {}),
     };
     this.byName.set(mention.entity, entity);
     return entity;
+  }
+
+  /**
+   * "CBS" after "Central Bureau of Statistics", "the FAD" after "Federal Aviation Directorate": an
+   * abbreviation is the body named before whose capitalised words it abbreviates.
+   */
+  private abbreviated(mention: NameMention): Entity | undefined {
+    if (!/^\p{Lu}{2,6}$/u.test(mention.name)) return undefined;
+    for (let i = this.seen.length - 1; i >= 0; i -= 1) {
+      const { entity } = this.seen[i]!;
+      if (entity.kind !== "body" || entity.unnamed) continue;
+      const initials = entity.name
+        .split(/[\s-]+/)
+        .filter((word) => /^\p{Lu}/u.test(word))
+        .map((word) => word[0])
+        .join("");
+      if (initials === mention.name) {
+        this.byName.set(mention.entity, entity);
+        return entity;
+      }
+    }
+    return undefined;
   }
 
   /** A group a sentence opens with ("Hundreds of nurses marched …"), for a later "they". */
@@ -152,17 +178,27 @@ export class Entities {
         : /^(?:he|him)$/.test(pronoun)
           ? "male"
           : undefined;
-      const fits = (entity: Entity) =>
+      // A gender guessed from a given name rules a person out only while someone else fits.
+      const fits = (entity: Entity, trustGuesses: boolean) =>
         wanted === "person"
-          ? entity.kind === "person" && (!gender || !entity.gender || entity.gender === gender)
+          ? entity.kind === "person" &&
+            (!gender ||
+              !entity.gender ||
+              entity.gender === gender ||
+              (!trustGuesses && entity.genderGuessed === true))
           : entity.place !== true &&
             (wanted === "plural" ? entity.kind !== "person" : entity.kind === "body");
-      // "One of them" are people who spoke: not a group only seen as a sentence's subject ("The talks collapsed").
-      const found = /\sof\s/.test(pronoun)
-        ? this.latest(phrase.start, (entity) => fits(entity) && entity.group !== true)
-        : this.subjectFirst(phrase.start, fits);
+      const search = (trustGuesses: boolean) =>
+        // "One of them" are people who spoke: not a group only seen as a sentence's subject ("The talks collapsed").
+        /\sof\s/.test(pronoun)
+          ? this.latest(phrase.start, (entity) => fits(entity, trustGuesses) && entity.group !== true)
+          : this.subjectFirst(phrase.start, (entity) => fits(entity, trustGuesses));
+      const found = search(true) ?? search(false);
       // What the pronoun tells is kept: "Ahmed Karimi … he" makes a later "she" look elsewhere.
-      if (found && gender && !found.gender && !found.unnamed) found.gender = gender;
+      if (found && gender && (!found.gender || found.genderGuessed) && !found.unnamed) {
+        found.gender = gender;
+        delete found.genderGuessed;
+      }
       return found;
     }
     const head = SAME_BODY[phrase.head!] ?? phrase.head!;

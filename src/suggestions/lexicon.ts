@@ -117,6 +117,14 @@ export const ADDRESSEE_CUES = new Set([
 
 /** Words before a name that are a title or rank, kept in the mention and left out of the name. */
 export const TITLES = new Set([
+  "cllr",
+  "rev",
+  "revd",
+  "reverend",
+  "fr",
+  "insp",
+  "det",
+  "supt",
   "mr",
   "mrs",
   "ms",
@@ -129,6 +137,7 @@ export const TITLES = new Set([
   "col",
   "lt",
   "capt",
+  "captain",
   "sgt",
   "st",
   "president",
@@ -290,6 +299,57 @@ export const BODY_HEADS = new Set([
   "newspaper",
   "channel",
   "prosecutors",
+]);
+
+/**
+ * Last words that make a capitalised name a place, a building or an event, never a person (no
+ * pronoun refers to "Marsh Lane", "St Botolph's" or "the First World War").
+ */
+export const PLACE_HEADS = new Set([
+  "street",
+  "road",
+  "lane",
+  "way",
+  "avenue",
+  "parade",
+  "square",
+  "drive",
+  "crescent",
+  "terrace",
+  "quay",
+  "wharf",
+  "pier",
+  "bridge",
+  "hill",
+  "park",
+  "gardens",
+  "beach",
+  "island",
+  "river",
+  "harbour",
+  "harbor",
+  "station",
+  "airport",
+  "stadium",
+  "arena",
+  "hall",
+  "church",
+  "cathedral",
+  "mosque",
+  "temple",
+  "war",
+  "cup",
+  "league",
+  "championship",
+  "festival",
+  "day",
+  "week",
+  "act",
+  "bill",
+  "treaty",
+  "accord",
+  "prize",
+  "award",
 ]);
 
 /** Last words that make a capitalised name an organisation or a place, not a person. */
@@ -595,4 +655,18 @@ export const NOUN_OBJECT_LEMMAS = new Set([
 ]);
 
 /** Honorifics: kept in a mention ("Dr. Amal Haddad"), never a speaker's role. */
-export const HONORIFICS = new Set(["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"]);
+export const HONORIFICS = new Set([
+  "mr",
+  "mrs",
+  "ms",
+  "miss",
+  "dr",
+  "prof",
+  "sir",
+  "dame",
+  "mx",
+  "rev",
+  "revd",
+  "reverend",
+  "fr",
+]);

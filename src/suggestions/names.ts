@@ -2,13 +2,18 @@
 // ("Gov.", "Finance Minister") and the name itself, and told apart as people or organisations
 // and places. A surname alone ("Doe") counts once the full name has been seen. UTF-16 offsets.
 import { genderOfGivenName } from "./first-names.js";
-import { NOT_NAMES, ORGANISATION_WORDS, TITLES } from "./lexicon.js";
+import { HONORIFICS, NOT_NAMES, ORGANISATION_WORDS, PLACE_HEADS, TITLES } from "./lexicon.js";
 
 export interface NameMention {
   /** Start of the mention with its title ("Dr. Amal Haddad"). */
   start: number;
   /** Start of the name proper ("Amal Haddad"). */
   nameStart: number;
+  /**
+   * Start of the words a speaker mention keeps: the name with the honorifics right before it
+   * ("Dr. Amal Haddad", "Sir Nigel Ashdown"), not titles or roles ("Governor", "Finance Minister").
+   */
+  mentionStart: number;
   end: number;
   /** The name without its title. */
   name: string;
@@ -68,7 +73,8 @@ function capitalisedRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   for (const match of text.matchAll(WORD)) {
-    const word = match[0];
+    // A closing single quotation mark is not part of the word before it ("… Bridge Street’").
+    const word = match[0].replace(/['’]+$/, "");
     const dotted = text[match.index + word.length] === "." && ABBREVIATION.test(word);
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
@@ -147,9 +153,20 @@ function descriptions(name: Token[]): { before: number; after: number } {
     name.length - after >= 3 &&
     first &&
     AGENT_NOUN.test(lower(first.word)) &&
-    !genderOfGivenName(first.word)
+    // "Baker Lise Dahl": the lists know Baker as a given name too, but Lise is the given name here.
+    (!genderOfGivenName(first.word) || genderOfGivenName(name[1]!.word))
   )
     before = 1;
+  // "Minister of Energy of Uzbekistan Jamshid Rahimov": the name follows the place its title names.
+  const of = name.map((token) => token.word).lastIndexOf("of");
+  if (before === 0 && of >= 0 && name.length - after - (of + 2) >= 2) before = of + 2;
+  // "Taoiseach Declan Moriarty", "Resident Kemi Alade": a name starts at its given name.
+  if (before === 0 && name.length - after >= 3 && first && !genderOfGivenName(first.word)) {
+    const given = name.findIndex(
+      (token, index) => index > 0 && index <= name.length - after - 2 && genderOfGivenName(token.word),
+    );
+    if (given > 0 && !name.slice(0, given).some((token) => PARTICLES.has(token.word))) before = given;
+  }
   return { before, after };
 }
 
@@ -166,7 +183,13 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
   const title = words.slice(0, lastTitle + 1);
   const last = lower(fullName[fullName.length - 1]!.word);
   // "Calle Mayor", "Port Said": a place, whatever its last word.
-  const place = PLACE_WORDS.has(lower(fullName[0]!.word)) || (TITLES.has(last) && fullName.length > 1);
+  const place =
+    PLACE_WORDS.has(lower(fullName[0]!.word)) ||
+    // "Marsh Lane", but "Helen Park" and "Nathan Lane" are people: their first word is a given name.
+    (PLACE_HEADS.has(last) && fullName.length > 1 && !genderOfGivenName(fullName[0]!.word)) ||
+    (TITLES.has(last) && fullName.length > 1) ||
+    // "St Botolph's": a saint's name is a church, a school or a street.
+    (title.length > 0 && lower(title[title.length - 1]!.word) === "st");
   const organisation =
     place ||
     ORGANISATION_WORDS.has(last) ||
@@ -181,9 +204,12 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
     ...fullName.slice(0, described.before),
     ...fullName.slice(fullName.length - described.after),
   ];
+  let kept = title.length;
+  while (kept > 0 && KEPT_IN_MENTION.has(lower(title[kept - 1]!.word))) kept -= 1;
   return {
     start: described.before > 0 ? name[0]!.start : (title[0] ?? name[0]!).start,
     nameStart: name[0]!.start,
+    mentionStart: described.before > 0 || kept === title.length ? name[0]!.start : title[kept]!.start,
     end: fullName[fullName.length - 1]!.end,
     name: nameText,
     title: title.map((token) => token.word + (token.dotted ? "." : "")).join(" "),
@@ -192,6 +218,9 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
     entity: nameText,
   };
 }
+
+/** Words before a name that a speaker mention keeps: honorifics and forms of address. */
+const KEPT_IN_MENTION = new Set([...HONORIFICS, "chief", "cllr", "lord", "lady"]);
 
 /** Lower-case titles written before a surname: "Transport minister Reyes", "the energy minister Reyes". */
 const LOWER_TITLE =
@@ -241,6 +270,7 @@ export function findNames(text: string): NameMention[] {
     mentions.push({
       start,
       nameStart,
+      mentionStart: nameStart,
       end: nameStart + surname.length,
       name: surname,
       title: text.slice(start, nameStart).trim(),
@@ -278,6 +308,7 @@ export function findNames(text: string): NameMention[] {
       mentions.push({
         start: token.start,
         nameStart: token.start,
+        mentionStart: token.start,
         end: token.end,
         name: token.word,
         title: "",
@@ -331,6 +362,7 @@ function addLoneWords(
     mentions.push({
       start: token.start,
       nameStart: token.start,
+      mentionStart: token.start,
       end: token.end,
       name: token.word,
       title: "",

@@ -207,7 +207,7 @@ export function phraseIn(
           ? /\bthe\s$/i.exec(text.slice(Math.max(part.start, last.start - 4), last.start))
           : null;
       return {
-        start: article ? last.start - article[0].length : last.start,
+        start: article ? last.start - article[0].length : last.mentionStart,
         end: last.end,
         kind: "name",
         name: last,

@@ -4,8 +4,10 @@
 // where a clause starts from part-of-speech tags (pos.ts: wink-nlp's English model, shipped in
 // its npm package, loaded once on first use; no network).
 import { CodePointIndex } from "../text/code-points.js";
-import { findAttributions, type Attribution } from "./attributions.js";
+import { cueVocabulary, findAttributions, type Attribution, type CueVocabulary } from "./attributions.js";
 import { foldName } from "./fold-name.js";
+import { tagText } from "./pos.js";
+import { NO_EVIDENCE, type ProjectEvidence } from "./project-evidence.js";
 import type { SuggestedSpan, Suggestion } from "./suggestion.types.js";
 
 export type { SuggestedSpan, Suggestion };
@@ -36,7 +38,50 @@ function speakerOf(attribution: Attribution, registry: Map<string, RegistrySpeak
   return entity.role ? { name: entity.name, role: entity.role } : { name: entity.name };
 }
 
-export function suggestAttributions(body: string, registry: RegistrySpeaker[] = []): Suggestion[] {
+const vocabularies = new Map<string, CueVocabulary>();
+
+/**
+ * The lexicon with a project's confirmed cue words: as written, and a single word's lemma as the
+ * tagger reads it in "They fumed that", so that other tenses count too ("has fumed", "fumes").
+ */
+export function learnedCues(words: readonly string[]): CueVocabulary {
+  const key = words.join("\n");
+  let vocabulary = vocabularies.get(key);
+  if (!vocabulary) {
+    const lemmas = words.flatMap((word) => {
+      if (word.includes(" ")) return [];
+      const verb = tagText(`They ${word} that`)[1];
+      return verb?.pos === "VERB" && verb.text.toLowerCase() === word ? [verb.lemma] : [];
+    });
+    vocabulary = cueVocabulary({ words, lemmas });
+    // Pure and small; bounded so that many projects cannot grow it.
+    if (vocabularies.size >= 64) vocabularies.clear();
+    vocabularies.set(key, vocabulary);
+  }
+  return vocabulary;
+}
+
+/**
+ * A mention the project has confirmed as one speaker ("the harbourmaster", "Cllr Aldous", "Dusty
+ * Miller") names that speaker: people confirmed it, which outweighs what the rules make of it.
+ */
+export function withLearnedMentions(
+  suggestions: Suggestion[],
+  mentions: ProjectEvidence["mentions"],
+): Suggestion[] {
+  if (mentions.size === 0) return suggestions;
+  return suggestions.map((suggestion) => {
+    const mention = suggestion.speakerMention ? foldName(suggestion.speakerMention.text) : "";
+    const id = mentions.get(mention);
+    return id === undefined ? suggestion : { ...suggestion, speaker: { id } };
+  });
+}
+
+export function suggestAttributions(
+  body: string,
+  registry: RegistrySpeaker[] = [],
+  evidence: ProjectEvidence = NO_EVIDENCE,
+): Suggestion[] {
   const index = new CodePointIndex(body);
   const points = (utf16: number) => index.toCodePoint(utf16);
   const span = (range: { start: number; end: number } | null | undefined): SuggestedSpan | null =>
@@ -44,7 +89,7 @@ export function suggestAttributions(body: string, registry: RegistrySpeaker[] = 
       ? { start: points(range.start), end: points(range.end), text: body.slice(range.start, range.end) }
       : null;
   const speakers = registryIndex(registry);
-  return findAttributions(body).map((attribution) => ({
+  const found = findAttributions(body, learnedCues(evidence.cueWords)).map((attribution) => ({
     start: points(attribution.start),
     end: points(attribution.end),
     quote: body.slice(attribution.start, attribution.end),
@@ -54,4 +99,5 @@ export function suggestAttributions(body: string, registry: RegistrySpeaker[] = 
     speaker: speakerOf(attribution, speakers),
     confidence: Math.round(Math.max(0.1, attribution.confidence) * 100) / 100,
   }));
+  return withLearnedMentions(found, evidence.mentions);
 }

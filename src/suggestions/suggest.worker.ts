@@ -3,4 +3,12 @@
 import { serveOffThread } from "../threads/off-thread.js";
 import { suggestAttributions } from "./suggest.js";
 
-serveOffThread((body: string) => suggestAttributions(body));
+/** The body and the project's confirmed cue words; registry and learned mentions are applied after. */
+export interface SuggestInput {
+  body: string;
+  cueWords: string[];
+}
+
+serveOffThread(({ body, cueWords }: SuggestInput) =>
+  suggestAttributions(body, [], { cueWords, mentions: new Map() }),
+);

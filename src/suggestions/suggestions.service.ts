@@ -12,7 +12,10 @@ import type { CurrentUser } from "../http/current-user.js";
 import { CodePointIndex, codePointLength } from "../text/code-points.js";
 import { OffThread, OffThreadError } from "../threads/off-thread.js";
 import { TextCache } from "../threads/text-cache.js";
-import { foldName, suggestAttributions, type RegistrySpeaker } from "./suggest.js";
+import { foldName, suggestAttributions, withLearnedMentions, type RegistrySpeaker } from "./suggest.js";
+import type { SuggestInput } from "./suggest.worker.js";
+import { NO_EVIDENCE, type ProjectEvidence } from "./project-evidence.js";
+import { projectEvidence } from "./project-evidence.query.js";
 import type { ArticleSuggestion, Suggestion } from "./suggestion.types.js";
 import { proposedTarget } from "./target-proposal.js";
 
@@ -51,27 +54,31 @@ export const suggestLimits = {
    */
   timeoutMs: 15_000,
 };
-const suggester = new OffThread<string, Suggestion[]>(new URL("./suggest.worker.js", import.meta.url), {
+const suggester = new OffThread<SuggestInput, Suggestion[]>(new URL("./suggest.worker.js", import.meta.url), {
   timeoutMs: () => suggestLimits.timeoutMs,
   heapMb: 512,
 });
 /** The built-in suggester's findings for long texts (before registry speakers are matched). */
 const suggestedCache = new TextCache<Suggestion[]>(8_000_000);
 
-export async function builtinSuggestions(body: string, speakers: RegistrySpeaker[]): Promise<Suggestion[]> {
-  if (body.length <= SUGGEST_INLINE_MAX) return suggestAttributions(body, speakers);
-  const key = TextCache.keyOf(body);
+export async function builtinSuggestions(
+  body: string,
+  speakers: RegistrySpeaker[],
+  evidence: ProjectEvidence = NO_EVIDENCE,
+): Promise<Suggestion[]> {
+  if (body.length <= SUGGEST_INLINE_MAX) return suggestAttributions(body, speakers, evidence);
+  const key = TextCache.keyOf(body, evidence.cueWords.join("\n"));
   let found = suggestedCache.get(key);
   if (!found) {
     try {
-      found = await suggester.run(body);
+      found = await suggester.run({ body, cueWords: evidence.cueWords });
     } catch (error) {
       if (!(error instanceof OffThreadError)) throw error;
       found = [];
     }
     suggestedCache.set(key, found, body.length);
   }
-  return withRegistry(found, speakers);
+  return withLearnedMentions(withRegistry(found, speakers), evidence.mentions);
 }
 
 /** Speakers named as a registry speaker (by name or alias, as suggest.ts matches them) become that speaker. */
@@ -139,13 +146,14 @@ export async function articleSuggestions(
   });
   const targetNames = project.targets.map((target) => target.name);
   const body = new CodePointIndex(article.body);
-  const [speakers, external] = await Promise.all([
+  const [speakers, external, evidence] = await Promise.all([
     // Only the speakers the registry shows this user (a blind project hides colleagues' ones).
     project.suggestBuiltin ? visibleSpeakers(db, user, article.projectId) : [],
     project.suggestExternal ? externalRows(db, article.id) : [],
+    project.suggestBuiltin ? projectEvidence(db, user, article.projectId) : NO_EVIDENCE,
   ]);
   const builtin = project.suggestBuiltin
-    ? (await builtinSuggestions(article.body, speakers)).map((suggestion) => ({
+    ? (await builtinSuggestions(article.body, speakers, evidence)).map((suggestion) => ({
         ...suggestion,
         key: `builtin:${suggestion.start}-${suggestion.end}`,
         source: "built-in",
