@@ -16,7 +16,10 @@ const known = new Map<string, Gender | null>();
 export function genderOfGivenName(name: string): Gender | undefined {
   let gender = known.get(name);
   if (gender === undefined) {
-    const folded = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+    const folded = name
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .toLowerCase();
     // A few words in the lists are titles too ("Judge", "Captain"): before a name they are titles.
     const found = TITLES.has(folded) ? "unknown" : genderDetection.getGender(folded);
     gender = found === "female" || found === "male" ? found : null;

@@ -49,7 +49,9 @@ const report: Record<string, unknown> = {};
 console.log(
   `Outlet corpus: ${corpus.length} articles; scored on the last ${test.length} (${test.reduce((sum, t) => sum + t.gold.length, 0)} attributions).`,
 );
-console.log("curated | overlap F1 | recall | cue F1 | mention F1 | speaker acc. | learned cues | learned mentions");
+console.log(
+  "curated | overlap F1 | recall | cue F1 | mention F1 | speaker acc. | learned cues | learned mentions",
+);
 for (const curated of CURATED) {
   const { registry, evidence } = projectAfter(corpus.slice(0, curated));
   const names = new Map(registry.map((speaker) => [speaker.id, speaker.name]));
