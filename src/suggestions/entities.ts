@@ -2,7 +2,7 @@
 // mentions them, so that "Doe", "she", "the minister" and "the ministry" find the person or body
 // meant. Deliberately simple rules, measured on the evaluation set (tests/suggestions).
 import { genderOfGivenName, type Gender } from "./first-names.js";
-import { BODY_HEADS, HONORIFICS, PERSON_ROLES, PRONOUNS, SAME_BODY } from "./lexicon.js";
+import { BODY_HEADS, HONORIFICS, LEADER_ROLES, PERSON_ROLES, PRONOUNS, SAME_BODY } from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import { singularOf, type SpeakerPhrase } from "./phrases.js";
 
@@ -59,6 +59,16 @@ const GENERIC_BODIES = new Set([
   "manufacturer",
   "organisation",
   "organization",
+  "club",
+  "team",
+  "utility",
+  "operator",
+  "airline",
+  "insurer",
+  "lender",
+  "retailer",
+  "broadcaster",
+  "miner",
 ]);
 const LEADING = /^(?:the|a|an|its|his|her|their|our|two|three|four|five|several|some|many|one)\s+/i;
 
@@ -182,6 +192,7 @@ export class Entities {
       const fits = (entity: Entity, trustGuesses: boolean) =>
         wanted === "person"
           ? entity.kind === "person" &&
+            entity.place !== true &&
             (!gender ||
               !entity.gender ||
               entity.gender === gender ||
@@ -228,18 +239,30 @@ export class Entities {
     }
     // "the 24-year-old", "the Estonian": the person last spoken of.
     // A nationality needs a person named close before it ("The Guardian" is a newspaper).
-    const age = /^the\s+\d+-year-old$/i.test(words);
+    const age = /^the\s+\d+-year-old(?:\s+\p{Lu}\p{Ll}+)?$/iu.test(words);
     if (age || /^[Tt]he\s+\p{Lu}\p{Ll}+(?:ian|ean|ese|ish|i)$/u.test(words)) {
       const person = this.latestSeen(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed);
       if (person && (age || phrase.start - person.at < 300)) return person.entity;
     }
     if (/^the\b/i.test(words) && PERSON_ROLES.has(head)) {
+      // "the Mariners boss" is the person named as the Mariners' manager: the post in other words,
+      // and the words before it ("Mariners", "Chamber") said of them too.
+      const posts = LEADER_ROLES.has(head) ? [...LEADER_ROLES] : [head];
+      const holds = (entity: Entity) =>
+        posts.some((post) => new RegExp(`\\b${post}\\b`).test(entity.context)) &&
+        own.every((word) => entity.context.includes(word));
       const holder = this.latest(
         phrase.start,
-        (entity) =>
-          entity.kind === "person" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.context),
+        (entity) => entity.kind === "person" && !entity.unnamed && holds(entity),
       );
       if (holder) return holder;
+      // "The minister denied any wrongdoing. “…,” Ahmed Karimi told parliament": with nobody named
+      // before, the role is the person the next sentences name.
+      const named = (entity: Entity) => entity.kind === "person" && !entity.unnamed && entity.place !== true;
+      if (!this.latest(phrase.start, named)) {
+        const next = this.next(phrase.end, phrase.end + 300, named);
+        if (next) return next;
+      }
     }
     // A headline's role ("Minister: ‘…’") is the person the story then names with it.
     if (PERSON_ROLES.has(head) && /^\p{Lu}\p{Ll}+$/u.test(words)) {
@@ -247,7 +270,9 @@ export class Entities {
         phrase.end,
         phrase.end + 300,
         (entity) =>
-          entity.kind === "person" && !entity.unnamed && (entity.role ?? "").toLowerCase().includes(head),
+          entity.kind === "person" &&
+          !entity.unnamed &&
+          `${entity.role ?? ""} ${entity.context}`.toLowerCase().includes(head),
       );
       if (holder) return holder;
     }

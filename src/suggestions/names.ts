@@ -3,6 +3,7 @@
 // and places. A surname alone ("Doe") counts once the full name has been seen. UTF-16 offsets.
 import { genderOfGivenName } from "./first-names.js";
 import { HONORIFICS, NOT_NAMES, ORGANISATION_WORDS, PLACE_HEADS, TITLES } from "./lexicon.js";
+import { isPlaceName, placePrefix } from "./places.js";
 
 export interface NameMention {
   /** Start of the mention with its title ("Dr. Amal Haddad"). */
@@ -114,11 +115,19 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
   tokens.forEach((token, index) => {
     part.push(token);
     const next = tokens[index + 1]?.word;
+    const rest = tokens.slice(index + 1);
+    // "Minister of Energy of Uzbekistan | Jamshid Rahimov": a person named after the place.
+    const afterPlace =
+      isPlaceName(token.word) &&
+      tokens[index - 1]?.word === "of" &&
+      rest.length >= 2 &&
+      !rest.some((other) => ORGANISATION_WORDS.has(lower(other.word)));
     if (
-      ORGANISATION_WORDS.has(lower(token.word)) &&
-      index < tokens.length - 1 &&
-      next !== "of" &&
-      next !== "for"
+      (ORGANISATION_WORDS.has(lower(token.word)) &&
+        index < tokens.length - 1 &&
+        next !== "of" &&
+        next !== "for") ||
+      afterPlace
     ) {
       parts.push(part);
       part = [];
@@ -153,17 +162,26 @@ function descriptions(name: Token[]): { before: number; after: number } {
     name.length - after >= 3 &&
     first &&
     AGENT_NOUN.test(lower(first.word)) &&
-    // "Baker Lise Dahl": the lists know Baker as a given name too, but Lise is the given name here.
-    (!genderOfGivenName(first.word) || genderOfGivenName(name[1]!.word))
+    // "Shopkeeper Ann Ode", "Campaigner Hetty Crane", but "Pieter van Dam"; "Baker Lise Dahl", as
+    // the lists know Baker as a given name too, only because Lise is one.
+    isCapitalised(name[1]!) &&
+    (genderOfGivenName(first.word) === undefined || genderOfGivenName(name[1]!.word) !== undefined)
   )
     before = 1;
+  // "Azerbaijan Tural Isgandarli": the country a title before it names, then the person.
+  const place = placePrefix(name.map((token) => token.word));
+  if (before === 0 && place > 0 && name.length - after - place >= 2) before = place;
   // "Minister of Energy of Uzbekistan Jamshid Rahimov": the name follows the place its title names.
   const of = name.map((token) => token.word).lastIndexOf("of");
   if (before === 0 && of >= 0 && name.length - after - (of + 2) >= 2) before = of + 2;
   // "Taoiseach Declan Moriarty", "Resident Kemi Alade": a name starts at its given name.
   if (before === 0 && name.length - after >= 3 && first && !genderOfGivenName(first.word)) {
     const given = name.findIndex(
-      (token, index) => index > 0 && index <= name.length - after - 2 && genderOfGivenName(token.word),
+      (token, index) =>
+        index > 0 &&
+        index <= name.length - after - 2 &&
+        isCapitalised(token) &&
+        genderOfGivenName(token.word) !== undefined,
     );
     if (given > 0 && !name.slice(0, given).some((token) => PARTICLES.has(token.word))) before = given;
   }
@@ -184,6 +202,7 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
   const last = lower(fullName[fullName.length - 1]!.word);
   // "Calle Mayor", "Port Said": a place, whatever its last word.
   const place =
+    isPlaceName(fullName.map((token) => token.word).join(" ")) ||
     PLACE_WORDS.has(lower(fullName[0]!.word)) ||
     // "Marsh Lane", but "Helen Park" and "Nathan Lane" are people: their first word is a given name.
     (PLACE_HEADS.has(last) && fullName.length > 1 && !genderOfGivenName(fullName[0]!.word)) ||
@@ -219,6 +238,32 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
   };
 }
 
+const NICKNAMED =
+  /(\p{Lu}[\p{L}\p{M}-]+)\s+[‘'“"](\p{Lu}[\p{L}\p{M}-]+)[’'”"]\s+(\p{Lu}[\p{L}\p{M}'’-]*\p{L})/gu;
+
+/** "David ‘Dusty’ Miller": the person David Miller, later called Dusty Miller too. */
+function nicknames(text: string) {
+  const mentions: NameMention[] = [];
+  const aliases = new Map<string, string>();
+  for (const match of text.matchAll(NICKNAMED)) {
+    const [whole, given, nickname, surname] = match as unknown as [string, string, string, string];
+    const name = `${given} ${surname}`;
+    const end = match.index + whole.length;
+    mentions.push({
+      start: match.index,
+      nameStart: match.index,
+      mentionStart: match.index,
+      end,
+      name,
+      title: "",
+      kind: "person",
+      entity: name,
+    });
+    aliases.set(`${nickname} ${surname}`, name);
+  }
+  return { mentions, aliases };
+}
+
 /** Words before a name that a speaker mention keeps: honorifics and forms of address. */
 const KEPT_IN_MENTION = new Set([...HONORIFICS, "chief", "cllr", "lord", "lady"]);
 
@@ -240,13 +285,23 @@ const HONORIFIC_GENDER: Record<string, "female" | "male"> = {
  */
 export function findNames(text: string): NameMention[] {
   const mentions: NameMention[] = [];
+  const nicknamed = nicknames(text);
   const runs = capitalisedRuns(text);
   for (const run of runs) {
     for (const part of splitAtOrganisations(run)) {
       const mention = mentionOf(text, part);
-      if (mention) mentions.push(mention);
+      if (
+        !mention ||
+        nicknamed.mentions.some((named) => named.start <= mention.start && mention.end <= named.end)
+      )
+        continue;
+      // "Dusty Miller" after "David ‘Dusty’ Miller" is David Miller.
+      mention.entity = nicknamed.aliases.get(mention.name) ?? mention.entity;
+      mentions.push(mention);
     }
   }
+  mentions.push(...nicknamed.mentions);
+  mentions.sort((a, b) => a.start - b.start);
   const surnames = new Map<string, string>();
   const fullNames: NameMention[] = [];
   for (const mention of mentions) {
@@ -277,6 +332,14 @@ export function findNames(text: string): NameMention[] {
       kind: "person",
       entity: surname,
     });
+  }
+  // "in Lào Cai province": a name right after "in" is a place, which no pronoun refers to.
+  for (const mention of mentions) {
+    if (
+      /\b(?:in|near)\s+$/i.test(text.slice(Math.max(0, mention.start - 6), mention.start)) &&
+      !mention.title
+    )
+      mention.place = true;
   }
   // "Mr Adeyemi", "Ms Berg": the person of that surname named in full before, of the gender the honorific tells.
   for (const mention of mentions) {

@@ -79,6 +79,18 @@ export function looksLikeClause(
     if (token.pos !== "VERB") continue;
     const before = tokens[index - 1];
     const after = tokens[index + 1];
+    // "Lagos-based", "state-owned": half of a compound adjective.
+    if (before?.text === "-" && before.end === token.start) continue;
+    // "Presiding judge Ulrike Brandt", "Lead attorney Keisha Broussard": a verb form before a noun,
+    // opening the phrase or after a determiner or an adjective, describes it.
+    if (
+      (before === undefined || /^(?:DET|ADJ)$/.test(before.pos)) &&
+      after !== undefined &&
+      /^(?:NOUN|PROPN)$/.test(after.pos)
+    )
+      continue;
+    // "the Road Policing Unit": a capitalised word inside a name.
+    if (/^\p{Lu}/u.test(token.text) && before?.pos === "PROPN" && after?.pos === "PROPN") continue;
     const participle =
       participles &&
       before !== undefined &&
@@ -200,7 +212,9 @@ export function phraseIn(
   const last = inside[inside.length - 1];
   if (last && last.end === part.end) {
     const before = words(text.slice(part.start, last.start));
-    if (!before.some((word) => PREPOSITIONS.has(word))) {
+    // "WFP Regional Director for Eastern Africa Dr. Amara Nwosu": a person with a title heads the phrase.
+    const titled = last.kind === "person" && last.title !== "";
+    if (titled || !before.some((word) => PREPOSITIONS.has(word))) {
       // "the National Education Association": an organisation's article is part of how it is named.
       const article =
         last.kind === "organisation"

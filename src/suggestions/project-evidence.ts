@@ -40,6 +40,8 @@ export function learnFrom(claims: Iterable<ConfirmedClaim>): ProjectEvidence {
     if (cue && CUE_SHAPE.test(cue) && !KNOWN_CUES.has(cue)) cueCounts.set(cue, (cueCounts.get(cue) ?? 0) + 1);
     const mention = claim.mention ? foldName(claim.mention) : "";
     if (claim.speakerId === null || !mention || mention.length > 80 || mention in PRONOUNS) continue;
+    // "one resident", "a stallholder", "two traders": a different person every time.
+    if (/^(?:a|an|one|two|three|some|several|many|another)\s/.test(mention)) continue;
     const bySpeaker = mentionCounts.get(mention) ?? new Map<number, number>();
     bySpeaker.set(claim.speakerId, (bySpeaker.get(claim.speakerId) ?? 0) + 1);
     mentionCounts.set(mention, bySpeaker);

@@ -20,22 +20,48 @@ export interface RegistrySpeaker {
 
 export { foldName };
 
-function registryIndex(registry: RegistrySpeaker[]) {
-  const index = new Map<string, RegistrySpeaker>();
-  for (const speaker of registry) {
-    for (const name of [speaker.name, ...speaker.aliases]) {
-      if (!index.has(foldName(name))) index.set(foldName(name), speaker);
-    }
-  }
-  return index;
+interface RegistryIndex {
+  byName: Map<string, RegistrySpeaker>;
+  /** A surname borne by one registry speaker only ("tull" for Gary Tull); null when by several. */
+  bySurname: Map<string, RegistrySpeaker | null>;
 }
 
-function speakerOf(attribution: Attribution, registry: Map<string, RegistrySpeaker>): Suggestion["speaker"] {
+function registryIndex(registry: readonly RegistrySpeaker[]): RegistryIndex {
+  const byName = new Map<string, RegistrySpeaker>();
+  const bySurname = new Map<string, RegistrySpeaker | null>();
+  for (const speaker of registry) {
+    for (const name of [speaker.name, ...speaker.aliases]) {
+      if (!byName.has(foldName(name))) byName.set(foldName(name), speaker);
+    }
+    const words = foldName(speaker.name).split(" ");
+    const surname = words[words.length - 1]!;
+    if (words.length > 1) bySurname.set(surname, bySurname.has(surname) ? null : speaker);
+  }
+  return { byName, bySurname };
+}
+
+function speakerOf(attribution: Attribution): Suggestion["speaker"] {
   const entity = attribution.entity;
   if (!entity) return null;
-  const known = registry.get(foldName(entity.name));
-  if (known) return { id: known.id };
   return entity.role ? { name: entity.name, role: entity.role } : { name: entity.name };
+}
+
+/**
+ * Speakers named as a registry speaker become that speaker: by name or alias (case, accents and
+ * spacing ignored), or, for one word ("Tull", as sports pages write), by the surname only one
+ * registry speaker has.
+ */
+export function withRegistry(suggestions: Suggestion[], registry: readonly RegistrySpeaker[]): Suggestion[] {
+  if (registry.length === 0) return suggestions;
+  const index = registryIndex(registry);
+  return suggestions.map((suggestion) => {
+    const speaker = suggestion.speaker;
+    if (!speaker || !("name" in speaker)) return suggestion;
+    const folded = foldName(speaker.name);
+    const known =
+      index.byName.get(folded) ?? (folded.includes(" ") ? undefined : index.bySurname.get(folded));
+    return known ? { ...suggestion, speaker: { id: known.id } } : suggestion;
+  });
 }
 
 const vocabularies = new Map<string, CueVocabulary>();
@@ -88,7 +114,6 @@ export function suggestAttributions(
     range
       ? { start: points(range.start), end: points(range.end), text: body.slice(range.start, range.end) }
       : null;
-  const speakers = registryIndex(registry);
   const found = findAttributions(body, learnedCues(evidence.cueWords)).map((attribution) => ({
     start: points(attribution.start),
     end: points(attribution.end),
@@ -96,8 +121,8 @@ export function suggestAttributions(
     type: attribution.type,
     cue: span(attribution.cue),
     speakerMention: span(attribution.phrase),
-    speaker: speakerOf(attribution, speakers),
+    speaker: speakerOf(attribution),
     confidence: Math.round(Math.max(0.1, attribution.confidence) * 100) / 100,
   }));
-  return withLearnedMentions(found, evidence.mentions);
+  return withLearnedMentions(withRegistry(found, registry), evidence.mentions);
 }

@@ -12,7 +12,7 @@ import type { CurrentUser } from "../http/current-user.js";
 import { CodePointIndex, codePointLength } from "../text/code-points.js";
 import { OffThread, OffThreadError } from "../threads/off-thread.js";
 import { TextCache } from "../threads/text-cache.js";
-import { foldName, suggestAttributions, withLearnedMentions, type RegistrySpeaker } from "./suggest.js";
+import { suggestAttributions, withLearnedMentions, withRegistry, type RegistrySpeaker } from "./suggest.js";
 import type { SuggestInput } from "./suggest.worker.js";
 import { NO_EVIDENCE, type ProjectEvidence } from "./project-evidence.js";
 import { projectEvidence } from "./project-evidence.query.js";
@@ -79,22 +79,6 @@ export async function builtinSuggestions(
     suggestedCache.set(key, found, body.length);
   }
   return withLearnedMentions(withRegistry(found, speakers), evidence.mentions);
-}
-
-/** Speakers named as a registry speaker (by name or alias, as suggest.ts matches them) become that speaker. */
-function withRegistry(suggestions: Suggestion[], registry: RegistrySpeaker[]): Suggestion[] {
-  const byName = new Map<string, number>();
-  for (const speaker of registry) {
-    for (const name of [speaker.name, ...speaker.aliases]) {
-      const folded = foldName(name);
-      if (!byName.has(folded)) byName.set(folded, speaker.id);
-    }
-  }
-  return suggestions.map((suggestion) => {
-    const speaker = suggestion.speaker;
-    const id = speaker && "name" in speaker ? byName.get(foldName(speaker.name)) : undefined;
-    return id === undefined ? suggestion : { ...suggestion, speaker: { id } };
-  });
 }
 
 function presentExternal(row: ExternalRow, body: CodePointIndex): ArticleSuggestion {

@@ -242,6 +242,49 @@ describe("British quotation style, titles and names", () => {
     expect(found[0]).toMatchObject({ mention: "she", speaker: "Chen Wei" });
   });
 
+  it("reads a participle or compound before a name as a description, not a clause", () => {
+    expect(brief("Presiding judge Ulrike Brandt said Kessler had misled auditors.")[0]).toMatchObject({
+      mention: "Ulrike Brandt",
+      speaker: "Ulrike Brandt",
+    });
+    expect(
+      brief(
+        "Tunde Adeyemi, chief economist at Lagos-based Meristem Capital, said the decision was sensible.",
+      )[0],
+    ).toMatchObject({ mention: "Tunde Adeyemi", speaker: "Tunde Adeyemi" });
+    expect(
+      brief("Sergeant Kirsty Laing, of the Road Policing Unit, said: “We want to hear from drivers.”")[0],
+    ).toMatchObject({ mention: "Kirsty Laing", speaker: "Kirsty Laing" });
+  });
+
+  it("resolves nicknames, leaders' posts in other words, and a role named before its holder", () => {
+    const miller = brief(
+      "Spokesman David ‘Dusty’ Miller said the quota was unfair. ‘We are being squeezed,’ said Dusty Miller. Mr Miller added that boats would stay in port.",
+    );
+    expect(miller.map((item) => item.speaker)).toEqual(["David Miller", "David Miller", "David Miller"]);
+    const boss = brief(
+      "Mariners manager Gary Tull was sent off. ‘I said nothing wrong,’ said the Mariners boss.",
+    );
+    expect(boss.at(-1)).toMatchObject({ mention: "the Mariners boss", speaker: "Gary Tull" });
+    const ahead = brief(
+      "The minister denied any wrongdoing. “I have nothing to hide,” Ahmed Karimi told parliament.",
+    );
+    expect(ahead[0]).toMatchObject({ mention: "The minister", speaker: "Ahmed Karimi" });
+  });
+
+  it("matches a surname alone to the one registry speaker who bears it", () => {
+    const registry = [
+      { id: 1, name: "Gary Tull", aliases: [] },
+      { id: 2, name: "Ann Reeve", aliases: [] },
+      { id: 3, name: "Tom Reeve", aliases: [] },
+    ];
+    const found = suggestAttributions(
+      "‘We were magnificent,’ said Tull. ‘We were lucky,’ said Reeve.",
+      registry,
+    );
+    expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }]);
+  });
+
   it("makes no claim of a sports result or an infinitive after a cue", () => {
     expect(brief("Ashford Rangers claimed the title with a game to spare on Saturday.")).toEqual([]);
     expect(
