@@ -308,7 +308,46 @@ function inSentence(context: Context, from: number, to: number): Attribution[] {
     const found = atCue(context, cue, from, to, quotes);
     if (found.length) return found;
   }
-  return colonAttribution(context, from, to, quotes);
+  const colon = colonAttribution(context, from, to, quotes);
+  return colon.length ? colon : headline(context, from, to);
+}
+
+/**
+ * A headline that states its source's claim without a reporting word: "Hikmat Hajiyev: Baku is
+ * ready to host the talks", "Uzbekistan plans a nuclear unit by 2033 - minister". Only the text's
+ * first paragraph, one line without a closing full stop, counts as a headline.
+ */
+function headline(context: Context, from: number, to: number): Attribution[] {
+  const { text, names, tagged } = context;
+  const first = /\S/.exec(text)?.index ?? 0;
+  const line = text.slice(from, to).trimEnd();
+  if (from !== first || /\n/.test(line.trim()) || /[.]\s*$/.test(line) || line.split(/\s+/).length > 30)
+    return [];
+  const named = (head: { start: number; end: number; text: string }): SpeakerPhrase | null => {
+    const name = names.filter((mention) => mention.end === head.end && mention.start >= head.start).pop();
+    if (name) return { start: name.mentionStart, end: name.end, kind: "name", name };
+    if (head.text.split(/\s+/).length > 4) return null;
+    const phrase = phraseIn(text, head, names, tagged);
+    return phrase && phrase.kind !== "pronoun" ? phrase : null;
+  };
+  // Headlines are telegraphic ("cable to be completed by 2027"): any verb makes a claim.
+  const claim = (span: [number, number], phrase: SpeakerPhrase | null) =>
+    phrase && hasVerb(context, span[0], span[1])
+      ? [make(context, span, null, phrase, 0.7)].filter(isFound)
+      : [];
+  const colon = line.indexOf(": ");
+  if (colon > 0) {
+    const head = { start: from, end: from + colon, text: line.slice(0, colon) };
+    return claim(trimmed(text, from + colon + 1, to), named(head));
+  }
+  const dash = /\s[-–—]\s+([^-–—]{2,40})$/.exec(line);
+  if (dash) {
+    const start = from + dash.index + dash[0].length - dash[1]!.length;
+    const tail = trimmed(text, start, to);
+    const phrase = named({ start: tail[0], end: tail[1], text: text.slice(tail[0], tail[1]) });
+    return claim(trimmed(text, from, from + dash.index), phrase);
+  }
+  return [];
 }
 
 function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quotation[]): Attribution[] {
@@ -379,6 +418,21 @@ function coordinated(
   const tokens = context.tagged.within(content[0], content[1]);
   for (const [index, token] of tokens.entries()) {
     const conjunction = tokens[index - 1];
+    // "said the work was done and that the tender would follow": two claims of the one cue.
+    if (
+      token.text.toLowerCase() === "that" &&
+      conjunction !== undefined &&
+      /^(?:and|but)$/i.test(conjunction.text) &&
+      !insideQuote(context.quotes, token.start)
+    ) {
+      const first = trimmed(context.text, content[0], conjunction.start);
+      const rest = trimmed(context.text, token.end, content[1]);
+      if (rest[1] > rest[0] && hasMainVerb(context, rest[0], rest[1]))
+        return [
+          make(context, first, cue, phrase, 0.8),
+          ...coordinated(context, cue, rest, to, phrase),
+        ].filter(isFound);
+    }
     // "… but insisted that", "… and added that", "…, adding that".
     const participle = conjunction?.text === "," && tokens[index + 1]?.text.toLowerCase() === "that";
     const joins = conjunction !== undefined && (/^(?:but|and)$/i.test(conjunction.text) || participle);
@@ -537,9 +591,8 @@ function colonAttribution(context: Context, from: number, to: number, quotes: Qu
           ? phraseIn(text, head, names, tagged)
           : null;
     if (!phrase || phrase.kind === "pronoun") return [];
-    const cue: Cue = { start: colon, end: colon + 1, word: ":", lemma: ":" };
-    // A headline's single-quoted words are a quotation, though quotations.ts finds double quotes only.
-    return [make(context, [quote.start, quote.end], cue, phrase, 0.85)]
+    // A colon is no reporting word: the claim has no cue ("Minister: ‘No new taxes this year’").
+    return [make(context, [quote.start, quote.end], null, phrase, 0.85)]
       .filter(isFound)
       .map((found) => ({ ...found, type: "direct" as const }));
   }

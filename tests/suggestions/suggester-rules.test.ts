@@ -68,7 +68,7 @@ describe("the suggester's rules", () => {
     });
   });
 
-  it("takes the verb before a colon and a quotation as the cue, and a headline's name or role and colon", () => {
+  it("takes the verb before a colon and a quotation as the cue, and a headline's name or role and colon (no cue)", () => {
     expect(brief("Noor Rahimi recalled the first night: “We slept in the car.”")[0]).toMatchObject({
       quote: "“We slept in the car.”",
       cue: "recalled",
@@ -79,11 +79,31 @@ describe("the suggester's rules", () => {
     );
     expect(headline[0]).toMatchObject({
       quote: "‘The roads will be cleared by Friday’",
-      cue: ":",
+      cue: null,
       mention: "Governor",
       speaker: "Tom Reed",
       type: "direct",
     });
+    // A headline that states its source's claim, after a colon or before a dash, without quotation marks.
+    expect(
+      brief(
+        "Hikmat Hajiyev: Baku is ready to host the next round of talks\n\nBAKU, Nov. 14. Talks went on.",
+      )[0],
+    ).toMatchObject({
+      quote: "Baku is ready to host the next round of talks",
+      cue: null,
+      mention: "Hikmat Hajiyev",
+      type: "indirect",
+    });
+    expect(
+      brief("Uzbekistan plans to launch a nuclear unit by 2033 - minister\n\nThe plant is in Jizzakh.")[0],
+    ).toMatchObject({
+      quote: "Uzbekistan plans to launch a nuclear unit by 2033",
+      cue: null,
+      mention: "minister",
+    });
+    // Not a headline: a line that ends in a full stop, or a later paragraph.
+    expect(brief("Results: prices rose in May.")).toEqual([]);
     expect(brief("Floods cut off three villages, Red Cross says")[0]).toMatchObject({
       quote: "Floods cut off three villages",
       cue: "says",
