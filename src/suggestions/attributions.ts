@@ -175,6 +175,10 @@ function make(
   };
 }
 
+/** Where something was said, between a cue and a clause without "that": "in a statement". */
+const MEDIUM =
+  /^\s*(?:in|on|at|during|via|through)\s+(?:a|an|the|its|his|her|their)\s+(?:[\p{L}-]+\s+){0,2}?(?:statement|email|e-mail|interview|letter|filing|post|briefing|report|speech|note|release|call|video|message|tweet|podcast|broadcast|hearing|session|conference)\s+/iu;
+
 const TIME_WORDS =
   /^(?:today|yesterday|tonight|earlier|later|morning|afternoon|evening|night|weekend|week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 /** A time adverbial between a cue and its content: "on Friday", "late on Sunday", "this month". */
@@ -244,6 +248,9 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
   if (that === 0 || adverbial) start = tokens[that]!.end;
   else if (ADDRESSEE_CUES.has(cue.word) && cue.word !== "warned" && cue.word !== "warns") return null;
   else {
+    // "said in a statement it would …", "told reporters in an interview the plan was …".
+    const medium = MEDIUM.exec(text.slice(start, sentenceEnd));
+    if (medium && !OBJECT_CUES.has(cue.word)) start += medium[0].length;
     const time = TIME_ADVERBIAL.exec(text.slice(start, sentenceEnd).trimStart());
     const lead = text.slice(start, sentenceEnd).length - text.slice(start, sentenceEnd).trimStart().length;
     if (time && !OBJECT_CUES.has(cue.word)) start += lead + time[0].length;
@@ -462,6 +469,8 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
   const { text, names, tagged } = context;
   const outlet = outletReport(context, cue, from);
   if (outlet) return [outlet];
+  const participle = participleReport(context, cue, from, to);
+  if (participle.length) return participle;
   const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
   // "…, and farmers say they cannot wait": a new clause with its own subject, its content after the cue.
   const newClause =
@@ -511,6 +520,31 @@ function clauseBeforeFinalCue(context: Context, cue: Cue, from: number, to: numb
   const phrase = part ? phraseIn(text, part, context.names, context.tagged) : null;
   if (!phrase || text.slice(from, comma).trim().split(/\s+/).length < 3) return [];
   return [make(context, trimmed(text, from, comma), cue, phrase, 0.7)].filter(isFound);
+}
+
+/**
+ * "A federal judge on Friday blocked the law, saying the state had failed to show …": what the
+ * participle reports is said by the sentence's subject, the words before its first verb.
+ */
+function participleReport(context: Context, cue: Cue, from: number, to: number): Attribution[] {
+  const { text, names, tagged } = context;
+  if (!/ing$/.test(cue.word) || !/,\s*$/.test(text.slice(from, cue.start))) return [];
+  const verb = tagged.within(from, cue.start).find((token) => isVerb(token));
+  if (!verb) return [];
+  let end = verb.start;
+  const time = /\s+(?:on|in|at|late|early|last|this|yesterday|today)\b[^,]*$/i.exec(text.slice(from, end));
+  if (time) end -= time[0].length;
+  const head = trimmed(text, from, end);
+  if (head[1] <= head[0]) return [];
+  const phrase = phraseIn(
+    text,
+    { start: head[0], end: head[1], text: text.slice(head[0], head[1]) },
+    names,
+    tagged,
+  );
+  const content = contentAfter(context, cue, to);
+  if (!phrase || phrase.kind === "pronoun" || !content) return [];
+  return [make(context, content, cue, phrase, 0.75)].filter(isFound);
 }
 
 /** "…, Assistant to the President …, Hikmat Hajiyev, Trend reports": the outlet reports what the named person said. */

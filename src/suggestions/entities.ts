@@ -2,7 +2,15 @@
 // mentions them, so that "Doe", "she", "the minister" and "the ministry" find the person or body
 // meant. Deliberately simple rules, measured on the evaluation set (tests/suggestions).
 import { genderOfGivenName, type Gender } from "./first-names.js";
-import { BODY_HEADS, HONORIFICS, LEADER_ROLES, PERSON_ROLES, PRONOUNS, SAME_BODY } from "./lexicon.js";
+import {
+  BODY_HEADS,
+  HONORIFICS,
+  LEADER_ROLES,
+  ORGANISATION_WORDS,
+  PERSON_ROLES,
+  PRONOUNS,
+  SAME_BODY,
+} from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import { singularOf, type SpeakerPhrase } from "./phrases.js";
 
@@ -69,6 +77,32 @@ const GENERIC_BODIES = new Set([
   "retailer",
   "broadcaster",
   "miner",
+]);
+/** Nationalities that do not end like "Estonian", "Chinese" or "Irish". */
+const DEMONYMS = new Set([
+  "pole",
+  "turk",
+  "dane",
+  "swede",
+  "finn",
+  "czech",
+  "greek",
+  "thai",
+  "scot",
+  "briton",
+  "spaniard",
+  "frenchman",
+  "frenchwoman",
+  "dutchman",
+  "dutchwoman",
+  "welshman",
+  "welshwoman",
+  "irishman",
+  "irishwoman",
+  "englishman",
+  "englishwoman",
+  "kiwi",
+  "argentine",
 ]);
 const LEADING = /^(?:the|a|an|its|his|her|their|our|two|three|four|five|several|some|many|one)\s+/i;
 
@@ -173,11 +207,24 @@ export class Entities {
       const demonym =
         mention.weak === true &&
         /^the\s/i.test(this.text.slice(phrase.start, mention.start)) &&
-        /(?:ian|ean|ese|ish|an|i)$/.test(mention.name);
+        (/(?:ian|ean|ese|ish|an|i)$/.test(mention.name) || DEMONYMS.has(mention.name.toLowerCase()));
       const person = demonym
         ? this.latest(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed)
         : null;
-      return person ?? this.named(mention);
+      // "Police said …" after "Police Scotland": one word naming a kind of body is the body of that kind.
+      const word = mention.name.toLowerCase();
+      const body =
+        !person && !word.includes(" ") && (BODY_HEADS.has(word) || ORGANISATION_WORDS.has(word))
+          ? this.latest(
+              phrase.start,
+              (entity) =>
+                entity.kind === "body" &&
+                !entity.unnamed &&
+                entity.name.toLowerCase() !== word &&
+                entity.name.toLowerCase().split(/\s+/).includes(word),
+            )
+          : null;
+      return person ?? body ?? this.named(mention);
     }
     const words = this.text.slice(phrase.start, phrase.end);
     if (phrase.kind === "pronoun") {
@@ -240,7 +287,11 @@ export class Entities {
     // "the 24-year-old", "the Estonian": the person last spoken of.
     // A nationality needs a person named close before it ("The Guardian" is a newspaper).
     const age = /^the\s+\d+-year-old(?:\s+\p{Lu}\p{Ll}+)?$/iu.test(words);
-    if (age || /^[Tt]he\s+\p{Lu}\p{Ll}+(?:ian|ean|ese|ish|i)$/u.test(words)) {
+    const nationality = /^[Tt]he\s+(\p{Lu}\p{Ll}+)$/u.exec(words)?.[1];
+    if (
+      age ||
+      (nationality && (/(?:ian|ean|ese|ish|i)$/.test(nationality) || DEMONYMS.has(nationality.toLowerCase())))
+    ) {
       const person = this.latestSeen(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed);
       if (person && (age || phrase.start - person.at < 300)) return person.entity;
     }

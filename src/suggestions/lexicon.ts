@@ -117,6 +117,7 @@ export const ADDRESSEE_CUES = new Set([
 
 /** Words before a name that are a title or rank, kept in the mention and left out of the name. */
 export const TITLES = new Set([
+  "chief",
   "cllr",
   "rev",
   "revd",
@@ -684,6 +685,35 @@ export const CUE_LEMMAS = new Set([
   "estimate",
   "shout",
   "exclaim",
+  "counter",
+  "retort",
+  "tweet",
+  "post",
+  "testify",
+  "assert",
+  "inform",
+  "object",
+  "protest",
+  "concur",
+  "rule",
+  "signal",
+  "hint",
+  "indicate",
+  "forecast",
+  "remind",
+  "reassure",
+  "threaten",
+  "demand",
+  "propose",
+  "recommend",
+  "dispute",
+  "joke",
+  "boast",
+  "plead",
+  "lament",
+  "whisper",
+  "yell",
+  "scream",
 ]);
 
 /**

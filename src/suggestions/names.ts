@@ -63,7 +63,27 @@ const PLACE_WORDS = new Set([
   "gulf",
   "bay",
 ]);
-const PARTICLES = new Set(["de", "van", "von", "al", "bin", "da", "del", "la", "le", "der", "di", "du"]);
+const PARTICLES = new Set([
+  "de",
+  "van",
+  "von",
+  "al",
+  "bin",
+  "ibn",
+  "da",
+  "do",
+  "dos",
+  "das",
+  "del",
+  "la",
+  "le",
+  "der",
+  "di",
+  "du",
+  "ter",
+  "ten",
+  "zu",
+]);
 
 const lower = (word: string) => word.toLowerCase().replace(/[’']s$/, "");
 const isTitle = (token: Token) => TITLES.has(lower(token.word));
@@ -81,10 +101,15 @@ function capitalisedRuns(text: string): Token[][] {
     const previous = run[run.length - 1];
     const joined = previous && text.slice(previous.end, token.start) === " ";
     // "Central Bureau of Statistics", "Bank of England": "of" or "for" after an organisation word joins the name.
+    // Once joined, "and" and a further "of" go on with it: "Ministry of Ecology and Natural
+    // Resources of Azerbaijan".
     const joins =
-      /^(?:of|for)$/.test(token.word) &&
       previous !== undefined &&
-      ORGANISATION_WORDS.has(lower(previous.word));
+      ((/^(?:of|for)$/.test(token.word) && ORGANISATION_WORDS.has(lower(previous.word))) ||
+        (/^(?:of|for|and)$/.test(token.word) &&
+          isCapitalised(previous) &&
+          run.some((other) => /^(?:of|for)$/.test(other.word)) &&
+          ORGANISATION_WORDS.has(lower(run[0]!.word))));
     if (!isCapitalised(token) && !PARTICLES.has(token.word) && !joins) {
       if (run.length) runs.push(run);
       run = [];
@@ -123,8 +148,9 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
       rest.length >= 2 &&
       !rest.some((other) => ORGANISATION_WORDS.has(lower(other.word)));
     if (
+      // ("Police Scotland" stays whole: one word after it names no person.)
       (ORGANISATION_WORDS.has(lower(token.word)) &&
-        index < tokens.length - 1 &&
+        index < tokens.length - 2 &&
         next !== "of" &&
         next !== "for") ||
       afterPlace
@@ -190,7 +216,10 @@ function descriptions(name: Token[]): { before: number; after: number } {
 
 function mentionOf(text: string, tokens: Token[]): NameMention | null {
   let from = 0;
-  while (from < tokens.length && NOT_NAMES.has(lower(tokens[from]!.word))) from += 1;
+  // "Police said" names no one, but "Police Scotland" is a body: an organisation word opens a name.
+  const opensName = (index: number) =>
+    ORGANISATION_WORDS.has(lower(tokens[index]!.word)) && index < tokens.length - 1;
+  while (from < tokens.length && NOT_NAMES.has(lower(tokens[from]!.word)) && !opensName(from)) from += 1;
   const words = tokens.slice(from);
   if (words.length === 0) return null;
   let lastTitle = -1;

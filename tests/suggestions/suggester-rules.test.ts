@@ -292,6 +292,28 @@ describe("British quotation style, titles and names", () => {
     expect(ahead[0]).toMatchObject({ mention: "The minister", speaker: "Ahmed Karimi" });
   });
 
+  it("attributes what a participle reports to the sentence's subject, and skips where it was said", () => {
+    expect(
+      brief("A federal judge on Friday blocked the law, saying the state had failed to show it was safe.")[0],
+    ).toMatchObject({
+      quote: "the state had failed to show it was safe",
+      cue: "saying",
+      mention: "A federal judge",
+    });
+    expect(brief("The operator said in a statement it would run minimum services.")[0]).toMatchObject({
+      quote: "it would run minimum services",
+      cue: "said",
+    });
+    expect(brief("She countered that two seasons had already been granted.")[0]?.cue).toBe("countered");
+  });
+
+  it("finds the body a one-word name means, and a nationality's person", () => {
+    const police = brief("Police Scotland said a man was hurt. Police said enquiries were ongoing.");
+    expect(police.map((item) => item.speaker)).toEqual(["Police Scotland", "Police Scotland"]);
+    const pole = brief("Łukasz Kowalczyk scored twice. The Pole tweeted that he had never heard such noise.");
+    expect(pole[0]).toMatchObject({ mention: "The Pole", speaker: "Łukasz Kowalczyk" });
+  });
+
   it("matches a surname alone to the one registry speaker who bears it", () => {
     const registry = [
       { id: 1, name: "Gary Tull", aliases: [] },
