@@ -205,6 +205,8 @@ function hasMainVerb(context: Context, from: number, to: number): boolean {
   const tokens = subordinate > 0 ? all.slice(0, subordinate) : all;
   return tokens.some((token, index) => {
     if (!isVerb(token) || insideQuote(context.quotes, token.start)) return false;
+    // "among hedge funds", "on falling prices": no finite verb comes right after a preposition.
+    if (token.pos === "VERB" && /^(?:ADP|DET)$/.test(tokens[index - 1]?.pos ?? "")) return false;
     let first = index;
     while (first > 0 && (isVerb(tokens[first - 1]) || tokens[first - 1]!.pos === "ADV")) first -= 1;
     const before = tokens[first - 1];
