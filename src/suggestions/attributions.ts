@@ -114,12 +114,19 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     if (!lemma || !context.cues.lemmas.has(lemma)) continue;
     cues.set(token.start, { ...token, word: token.text.toLowerCase(), lemma });
   }
+  // "Asked whether he would resign, X said …" and "…, who asked not to be named, said …": the
+  // question and the request for anonymity are not what was said.
+  const aside = (cue: Cue) =>
+    cue.lemma === "ask" &&
+    (/^\s*(?:not\s+to\s+be|to\s+remain|for\s+anonymity)\b/i.test(context.text.slice(cue.end, cue.end + 24)) ||
+      (/^\s*$/.test(context.text.slice(from, cue.start)) &&
+        /^\s*(?:whether|about|if|why|how|what|when)\b/i.test(context.text.slice(cue.end, cue.end + 12))));
   // A passive ("was admitted to hospital", "were told to leave") reports nothing said by its subject.
   const passive = (cue: Cue) => {
     const previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
     return previous?.pos === "AUX" && previous.lemma === "be" && !/ing$/i.test(cue.word);
   };
-  return [...cues.values()].filter((cue) => !passive(cue)).sort((a, b) => a.start - b.start);
+  return [...cues.values()].filter((cue) => !passive(cue) && !aside(cue)).sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -475,9 +482,12 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
   if (participle.length) return participle;
   const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
   // "…, and farmers say they cannot wait": a new clause with its own subject, its content after the cue.
+  // "Asked whether he would resign, the coach said he …": a participle clause in front sets the
+  // scene; the content is after the cue.
+  const fronted = subject?.clauseStart != null && tagged.startingAt(subject.clauseStart)?.pos === "VERB";
   const newClause =
     subject?.clauseEnd != null &&
-    /^\s*,?\s*(?:and|but)\s/i.test(text.slice(subject.clauseEnd, subject.phrase.start)) &&
+    (/^\s*,?\s*(?:and|but)\s/i.test(text.slice(subject.clauseEnd, subject.phrase.start)) || fronted) &&
     contentAfter(context, cue, to) !== null;
   if (subject && subject.clauseEnd !== null && !newClause) {
     // "…, and Kerr Mitchell added a second before half-time": a clause of its own with an object,

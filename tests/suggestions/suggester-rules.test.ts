@@ -307,6 +307,17 @@ describe("British quotation style, titles and names", () => {
     expect(brief("She countered that two seasons had already been granted.")[0]?.cue).toBe("countered");
   });
 
+  it("takes neither a question put nor a request for anonymity for the cue", () => {
+    expect(brief("Asked whether he would resign, the coach said he would not start now.")[0]).toMatchObject({
+      quote: "he would not start now",
+      cue: "said",
+    });
+    expect(
+      brief("An official, who asked not to be named, said the road had collapsed in two places.")[0],
+    ).toMatchObject({ quote: "the road had collapsed in two places", cue: "said" });
+    expect(brief("The rally claimed its first casualty among hedge funds last month.")).toEqual([]);
+  });
+
   it("finds the body a one-word name means, and a nationality's person", () => {
     const police = brief("Police Scotland said a man was hurt. Police said enquiries were ongoing.");
     expect(police.map((item) => item.speaker)).toEqual(["Police Scotland", "Police Scotland"]);
