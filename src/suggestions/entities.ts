@@ -160,7 +160,7 @@ export class Entities {
    * "CBS" after "Central Bureau of Statistics", "the FAD" after "Federal Aviation Directorate": an
    * abbreviation is the body named before whose capitalised words it abbreviates.
    */
-  private abbreviated(mention: NameMention): Entity | undefined {
+  private abbreviated(mention: Pick<NameMention, "name" | "entity">): Entity | undefined {
     if (!/^\p{Lu}{2,6}$/u.test(mention.name)) return undefined;
     for (let i = this.seen.length - 1; i >= 0; i -= 1) {
       const { entity } = this.seen[i]!;
@@ -227,6 +227,10 @@ export class Entities {
       return person ?? body ?? this.named(mention);
     }
     const words = this.text.slice(phrase.start, phrase.end);
+    // "the FAD", "the CEC": the body named in full before.
+    const acronym = /^(?:the\s+)?(\p{Lu}{2,6})$/iu.exec(words)?.[1];
+    const abbreviated = acronym ? this.abbreviated({ name: acronym, entity: acronym }) : undefined;
+    if (abbreviated) return abbreviated;
     if (phrase.kind === "pronoun") {
       const pronoun = words.toLowerCase();
       const wanted = PRONOUNS[pronoun] ?? "plural";
@@ -307,13 +311,13 @@ export class Entities {
         (entity) => entity.kind === "person" && !entity.unnamed && holds(entity),
       );
       if (holder) return holder;
-      // "The minister denied any wrongdoing. “…,” Ahmed Karimi told parliament": with nobody named
-      // before, the role is the person the next sentences name.
+      // "The minister denied any wrongdoing. “…,” Ahmed Karimi told parliament": the holder the
+      // next sentences name with the post, or, with nobody named before, the person they name.
       const named = (entity: Entity) => entity.kind === "person" && !entity.unnamed && entity.place !== true;
-      if (!this.latest(phrase.start, named)) {
-        const next = this.next(phrase.end, phrase.end + 300, named);
-        if (next) return next;
-      }
+      const ahead =
+        this.next(phrase.end, phrase.end + 400, (entity) => named(entity) && holds(entity)) ??
+        (this.latest(phrase.start, named) ? null : this.next(phrase.end, phrase.end + 300, named));
+      if (ahead) return ahead;
     }
     // A headline's role ("Minister: ‘…’") is the person the story then names with it.
     if (PERSON_ROLES.has(head) && /^\p{Lu}\p{Ll}+$/u.test(words)) {

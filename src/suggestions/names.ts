@@ -85,8 +85,18 @@ const PARTICLES = new Set([
   "zu",
 ]);
 
+const fold = (name: string) =>
+  name
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
 const lower = (word: string) => word.toLowerCase().replace(/[’']s$/, "");
-const isTitle = (token: Token) => TITLES.has(lower(token.word));
+/** A title word, hyphenated ones too ("Brigadier-General", "Vice-President"). */
+const isTitle = (token: Token) =>
+  TITLES.has(lower(token.word)) ||
+  lower(token.word)
+    .split("-")
+    .some((part) => TITLES.has(part));
 const isCapitalised = (token: Token) => /^\p{Lu}/u.test(token.word);
 
 /** Runs of capitalised words joined by single spaces (particles such as "van" allowed inside). */
@@ -115,7 +125,13 @@ function capitalisedRuns(text: string): Token[][] {
       run = [];
       continue;
     }
-    if (previous && !joined) {
+    // "Retail Workers' Union": a plural possessive inside a name.
+    const pluralPossessive =
+      previous !== undefined &&
+      /s$/.test(previous.word) &&
+      /^['’] $/.test(text.slice(previous.end, token.start));
+    // "New Zealand's Dinesh Wickramaratne": a possessive ends a name.
+    if (previous && ((!joined && !pluralPossessive) || /[’']s$/.test(previous.word))) {
       runs.push(run);
       run = [];
     }
@@ -142,6 +158,7 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
     const next = tokens[index + 1]?.word;
     const rest = tokens.slice(index + 1);
     // "Minister of Energy of Uzbekistan | Jamshid Rahimov": a person named after the place.
+    const personAfter = !rest.some((other) => ORGANISATION_WORDS.has(lower(other.word)));
     const afterPlace =
       isPlaceName(token.word) &&
       tokens[index - 1]?.word === "of" &&
@@ -151,6 +168,7 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
       // ("Police Scotland" stays whole: one word after it names no person.)
       (ORGANISATION_WORDS.has(lower(token.word)) &&
         index < tokens.length - 2 &&
+        personAfter &&
         next !== "of" &&
         next !== "for") ||
       afterPlace
@@ -338,6 +356,9 @@ export function findNames(text: string): NameMention[] {
     const words = mention.name.split(" ");
     if (words.length > 1) {
       surnames.set(words[words.length - 1]!, mention.entity);
+      // "Park Ji-won": a Korean given name is hyphenated, and the surname comes first.
+      if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!))
+        surnames.set(words[0]!, mention.entity);
       fullNames.push(mention);
     }
   }
@@ -362,6 +383,24 @@ export function findNames(text: string): NameMention[] {
       entity: surname,
     });
   }
+  // "Deputy Minister of Defence Tamaz Orbeliani": after "<title> of", what the title is of comes
+  // first and the person's name is the last two words.
+  for (const mention of mentions) {
+    const words = mention.name.split(" ");
+    if (mention.kind !== "person" || words.length < 3 || mention.title) continue;
+    const before = text.slice(Math.max(0, mention.start - 40), mention.start);
+    const title = /(\p{L}+)\s+(?:of|for)\s+(?:the\s+)?$/u.exec(before)?.[1];
+    if (!title || !TITLES.has(title.toLowerCase())) continue;
+    const name = words.slice(-2).join(" ");
+    const nameStart = mention.end - name.length;
+    Object.assign(mention, {
+      name,
+      nameStart,
+      mentionStart: nameStart,
+      entity: name,
+      description: words.slice(0, -2).join(" "),
+    });
+  }
   // "in Lào Cai province": a name right after "in" is a place, which no pronoun refers to.
   for (const mention of mentions) {
     if (
@@ -370,13 +409,15 @@ export function findNames(text: string): NameMention[] {
     )
       mention.place = true;
   }
-  // "Mr Adeyemi", "Ms Berg": the person of that surname named in full before, of the gender the honorific tells.
+  // "Mr Adeyemi", "Ms Berg", "Alvarado Quispe", "De Groot": the person named in full before whose
+  // name ends so (case and accents ignored), of the gender an honorific tells.
   for (const mention of mentions) {
-    if (mention.kind !== "person" || mention.name.includes(" ") || !mention.title) continue;
+    if (mention.kind !== "person" || (!mention.name.includes(" ") && !mention.title)) continue;
     const gender = HONORIFIC_GENDER[lower(mention.title.replace(/\.$/, ""))];
+    const ending = ` ${fold(mention.name)}`;
     const full = fullNames
       .filter((candidate) => {
-        if (candidate.start >= mention.start || !candidate.name.endsWith(` ${mention.name}`)) return false;
+        if (candidate.start >= mention.start || !fold(candidate.name).endsWith(ending)) return false;
         const given = genderOfGivenName(candidate.name.split(" ")[0]!);
         return !gender || !given || given === gender;
       })

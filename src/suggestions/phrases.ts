@@ -1,7 +1,7 @@
 // Who is speaking, read from the words next to a cue: the subject before it ("Hikmat Hajiyev,
 // assistant to the president, stressed"), or the phrase after it ("said Dr. Amal Haddad, a
 // hydrologist"). A phrase is a name, a pronoun or a role ("the president's assistant").
-import { ADVERBS, BODY_HEADS, PERSON_ROLES, PRONOUNS } from "./lexicon.js";
+import { ADVERBS, BODY_HEADS, PERSON_ROLES, PRONOUNS, TITLES as TITLE_WORDS } from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import type { Tagged } from "./pos.js";
 
@@ -198,6 +198,14 @@ export function phraseIn(
   tagged: Tagged,
 ): SpeakerPhrase | null {
   let part = trimAdverbs(text, raw);
+  // "The Lake Basin Authority (LBA)": the abbreviation it introduces is no part of how it is named.
+  const abbreviation = /\s*\(\p{Lu}[\p{Lu}&]{1,7}\)$/u.exec(part.text);
+  if (abbreviation)
+    part = {
+      start: part.start,
+      end: part.end - abbreviation[0].length,
+      text: part.text.slice(0, abbreviation.index),
+    };
   const report = REPORT_NOUNS.exec(part.text);
   if (report)
     part = { start: part.start + report[0].length, end: part.end, text: part.text.slice(report[0].length) };
@@ -213,7 +221,9 @@ export function phraseIn(
   if (last && last.end === part.end) {
     const before = words(text.slice(part.start, last.start));
     // "WFP Regional Director for Eastern Africa Dr. Amara Nwosu": a person with a title heads the phrase.
-    const titled = last.kind === "person" && last.title !== "";
+    const titled =
+      last.kind === "person" &&
+      (last.title !== "" || before.some((word) => PERSON_ROLES.has(word) || TITLE_WORDS.has(word)));
     if (titled || !before.some((word) => PREPOSITIONS.has(word))) {
       // "the National Education Association": an organisation's article is part of how it is named.
       const article =
