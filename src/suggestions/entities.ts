@@ -299,6 +299,16 @@ export class Entities {
       const person = this.latestSeen(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed);
       if (person && (age || phrase.start - person.at < 300)) return person.entity;
     }
+    // "a prosecutor told the court … prosecutor Nomvula Dlamini-Khoza said": the holder named next.
+    if (/^an?\s/i.test(words) && PERSON_ROLES.has(head)) {
+      const holder = this.next(
+        phrase.end,
+        phrase.end + 400,
+        (entity) =>
+          entity.kind === "person" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.context),
+      );
+      if (holder) return holder;
+    }
     if (/^the\b/i.test(words) && PERSON_ROLES.has(head)) {
       // "the Mariners boss" is the person named as the Mariners' manager: the post in other words,
       // and the words before it ("Mariners", "Chamber") said of them too.

@@ -159,6 +159,12 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
     const rest = tokens.slice(index + 1);
     // "Minister of Energy of Uzbekistan | Jamshid Rahimov": a person named after the place.
     const personAfter = !rest.some((other) => ORGANISATION_WORDS.has(lower(other.word)));
+    // "President of the Republic of Ostravia | Mirela Vasilescu-Drin": a given name after "of X".
+    const nameAfterOf =
+      tokens[index - 1]?.word === "of" &&
+      rest.length === 2 &&
+      personAfter &&
+      genderOfGivenName(rest[0]!.word) !== undefined;
     const afterPlace =
       isPlaceName(token.word) &&
       tokens[index - 1]?.word === "of" &&
@@ -171,7 +177,8 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
         personAfter &&
         next !== "of" &&
         next !== "for") ||
-      afterPlace
+      afterPlace ||
+      nameAfterOf
     ) {
       parts.push(part);
       part = [];
@@ -349,6 +356,24 @@ export function findNames(text: string): NameMention[] {
   }
   mentions.push(...nicknamed.mentions);
   mentions.sort((a, b) => a.start - b.start);
+  // "Deputy Minister of Defence Tamaz Orbeliani": after "<title> of", what the title is of comes
+  // first and the person's name is the last two words.
+  for (const mention of mentions) {
+    const words = mention.name.split(" ");
+    if (mention.kind !== "person" || words.length < 3 || mention.title) continue;
+    const before = text.slice(Math.max(0, mention.start - 40), mention.start);
+    const title = /(\p{L}+)\s+(?:of|for)\s+(?:the\s+)?$/u.exec(before)?.[1];
+    if (!title || !TITLES.has(title.toLowerCase())) continue;
+    const name = words.slice(-2).join(" ");
+    const nameStart = mention.end - name.length;
+    Object.assign(mention, {
+      name,
+      nameStart,
+      mentionStart: nameStart,
+      entity: name,
+      description: words.slice(0, -2).join(" "),
+    });
+  }
   const surnames = new Map<string, string>();
   const fullNames: NameMention[] = [];
   for (const mention of mentions) {
@@ -383,24 +408,6 @@ export function findNames(text: string): NameMention[] {
       entity: surname,
     });
   }
-  // "Deputy Minister of Defence Tamaz Orbeliani": after "<title> of", what the title is of comes
-  // first and the person's name is the last two words.
-  for (const mention of mentions) {
-    const words = mention.name.split(" ");
-    if (mention.kind !== "person" || words.length < 3 || mention.title) continue;
-    const before = text.slice(Math.max(0, mention.start - 40), mention.start);
-    const title = /(\p{L}+)\s+(?:of|for)\s+(?:the\s+)?$/u.exec(before)?.[1];
-    if (!title || !TITLES.has(title.toLowerCase())) continue;
-    const name = words.slice(-2).join(" ");
-    const nameStart = mention.end - name.length;
-    Object.assign(mention, {
-      name,
-      nameStart,
-      mentionStart: nameStart,
-      entity: name,
-      description: words.slice(0, -2).join(" "),
-    });
-  }
   // "in Lào Cai province": a name right after "in" is a place, which no pronoun refers to.
   for (const mention of mentions) {
     if (
@@ -412,12 +419,17 @@ export function findNames(text: string): NameMention[] {
   // "Mr Adeyemi", "Ms Berg", "Alvarado Quispe", "De Groot": the person named in full before whose
   // name ends so (case and accents ignored), of the gender an honorific tells.
   for (const mention of mentions) {
-    if (mention.kind !== "person" || (!mention.name.includes(" ") && !mention.title)) continue;
+    if (mention.kind !== "person" || (!mention.name.includes(" ") && !mention.title && !mention.description))
+      continue;
     const gender = HONORIFIC_GENDER[lower(mention.title.replace(/\.$/, ""))];
     const ending = ` ${fold(mention.name)}`;
+    // "Dame Rosalind", "Sir Nigel": these titles go with the given name.
+    const byGivenName = /^(?:sir|dame|lord|lady)$/i.test(mention.title) && !mention.name.includes(" ");
     const full = fullNames
       .filter((candidate) => {
-        if (candidate.start >= mention.start || !fold(candidate.name).endsWith(ending)) return false;
+        const named = fold(candidate.name);
+        const fits = byGivenName ? named.startsWith(`${fold(mention.name)} `) : named.endsWith(ending);
+        if (candidate.start >= mention.start || !fits) return false;
         const given = genderOfGivenName(candidate.name.split(" ")[0]!);
         return !gender || !given || given === gender;
       })

@@ -24,7 +24,8 @@ for (const region of ["middle east", "gulf", "balkans", "caucasus", "caribbean",
 
 /** Whether the words are the name of a country, a capital or a continent ("Central Asia"). */
 export function isPlaceName(words: string): boolean {
-  return PLACES.has(fold(words));
+  // "New Zealand's" is New Zealand.
+  return PLACES.has(fold(words).replace(/['’]s$/, ""));
 }
 
 /** How many of the first words (up to three) make a place's name; 0 when they do not. */
