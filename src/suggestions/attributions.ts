@@ -14,7 +14,14 @@ import {
   PERSON_ROLES,
 } from "./lexicon.js";
 import { findNames, type NameMention } from "./names.js";
-import { commaParts, phraseIn, subjectAfter, subjectBefore, type SpeakerPhrase } from "./phrases.js";
+import {
+  commaParts,
+  loneName,
+  phraseIn,
+  subjectAfter,
+  subjectBefore,
+  type SpeakerPhrase,
+} from "./phrases.js";
 import { isVerb, Tagged, tagText } from "./pos.js";
 import { findQuotations, type Quotation } from "./quotations.js";
 
@@ -26,6 +33,8 @@ export interface Attribution {
   phrase: SpeakerPhrase | null;
   entity: Entity | null;
   confidence: number;
+  /** Found in a headline without a reporting word: kept only if the story reports the same claim. */
+  headline?: boolean;
 }
 
 interface Cue {
@@ -349,7 +358,9 @@ function headline(context: Context, from: number, to: number): Attribution[] {
   // Headlines are telegraphic ("cable to be completed by 2027"): any verb makes a claim.
   const claim = (span: [number, number], phrase: SpeakerPhrase | null) =>
     phrase && hasVerb(context, span[0], span[1])
-      ? [make(context, span, null, phrase, 0.7)].filter(isFound)
+      ? [make(context, span, null, phrase, 0.7)]
+          .filter(isFound)
+          .map((found) => ({ ...found, headline: true }))
       : [];
   const colon = line.indexOf(": ");
   if (colon > 0) {
@@ -378,13 +389,21 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
     lastBefore && !onlyPunctuation(between)
       ? subjectBefore(text, lastBefore.end, group, names, tagged)
       : null;
+  // “…,” Lindqvist said: one capitalised word between the quotation and the cue.
+  const lone = subject ? null : /^([\s,]*)(\p{Lu}[\p{L}\p{M}'’-]+)\s*$/u.exec(between);
+  const loneBefore = lone
+    ? loneName(text, lastBefore!.end + lone[1]!.length, lastBefore!.end + lone[1]!.length + lone[2]!.length)
+    : null;
   if (
     lastBefore &&
     /^(?:$|[\s,—–-])/.test(between) &&
-    (onlyPunctuation(between) || subject?.clauseEnd === null)
+    (onlyPunctuation(between) || subject?.clauseEnd === null || loneBefore)
   ) {
     // “…,” said X / “…,” X said, and the quotations after the cue that go on from it.
-    const phrase = subject ? subject.phrase : subjectAfter(text, cue.end, to, names, tagged);
+    const next = /^\s+(\p{Lu}[\p{L}\p{M}'’-]+)(?=[\s.,;]|$)/u.exec(text.slice(cue.end, to));
+    const phrase =
+      (subject ? subject.phrase : (loneBefore ?? subjectAfter(text, cue.end, to, names, tagged))) ??
+      (next ? loneName(text, cue.end + next[0].length - next[1]!.length, cue.end + next[0].length) : null);
     const resume = Math.max(cue.end, phrase?.end ?? cue.end);
     const followers = after.filter(
       (quote) =>
@@ -744,17 +763,29 @@ function joinQuestions(context: Context, sentences: { start: number; end: number
   const joined: { start: number; end: number }[] = [];
   for (const sentence of sentences) {
     const previous = joined[joined.length - 1];
-    const tokens = context.tagged.within(sentence.start, sentence.end).slice(0, 8);
-    const firstVerb = tokens.find((token) => isVerb(token));
+    const all = context.tagged.within(sentence.start, sentence.end);
+    const first = all.slice(0, 8).findIndex((token) => isVerb(token));
+    const firstVerb = all[first];
     if (
       previous &&
       /[?!][”"’]$/.test(context.text.slice(previous.start, previous.end)) &&
       /^\s+$/.test(context.text.slice(previous.end, sentence.start)) &&
       !/[“"‘]/.test(context.text.slice(sentence.start, sentence.end)) &&
       firstVerb?.pos === "VERB" &&
-      context.cues.lemmas.has(firstVerb.lemma)
+      context.cues.lemmas.has(firstVerb.lemma) &&
+      // Only the speaker and the cue: "Mr Havili said he would meet them" says something of its own.
+      !all.slice(first + 1).some((token) => isVerb(token))
     ) {
       previous.end = sentence.end;
+      // A quotation of several sentences ("Where is the money? … know!" he shouted) is one.
+      for (;;) {
+        const last = joined[joined.length - 1]!;
+        const before = joined[joined.length - 2];
+        const opening = context.quotes.find((quote) => quote.start < last.start && quote.end > last.start);
+        if (!before || !opening || before.end <= opening.start) break;
+        before.end = last.end;
+        joined.pop();
+      }
       continue;
     }
     joined.push({ ...sentence });
@@ -774,5 +805,29 @@ export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUE
   addGroups(context, split);
   for (const sentence of sentences) found.push(...inSentence(context, sentence.start, sentence.end));
   found.push(...continuations(context, found, sentences));
-  return found.sort((a, b) => a.start - b.start);
+  return confirmedHeadlines(text, found).sort((a, b) => a.start - b.start);
+}
+
+/** Content words of a stretch, lower case, a plural's "s" dropped: what two phrasings share. */
+function contentWords(text: string): Set<string> {
+  return new Set((text.toLowerCase().match(/\p{L}{4,}/gu) ?? []).map((word) => word.replace(/s$/, "")));
+}
+
+/**
+ * A headline's claim is kept when the story reports it too ("Baku is ready to host next round of
+ * talks" / "… said Baku is ready to host the next round of talks"): half its content words, at
+ * least three, in one of the story's claims. "Tamm takes yellow as favourites hesitate" is news.
+ */
+function confirmedHeadlines(text: string, found: Attribution[]): Attribution[] {
+  const story = found
+    .filter((item) => !item.headline)
+    .map((item) => contentWords(text.slice(item.start, item.end)));
+  return found.filter((item) => {
+    if (!item.headline) return true;
+    const words = contentWords(text.slice(item.start, item.end));
+    return story.some((other) => {
+      const shared = [...words].filter((word) => other.has(word)).length;
+      return shared >= 3 && shared * 2 >= words.size;
+    });
+  });
 }

@@ -224,7 +224,16 @@ export class Entities {
                 entity.name.toLowerCase().split(/\s+/).includes(word),
             )
           : null;
-      return person ?? body ?? this.named(mention);
+      // "Lindqvist" after "Prime Minister … Håkon Lindqvist": the person whose name ends so.
+      const bearer =
+        !person && !body && mention.weak && !word.includes(" ")
+          ? this.latest(
+              phrase.start,
+              (entity) =>
+                entity.kind === "person" && !entity.unnamed && entity.name.toLowerCase().endsWith(` ${word}`),
+            )
+          : null;
+      return person ?? body ?? bearer ?? this.named(mention);
     }
     const words = this.text.slice(phrase.start, phrase.end);
     // "the FAD", "the CEC": the body named in full before.

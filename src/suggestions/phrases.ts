@@ -1,7 +1,7 @@
 // Who is speaking, read from the words next to a cue: the subject before it ("Hikmat Hajiyev,
 // assistant to the president, stressed"), or the phrase after it ("said Dr. Amal Haddad, a
 // hydrologist"). A phrase is a name, a pronoun or a role ("the president's assistant").
-import { ADVERBS, BODY_HEADS, PERSON_ROLES, PRONOUNS, TITLES as TITLE_WORDS } from "./lexicon.js";
+import { ADVERBS, BODY_HEADS, NOT_NAMES, PERSON_ROLES, PRONOUNS, TITLES as TITLE_WORDS } from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import type { Tagged } from "./pos.js";
 
@@ -172,6 +172,8 @@ function isRoleHead(head: string, text: string): boolean {
     return true;
   const list = words(text);
   if (DETERMINERS.has(list[0] ?? "")) return list.length <= 6;
+  // "Seismologists at the National Geophysical Institute": people by what they do.
+  if (/(?:ists|ers|ians|ors|ants|ents)$/.test(head) && list.length <= 8) return true;
   return list.length === 1 && /[^s]s$/.test(head);
 }
 
@@ -314,4 +316,26 @@ function chainPhrase(
   const others = chain.filter((_, index) => index !== (named !== -1 ? named : 0));
   const role = others.map((part) => part.text).join(", ");
   return role ? { ...main, role } : main;
+}
+
+/**
+ * "…," Lindqvist said / said Lindqvist: one capitalised word next to the cue of a quotation names
+ * its speaker, known or not (a surname the names did not catch).
+ */
+export function loneName(text: string, start: number, end: number): SpeakerPhrase | null {
+  const word = text.slice(start, end);
+  if (!/^\p{Lu}[\p{L}\p{M}'’-]+$/u.test(word) || NOT_NAMES.has(word.toLowerCase())) return null;
+  if (BODY_HEADS.has(word.toLowerCase()) || word.toLowerCase() in PRONOUNS) return null;
+  const name: NameMention = {
+    start,
+    nameStart: start,
+    mentionStart: start,
+    end,
+    name: word,
+    title: "",
+    kind: "person",
+    weak: true,
+    entity: word,
+  };
+  return { start, end, kind: "name", name };
 }

@@ -84,10 +84,11 @@ describe("the suggester's rules", () => {
       speaker: "Tom Reed",
       type: "direct",
     });
-    // A headline that states its source's claim, after a colon or before a dash, without quotation marks.
+    // A headline that states its source's claim, after a colon or before a dash, without quotation
+    // marks, when the story reports the same claim.
     expect(
       brief(
-        "Hikmat Hajiyev: Baku is ready to host the next round of talks\n\nBAKU, Nov. 14. Talks went on.",
+        "Hikmat Hajiyev: Baku is ready to host the next round of talks\n\nBAKU, Nov. 14. Hikmat Hajiyev said Baku is ready to host the next round of talks on transport.",
       )[0],
     ).toMatchObject({
       quote: "Baku is ready to host the next round of talks",
@@ -96,12 +97,20 @@ describe("the suggester's rules", () => {
       type: "indirect",
     });
     expect(
-      brief("Uzbekistan plans to launch a nuclear unit by 2033 - minister\n\nThe plant is in Jizzakh.")[0],
+      brief(
+        "Uzbekistan plans to launch a nuclear unit by 2033 - minister\n\nUzbekistan plans to launch its first nuclear unit by 2033, Energy Minister Jamshid Rahimov said.",
+      )[0],
     ).toMatchObject({
       quote: "Uzbekistan plans to launch a nuclear unit by 2033",
       cue: null,
       mention: "minister",
     });
+    // A headline the story does not report as anyone's claim is news, not a claim.
+    expect(
+      brief(
+        "Tour de France: Tamm takes yellow as favourites hesitate\n\nKristjan Tamm rode away on the last climb.",
+      ),
+    ).toEqual([]);
     // Not a headline: a line that ends in a full stop, or a later paragraph.
     expect(brief("Results: prices rose in May.")).toEqual([]);
     expect(brief("Floods cut off three villages, Red Cross says")[0]).toMatchObject({
