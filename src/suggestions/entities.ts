@@ -77,6 +77,9 @@ const GENERIC_BODIES = new Set([
   "retailer",
   "broadcaster",
   "miner",
+  "regulator",
+  "charity",
+  "developer",
 ]);
 /** Nationalities that do not end like "Estonian", "Chinese" or "Irish". */
 const DEMONYMS = new Set([
@@ -104,6 +107,7 @@ const DEMONYMS = new Set([
   "kiwi",
   "argentine",
 ]);
+const ARTICLE = /^(?:the|a|an|one|its|his|her|their|our)\s+/i;
 const LEADING = /^(?:the|a|an|its|his|her|their|our|two|three|four|five|several|some|many|one)\s+/i;
 
 const singular = singularOf;
@@ -230,10 +234,28 @@ export class Entities {
           ? this.latest(
               phrase.start,
               (entity) =>
-                entity.kind === "person" && !entity.unnamed && entity.name.toLowerCase().endsWith(` ${word}`),
+                entity.kind === "person" &&
+                !entity.unnamed &&
+                (entity.name.toLowerCase().endsWith(` ${word}`) ||
+                  // "Lin" after "Lin Yuxuan": a surname written first, before a name no list knows as given.
+                  (entity.name.toLowerCase().startsWith(`${word} `) &&
+                    entity.name.split(" ").length === 2 &&
+                    genderOfGivenName(entity.name.split(" ")[0]!) === undefined)),
             )
           : null;
-      return person ?? body ?? bearer ?? this.named(mention);
+      // "Red Cross" after "Marovian Red Cross Society": the body whose longer name holds it.
+      const longer =
+        !person && !body && !bearer && mention.kind === "organisation" && word.includes(" ")
+          ? this.latest(
+              phrase.start,
+              (entity) =>
+                entity.kind === "body" &&
+                !entity.unnamed &&
+                ` ${entity.name.toLowerCase()} `.includes(` ${word} `) &&
+                entity.name.length > word.length,
+            )
+          : null;
+      return person ?? body ?? bearer ?? longer ?? this.named(mention);
     }
     const words = this.text.slice(phrase.start, phrase.end);
     // "the FAD", "the CEC": the body named in full before.
@@ -350,7 +372,9 @@ export class Entities {
       );
       if (holder) return holder;
     }
-    const name = words.replace(/[’']s\b/, "’s").replace(LEADING, "");
+    // An unnamed source is named by its describing words without article or possessive; how many
+    // they are stays ("two officials familiar with the talks").
+    const name = words.replace(/[’']s\b/, "’s").replace(ARTICLE, "");
     const kind =
       BODY_HEADS.has(head) || BODY_HEADS.has(singular(head))
         ? "body"
