@@ -125,11 +125,20 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
   }
   // "Asked whether he would resign, X said …" and "…, who asked not to be named, said …": the
   // question and the request for anonymity are not what was said.
+  // "tells the story of comets": a story told is no claim.
+  const story = (cue: Cue) =>
+    cue.lemma === "tell" &&
+    /^\s+(?:the|a|an|its|his|her|their)\s+(?:\w+\s+)?(?:story|stories|tale|tales|history)\b/i.test(
+      context.text.slice(cue.end, cue.end + 40),
+    );
   const aside = (cue: Cue) =>
-    cue.lemma === "ask" &&
-    (/^\s*(?:not\s+to\s+be|to\s+remain|for\s+anonymity)\b/i.test(context.text.slice(cue.end, cue.end + 24)) ||
-      (/^\s*$/.test(context.text.slice(from, cue.start)) &&
-        /^\s*(?:whether|about|if|why|how|what|when)\b/i.test(context.text.slice(cue.end, cue.end + 12))));
+    story(cue) ||
+    (cue.lemma === "ask" &&
+      (/^\s*(?:not\s+to\s+be|to\s+remain|for\s+anonymity)\b/i.test(
+        context.text.slice(cue.end, cue.end + 24),
+      ) ||
+        (/^\s*$/.test(context.text.slice(from, cue.start)) &&
+          /^\s*(?:whether|about|if|why|how|what|when)\b/i.test(context.text.slice(cue.end, cue.end + 12)))));
   // A passive ("was admitted to hospital", "were told to leave") reports nothing said by its subject.
   const passive = (cue: Cue) => {
     const previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
@@ -215,8 +224,12 @@ function hasVerb(context: Context, from: number, to: number): boolean {
 function hasMainVerb(context: Context, from: number, to: number): boolean {
   const all = context.tagged.within(from, to);
   // ", when a fund … closed its doors": a clause set off after a comma is not the object's own.
+  // So is a participle phrase after a comma (", turning his marker", ", including two projects").
   const subordinate = all.findIndex(
-    (token, index) => index > 0 && all[index - 1]!.text === "," && SUBORDINATORS.test(token.text),
+    (token, index) =>
+      index > 0 &&
+      all[index - 1]!.text === "," &&
+      (SUBORDINATORS.test(token.text) || (token.pos === "VERB" && /ing$/i.test(token.text))),
   );
   const tokens = subordinate > 0 ? all.slice(0, subordinate) : all;
   return tokens.some((token, index) => {
@@ -598,10 +611,15 @@ function outletReport(context: Context, cue: Cue, from: number): Attribution | n
 }
 
 /** "according to X": X must name someone ("according to schedule" and "according to plan" do not). */
+const NOT_SOURCES =
+  /^(?:tariffs?|timetables?|schedules?|plans?|traditions?|programmes?|programs?|rules?|regulations?|customs?|legends?|contracts?|terms|scripts?|instructions?|recipes?|calendars?|charts?)$/;
+
 function accordingTo(context: Context, cue: Cue, from: number, to: number): Attribution[] {
   const { text, names, tagged } = context;
   const source = (part: { start: number; end: number; text: string } | undefined) => {
     const phrase = part ? phraseIn(text, part, names, tagged) : null;
+    // "according to the tariff", "according to schedule": a rule or a plan, no one who says anything.
+    if (phrase?.kind === "role" && NOT_SOURCES.test(phrase.head ?? "")) return null;
     if (
       phrase?.kind === "role" &&
       !/^(?:the|a|an|its|his|her|their|our|one|two|three|four|five|several|some|many)\s/i.test(part!.text) &&

@@ -347,6 +347,21 @@ describe("British quotation style, titles and names", () => {
     expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }]);
   });
 
+  it("makes no claim of a rule followed, a story told or a goal added before a participle", () => {
+    expect(brief("Payment of the commission will be made according to the tariff.")).toEqual([]);
+    expect(brief('An exhibition, "Tails of Fire", tells the story of comets in art.')).toEqual([]);
+    expect(
+      brief(
+        "Asante-Boateng added a second goal shortly before half-time, turning his marker and firing low.",
+      ),
+    ).toEqual([]);
+    expect(
+      brief(
+        "The deal adds a pipeline of wind farms, including two projects that have secured grid connections.",
+      ),
+    ).toEqual([]);
+  });
+
   it("makes no claim of a sports result or an infinitive after a cue", () => {
     expect(brief("Ashford Rangers claimed the title with a game to spare on Saturday.")).toEqual([]);
     expect(
