@@ -301,7 +301,11 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
       (first.text.toLowerCase() === "to" && !/^(?:promise|pledge|vow)$/.test(cue.lemma)))
   )
     return null;
+  // After "that" a clause is certain, its verb perhaps inside a partial quotation ("added that
+  // Velmaria “will not accept any provocations”").
+  const clause = that >= 0 && start === tokens[that]!.end;
   if (
+    !clause &&
     !NOUN_OBJECT_LEMMAS.has(cue.lemma) &&
     !OBJECT_CUES.has(cue.word) &&
     !hasMainVerb(context, span[0], span[1])
@@ -426,6 +430,15 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
       .map((quote) => make(context, [quote.start, quote.end], cue, phrase, 0.9))
       .filter(isFound);
   }
+  // "He told reporters:" at a paragraph's end, and the quotation opening the next paragraph.
+  if (!after.length && /^[^.;“”"‘]{0,80}:\s*$/.test(text.slice(cue.end, to))) {
+    const next = /\S/.exec(text.slice(to))?.index;
+    const opening =
+      next === undefined ? undefined : context.quotes.find((quote) => quote.start === to + next);
+    const subject = subjectBefore(text, from, group, names, tagged);
+    if (opening && subject)
+      return [make(context, [opening.start, opening.end], cue, subject.phrase, 0.85)].filter(isFound);
+  }
   const firstAfter = after[0];
   if (firstAfter) {
     const between = text.slice(cue.end, firstAfter.start);
@@ -512,6 +525,20 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
   if (outlet) return [outlet];
   const participle = participleReport(context, cue, from, to);
   if (participle.length) return participle;
+  // "…, dragged down by banks after the National Bank signalled that rates would stay high": the
+  // subject of a clause that opens with a conjunction.
+  const opener = [
+    ...text
+      .slice(from, cue.start)
+      .matchAll(/\b(?:after|when|as|because|while|since|before|until|although)\s+/gi),
+  ].pop();
+  if (opener) {
+    const [start, end] = trimmed(text, from + opener.index + opener[0].length, verbGroupStart(context, cue));
+    const phrase =
+      end > start ? phraseIn(text, { start, end, text: text.slice(start, end) }, names, tagged) : null;
+    const content = phrase ? contentAfter(context, cue, to) : null;
+    if (phrase && phrase.kind !== "pronoun" && content) return coordinated(context, cue, content, to, phrase);
+  }
   const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
   // "…, and farmers say they cannot wait": a new clause with its own subject, its content after the cue.
   // "Asked whether he would resign, the coach said he …": a participle clause in front sets the
