@@ -331,21 +331,20 @@ export class Entities {
     }
     // "a prosecutor told the court … prosecutor Nomvula Dlamini-Khoza said": the holder named next.
     if (/^an?\s/i.test(words) && PERSON_ROLES.has(head)) {
+      const post = new RegExp(`\\b${head}\\b`);
       const holder = this.next(
         phrase.end,
         phrase.end + 400,
-        (entity) =>
-          entity.kind === "person" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.context),
+        (entity) => entity.kind === "person" && !entity.unnamed && post.test(entity.context),
       );
       if (holder) return holder;
     }
     if (/^the\b/i.test(words) && PERSON_ROLES.has(head)) {
       // "the Mariners boss" is the person named as the Mariners' manager: the post in other words,
       // and the words before it ("Mariners", "Chamber") said of them too.
-      const posts = LEADER_ROLES.has(head) ? [...LEADER_ROLES] : [head];
+      const posts = new RegExp(`\\b(?:${LEADER_ROLES.has(head) ? [...LEADER_ROLES].join("|") : head})\\b`);
       const holds = (entity: Entity) =>
-        posts.some((post) => new RegExp(`\\b${post}\\b`).test(entity.context)) &&
-        own.every((word) => entity.context.includes(word));
+        posts.test(entity.context) && own.every((word) => entity.context.includes(word));
       const holder = this.latest(
         phrase.start,
         (entity) => entity.kind === "person" && !entity.unnamed && holds(entity),
@@ -413,8 +412,24 @@ export class Entities {
 
   /** The entity first seen in [from, to) that passes `test`. */
   private next(from: number, to: number, test: (entity: Entity) => boolean): Entity | null {
-    for (const { at, entity } of this.seen) if (at >= from && at < to && test(entity)) return entity;
+    for (let i = this.firstAtOrAfter(from); i < this.seen.length; i += 1) {
+      const { at, entity } = this.seen[i]!;
+      if (at >= to) break;
+      if (test(entity)) return entity;
+    }
     return null;
+  }
+
+  /** The index of the first mention at or after `at` (binary search: `seen` is in text order). */
+  private firstAtOrAfter(at: number): number {
+    let low = 0;
+    let high = this.seen.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.seen[middle]!.at < at) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** The entity seen last before `at` that passes `test`. */
@@ -423,9 +438,9 @@ export class Entities {
   }
 
   private latestSeen(at: number, test: (entity: Entity) => boolean): { at: number; entity: Entity } | null {
-    for (let i = this.seen.length - 1; i >= 0; i -= 1) {
+    for (let i = this.firstAtOrAfter(at) - 1; i >= 0; i -= 1) {
       const seen = this.seen[i]!;
-      if (seen.at < at && test(seen.entity)) return seen;
+      if (test(seen.entity)) return seen;
     }
     return null;
   }

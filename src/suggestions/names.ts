@@ -416,6 +416,7 @@ export function findNames(text: string): NameMention[] {
     )
       mention.place = true;
   }
+  const foldedNames = new Map(fullNames.map((candidate) => [candidate, fold(candidate.name)]));
   // "Mr Adeyemi", "Ms Berg", "Alvarado Quispe", "De Groot": the person named in full before whose
   // name ends so (case and accents ignored), of the gender an honorific tells.
   for (const mention of mentions) {
@@ -425,11 +426,12 @@ export function findNames(text: string): NameMention[] {
     const ending = ` ${fold(mention.name)}`;
     // "Dame Rosalind", "Sir Nigel": these titles go with the given name.
     const byGivenName = /^(?:sir|dame|lord|lady)$/i.test(mention.title) && !mention.name.includes(" ");
+    const opening = `${fold(mention.name)} `;
     const full = fullNames
       .filter((candidate) => {
-        const named = fold(candidate.name);
-        const fits = byGivenName ? named.startsWith(`${fold(mention.name)} `) : named.endsWith(ending);
-        if (candidate.start >= mention.start || !fits) return false;
+        if (candidate.start >= mention.start) return false;
+        const named = foldedNames.get(candidate)!;
+        if (!(byGivenName ? named.startsWith(opening) : named.endsWith(ending))) return false;
         const given = genderOfGivenName(candidate.name.split(" ")[0]!);
         return !gender || !given || given === gender;
       })
