@@ -170,6 +170,50 @@ describe.runIf(runBrowserTests)("the workspace's layout at 1280×720", () => {
     await page.context().close();
   });
 
+  it("moves nothing on screen when the suggestions arrive late, with the form open", async () => {
+    // A short article: before its suggestions, the side column has no need to scroll.
+    const article = await makeArticle(
+      app.db,
+      admin,
+      projectId,
+      [
+        "BAKU, Azerbaijan, Nov.3",
+        "Hajiyev stressed that the international community's support is the result of long-term activities.",
+        '"The Armenians are still committing military provocations," added the president’s assistant.',
+        "Officials in Yerevan denied the report. They said the ceasefire held overnight.",
+      ].join("\n\n"),
+    );
+    // Tall enough that the side column needs no scroll bar until the suggestions come.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    watchScriptErrors(page, scriptErrors);
+    // The suggestions are held back until the form is open and being filled in.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/suggestions\?for=me$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await logInThroughForm(page, app, annotator, `/articles/${article.id}`);
+    await page.waitForURL(/\/guidelines\?next=|\/articles\//);
+    if (page.url().includes("/guidelines?next=")) {
+      await page.getByRole("button", { name: "I have read them: continue" }).click();
+    }
+    await page.waitForSelector("[data-painted]");
+    await dragAcross(page, await pointIn(page, "BAKU", 0.1), await pointIn(page, "Nov.3", 0.9));
+    await expect.poll(() => page.locator("#claim-panel").isVisible()).toBe(true);
+    await watchLayoutShifts(page);
+    await takeLayoutShifts(page);
+    const save = await box(page, "#f-save");
+    release();
+    await page.waitForSelector("body[data-suggestions]");
+    expect(await page.locator("#ws-suggestions").isVisible()).toBe(true);
+    // The suggestions take room below everything else: nothing above them moves or rewraps.
+    expect(await takeLayoutShifts(page)).toMatchObject({ total: 0, nodes: [] });
+    expect(await box(page, "#f-save")).toEqual(save);
+    await context.close();
+  });
+
   it("moves no article text when a sentence is selected by mouse, the form opens, saves, shows an error or a notice (CLS 0)", async () => {
     const { article } = await sampleArticle();
     const page = await firstVisit(`/articles/${article.id}`);
