@@ -167,7 +167,8 @@ export class Entities {
     if (!/^\p{Lu}{2,6}$/u.test(mention.name)) return undefined;
     for (let i = this.seen.length - 1; i >= 0; i -= 1) {
       const { entity } = this.seen[i]!;
-      if (entity.kind !== "body" || entity.unnamed) continue;
+      // A body, or a name of three words or more the rules took for a person ("Empresa Nacional de Aguas").
+      if (entity.unnamed || (entity.kind !== "body" && entity.name.split(" ").length < 3)) continue;
       const initials = entity.name
         .split(/[\s-]+/)
         .filter((word) => /^\p{Lu}/u.test(word))
@@ -236,22 +237,24 @@ export class Entities {
                 entity.kind === "person" &&
                 !entity.unnamed &&
                 (entity.name.toLowerCase().endsWith(` ${word}`) ||
-                  // "Lin" after "Lin Yuxuan": a surname written first, before a name no list knows as given.
-                  (entity.name.toLowerCase().startsWith(`${word} `) &&
-                    entity.name.split(" ").length === 2 &&
-                    genderOfGivenName(entity.name.split(" ")[0]!) === undefined)),
+                  // "Lin" after "Lin Yuxuan" (a surname written first), "Lerato" after "Lerato
+                  // Dlamini" (a person called by the given name): the name it opens.
+                  (entity.name.toLowerCase().startsWith(`${word} `) && entity.name.split(" ").length === 2)),
             )
           : null;
       // "Red Cross" after "Marovian Red Cross Society": the body whose longer name holds it.
+      // "Verdalis" after "Verdalis Group", "Calder Ridge" after "Calder Ridge Chemicals".
       const longer =
-        !person && !body && !bearer && mention.kind === "organisation" && word.includes(" ")
+        !person && !body && !bearer
           ? this.latest(
               phrase.start,
               (entity) =>
                 entity.kind === "body" &&
                 !entity.unnamed &&
-                ` ${entity.name.toLowerCase()} `.includes(` ${word} `) &&
-                entity.name.length > word.length,
+                entity.name.length > word.length &&
+                (word.includes(" ")
+                  ? ` ${entity.name.toLowerCase()} `.includes(` ${word} `)
+                  : entity.name.toLowerCase().startsWith(`${word} `)),
             )
           : null;
       return person ?? body ?? bearer ?? longer ?? this.named(mention);

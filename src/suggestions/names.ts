@@ -64,6 +64,9 @@ const PLACE_WORDS = new Set([
   "bay",
 ]);
 const PARTICLES = new Set([
+  "ap",
+  "binte",
+  "binti",
   "de",
   "van",
   "von",
@@ -361,8 +364,13 @@ export function findNames(text: string): NameMention[] {
   for (const mention of mentions) {
     const words = mention.name.split(" ");
     if (mention.kind !== "person" || words.length < 3 || mention.title) continue;
-    const before = text.slice(Math.max(0, mention.start - 40), mention.start);
-    const title = /(\p{L}+)\s+(?:of|for)\s+(?:the\s+)?$/u.exec(before)?.[1];
+    const before = text.slice(Math.max(0, mention.start - 90), mention.start);
+    // "Minister of Trade and Integration Aigerim Seitkaliyeva", "Representative of the President
+    // for Water Affairs Dilnoza Yusupova": capitalised words, "and", "of", "for" back to the title.
+    const title =
+      /(\p{L}+)\s+(?:of|for)\s+(?:the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+(?:(?:and|of|for|the)\s+)*)*$/u.exec(
+        before,
+      )?.[1];
     if (!title || !TITLES.has(title.toLowerCase())) continue;
     const name = words.slice(-2).join(" ");
     const nameStart = mention.end - name.length;
@@ -420,8 +428,7 @@ export function findNames(text: string): NameMention[] {
   // "Mr Adeyemi", "Ms Berg", "Alvarado Quispe", "De Groot": the person named in full before whose
   // name ends so (case and accents ignored), of the gender an honorific tells.
   for (const mention of mentions) {
-    if (mention.kind !== "person" || (!mention.name.includes(" ") && !mention.title && !mention.description))
-      continue;
+    if (mention.kind !== "person") continue;
     const gender = HONORIFIC_GENDER[lower(mention.title.replace(/\.$/, ""))];
     const ending = ` ${fold(mention.name)}`;
     // "Dame Rosalind", "Sir Nigel": these titles go with the given name.
