@@ -22,7 +22,7 @@ import {
   subjectBefore,
   type SpeakerPhrase,
 } from "./phrases.js";
-import { isVerb, Tagged, tagText } from "./pos.js";
+import { isVerb, Tagged, tagText, type Token } from "./pos.js";
 import { findQuotations, type Quotation } from "./quotations.js";
 
 export interface Attribution {
@@ -93,6 +93,23 @@ const onlyPunctuation = (text: string) => /^[\s,:;.—–-]*$/.test(text);
  * insist"), by their lemma, and the multi-word cues ("according to", "pointed out"). A listed
  * word that the tagger reads as a noun after a determiner ("the claims", "its estimates") is no cue.
  */
+/**
+ * "the claims", "its central claims are backed by …": after a determiner, an adjective or a
+ * possessive, a reporting word is a noun whatever the tagger says.
+ */
+function nounUse(token: Token | undefined, previous: Token | undefined): boolean {
+  if (!previous || !token) return false;
+  if (token.pos === "NOUN" && /^(?:DET|ADJ|NUM|PRON)$/.test(previous.pos)) return true;
+  // Only the forms that are nouns too: "the 40-year-old said" is a report.
+  return (
+    NOUN_FORMS.test(token.text) &&
+    (/^(?:DET|ADJ)$/.test(previous.pos) || /^(?:its|his|her|their|our|my|your)$/i.test(previous.text))
+  );
+}
+
+const NOUN_FORMS =
+  /^(?:claims|notes|reports|estimates|comments|remarks|promises|pledges|statements|answers|replies|responses|warnings)$/i;
+
 function cuesIn(context: Context, from: number, to: number): Cue[] {
   const cues = new Map<number, Cue>();
   for (const match of context.text.slice(from, to).matchAll(context.cues.pattern)) {
@@ -100,14 +117,15 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     if (insideQuote(context.quotes, start)) continue;
     const word = match[0].toLowerCase().replace(/\s+/g, " ");
     const token = context.tagged.startingAt(start);
-    const previous = token ? context.tagged.at(token.start - 1) : undefined;
-    if (
-      word !== "according to" &&
-      token?.pos === "NOUN" &&
-      previous !== undefined &&
-      /^(?:DET|ADJ|NUM|PRON)$/.test(previous.pos)
-    )
-      continue;
+    const previous = token
+      ? (context.tagged.at(token.start - 1) ?? context.tagged.at(token.start - 2))
+      : undefined;
+    if (word !== "according to" && nounUse(token, previous)) continue;
+    // "Mother Says Maybe": a capitalised cue between capitalised words is part of a name.
+    if (/^\p{Lu}/u.test(match[0]) && previous && /^\p{Lu}/u.test(previous.text) && start > from + 1) {
+      const next = context.tagged.at(start + match[0].length + 1);
+      if (next && /^\p{Lu}/u.test(next.text)) continue;
+    }
     cues.set(start, { start, end: start + match[0].length, word, lemma: token?.lemma ?? word });
   }
   for (const token of context.tagged.within(from, to)) {
@@ -120,7 +138,7 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
         : previous?.pos === "AUX" && token.pos === "NOUN"
           ? lemmaOfIng(context, token.text)
           : undefined;
-    if (!lemma || !context.cues.lemmas.has(lemma)) continue;
+    if (!lemma || !context.cues.lemmas.has(lemma) || nounUse(token, previous)) continue;
     cues.set(token.start, { ...token, word: token.text.toLowerCase(), lemma });
   }
   // "Asked whether he would resign, X said …" and "…, who asked not to be named, said …": the
@@ -426,9 +444,10 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
       (quote) =>
         /^[\s,]*$/.test(text.slice(resume, quote.start)) || /[.,]\s*$/.test(text.slice(cue.end, quote.start)),
     );
-    return [lastBefore, ...followers]
+    const quoted = [lastBefore, ...followers]
       .map((quote) => make(context, [quote.start, quote.end], cue, phrase, 0.9))
       .filter(isFound);
+    return [...quoted, ...addingThat(context, resume, to, phrase)];
   }
   // "He told reporters:" at a paragraph's end, and the quotation opening the next paragraph.
   if (!after.length && /^[^.;“”"‘]{0,80}:\s*$/.test(text.slice(cue.end, to))) {
@@ -465,6 +484,19 @@ function lemmaOfIng(context: Context, word: string): string | undefined {
   return [stem, `${stem}e`, stem.slice(0, -1)].find((candidate) => context.cues.lemmas.has(candidate));
 }
 
+/** "“…,” De Vries said, adding that the offer was generous": the participle's own claim. */
+function addingThat(context: Context, from: number, to: number, phrase: SpeakerPhrase | null): Attribution[] {
+  const participle = /^,\s+(\p{L}+ing)\s+(?=that\b)/iu.exec(context.text.slice(from, to));
+  if (!participle) return [];
+  const start = from + participle[0].length - participle[1]!.length - 1;
+  const token = context.tagged.startingAt(start);
+  const lemma = token ? (token.pos === "VERB" ? token.lemma : lemmaOfIng(context, token.text)) : undefined;
+  if (!token || !lemma || !context.cues.lemmas.has(lemma)) return [];
+  const cue: Cue = { start: token.start, end: token.end, word: token.text.toLowerCase(), lemma };
+  const content = contentAfter(context, cue, to);
+  return content ? coordinated(context, cue, content, to, phrase) : [];
+}
+
 /**
  * "X said A but insisted B", "said A and added that B": two claims, each with its cue, of the same
  * speaker. The second cue is a reporting verb right after "but" or "and", with a clause after it.
@@ -494,9 +526,14 @@ function coordinated(
           ...coordinated(context, cue, rest, to, phrase),
         ].filter(isFound);
     }
-    // "… but insisted that", "… and added that", "…, adding that".
+    // "… but insisted that", "… and added that", "…, adding that", "… but she cautioned that".
     const participle = conjunction?.text === "," && tokens[index + 1]?.text.toLowerCase() === "that";
-    const joins = conjunction !== undefined && (/^(?:but|and)$/i.test(conjunction.text) || participle);
+    const pronoun =
+      conjunction?.pos === "PRON" &&
+      /^(?:he|she|they|it)$/i.test(conjunction.text) &&
+      /^(?:but|and)$/i.test(tokens[index - 2]?.text ?? "");
+    const joins =
+      conjunction !== undefined && (/^(?:but|and)$/i.test(conjunction.text) || participle || pronoun);
     if (!joins) continue;
     // The tagger may read "…, warning that" as a noun: the -ing form of a cue before "that" is enough there.
     const lemma =
@@ -510,10 +547,14 @@ function coordinated(
     };
     const rest = contentAfter(context, second, to);
     if (!rest) continue;
-    const first = trimmed(context.text, content[0], conjunction.start);
-    return [make(context, first, cue, phrase, 0.8), ...coordinated(context, second, rest, to, phrase)].filter(
-      isFound,
-    );
+    const first = trimmed(context.text, content[0], pronoun ? tokens[index - 2]!.start : conjunction.start);
+    const secondPhrase: SpeakerPhrase | null = pronoun
+      ? { start: conjunction.start, end: conjunction.end, kind: "pronoun" }
+      : phrase;
+    return [
+      make(context, first, cue, phrase, 0.8),
+      ...coordinated(context, second, rest, to, secondPhrase),
+    ].filter(isFound);
   }
   return [make(context, content, cue, phrase, 0.8)].filter(isFound);
 }
@@ -537,9 +578,15 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
     const phrase =
       end > start ? phraseIn(text, { start, end, text: text.slice(start, end) }, names, tagged) : null;
     const content = phrase ? contentAfter(context, cue, to) : null;
-    if (phrase && phrase.kind !== "pronoun" && content) return coordinated(context, cue, content, to, phrase);
+    if (phrase && content) return coordinated(context, cue, content, to, phrase);
   }
-  const subject = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
+  const found = subjectBefore(text, from, verbGroupStart(context, cue), names, tagged);
+  // "Morikawa replied that …": one capitalised word before the cue, a surname the names did not catch.
+  const [wordStart, wordEnd] = trimmed(text, from, verbGroupStart(context, cue));
+  // Only before "that", where a clause is certain: "Aluminium added 0.8%" reports nothing.
+  const thatFollows = /^\s+(?:[\p{L}-]+\s+){0,4}?that\s/u.test(text.slice(cue.end, to));
+  const lone = found || !thatFollows ? null : loneName(text, wordStart, wordEnd);
+  const subject = found ?? (lone ? { phrase: lone, clauseStart: null, clauseEnd: null } : null);
   // "…, and farmers say they cannot wait": a new clause with its own subject, its content after the cue.
   // "Asked whether he would resign, the coach said he …": a participle clause in front sets the
   // scene; the content is after the cue.
@@ -639,7 +686,7 @@ function outletReport(context: Context, cue: Cue, from: number): Attribution | n
 
 /** "according to X": X must name someone ("according to schedule" and "according to plan" do not). */
 const NOT_SOURCES =
-  /^(?:tariffs?|timetables?|schedules?|plans?|traditions?|programmes?|programs?|rules?|regulations?|customs?|legends?|contracts?|terms|scripts?|instructions?|recipes?|calendars?|charts?)$/;
+  /^(?:tariffs?|timetables?|schedules?|plans?|traditions?|programmes?|programs?|rules?|regulations?|customs?|legends?|contracts?|terms|scripts?|instructions?|recipes?|calendars?|charts?|lists?|tables?|fixtures?|rota|menus?)$/;
 
 function accordingTo(context: Context, cue: Cue, from: number, to: number): Attribution[] {
   const { text, names, tagged } = context;

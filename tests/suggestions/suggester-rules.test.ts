@@ -327,6 +327,31 @@ describe("British quotation style, titles and names", () => {
     expect(brief("The rally claimed its first casualty among hedge funds last month.")).toEqual([]);
   });
 
+  it("finds the claim a participle adds after a quotation, and a second speaker's clause after “but”", () => {
+    const adding = brief(
+      '"Our door remains open," chairman Joost de Vries said, adding that the offer was generous.',
+    );
+    expect(adding.map((item) => [item.quote, item.cue, item.speaker])).toEqual([
+      ['"Our door remains open,"', "said", "Joost de Vries"],
+      ["the offer was generous", "adding", "Joost de Vries"],
+    ]);
+    const but = brief(
+      "Dr Anna Berg said the factories were indispensable, but she cautioned that one market was a risk.",
+    );
+    expect(but.map((item) => [item.quote, item.cue, item.mention])).toEqual([
+      ["the factories were indispensable", "said", "Dr Anna Berg"],
+      ["one market was a risk", "cautioned", "she"],
+    ]);
+    expect(brief("Morikawa replied that energy subsidies would be extended until March.")[0]).toMatchObject({
+      mention: "Morikawa",
+      speaker: "Morikawa",
+    });
+    // One capitalised word before a cue is a speaker only before "that".
+    expect(brief("Aluminium added 0.8% and zinc gained 1.1%.")).toEqual([]);
+    expect(brief("Its central claims are backed by data from buoys.")).toEqual([]);
+    expect(brief("Folk trio Mother Says Maybe will play songs from their album on Sunday.")).toEqual([]);
+  });
+
   it("finds the body a one-word name means, and a nationality's person", () => {
     const police = brief("Police Scotland said a man was hurt. Police said enquiries were ongoing.");
     expect(police.map((item) => item.speaker)).toEqual(["Police Scotland", "Police Scotland"]);
