@@ -8,8 +8,16 @@ export interface Bystanders {
   failures: string[];
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0;
+/**
+ * The p-th percentile of sorted times. Of fewer than 20 times the 95th would be the slowest one,
+ * which a single stray pause of a loaded machine decides: there it is the second-slowest, so one
+ * outlier is forgiven as it is among 20 or more.
+ */
+const percentile = (sorted: number[], p: number) => {
+  if (!sorted.length) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[sorted.length < 20 && sorted.length > 1 ? Math.min(index, sorted.length - 2) : index]!;
+};
 
 export interface Bystander {
   url: () => string;
