@@ -22,7 +22,7 @@ import {
   subjectBefore,
   type SpeakerPhrase,
 } from "./phrases.js";
-import { isVerb, Tagged, tagText, type Token } from "./pos.js";
+import { asProperNouns, isVerb, Tagged, tagText, type Token } from "./pos.js";
 import { findQuotations, type Quotation } from "./quotations.js";
 
 export interface Attribution {
@@ -469,6 +469,9 @@ function atCue(context: Context, cue: Cue, from: number, to: number, quotes: Quo
         isFound,
       );
     }
+    // "X welcomed the pause, saying households needed “stability …”": the participle's subject.
+    const participle = participleReport(context, cue, from, to);
+    if (participle.length) return participle;
     const content = contentAfter(context, cue, to);
     return content ? coordinated(context, cue, content, to, subject?.phrase ?? null) : [];
   }
@@ -888,7 +891,13 @@ function joinQuestions(context: Context, sentences: { start: number; end: number
 export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUES): Attribution[] {
   const quotes = findQuotations(text);
   const names = findNames(text);
-  const tagged = new Tagged(tagText(text));
+  const people = names.filter((name) => name.kind === "person" && name.name.includes(" "));
+  const tagged = new Tagged(
+    asProperNouns(
+      tagText(text),
+      people.map((name) => ({ start: name.nameStart, end: name.end })),
+    ),
+  );
   const split = splitSentences(text);
   const entities = new Entities(text, names, split);
   const context: Context = { text, quotes, names, entities, tagged, cues };

@@ -10,6 +10,7 @@ import {
   PERSON_ROLES,
   PRONOUNS,
   SAME_BODY,
+  TITLES,
 } from "./lexicon.js";
 import type { NameMention } from "./names.js";
 import { singularOf, type SpeakerPhrase } from "./phrases.js";
@@ -215,8 +216,27 @@ export class Entities {
       const person = demonym
         ? this.latest(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed)
         : null;
-      // "Police said …" after "Police Scotland": one word naming a kind of body is the body of that kind.
       const word = mention.name.toLowerCase();
+      // "The Prime Minister replied", "the Deputy Minister noted": a post written as a name is
+      // the person the text names as holding it.
+      const post = word.split(" ");
+      if (post.length <= 3 && TITLES.has(post[post.length - 1]!) && !mention.title.includes(" ")) {
+        const holds = (entity: Entity) =>
+          entity.kind === "person" &&
+          !entity.unnamed &&
+          ` ${entity.role ?? ""} `.toLowerCase().includes(` ${word} `);
+        const holder = this.latest(phrase.start, holds) ?? this.next(phrase.end, phrase.end + 400, holds);
+        if (holder) return holder;
+      }
+      // "the Company" in a press release: the body it names.
+      if (GENERIC_BODIES.has(word)) {
+        const body = this.latest(
+          phrase.start,
+          (entity) => entity.kind === "body" && !entity.unnamed && entity.name.toLowerCase() !== word,
+        );
+        if (body) return body;
+      }
+      // "Police said …" after "Police Scotland": one word naming a kind of body is the body of that kind.
       const body =
         !person && !word.includes(" ") && (BODY_HEADS.has(word) || ORGANISATION_WORDS.has(word))
           ? this.latest(
@@ -317,6 +337,16 @@ export class Entities {
         own.every((word) => entity.name.toLowerCase().includes(word)),
     );
     if (namedBody) return namedBody;
+    // "the rescue" after "Moss Bridge Swan Rescue": a name that ends with the head, whatever it was taken for.
+    const endsWithHead = this.latest(
+      phrase.start,
+      (entity) =>
+        !entity.unnamed &&
+        entity.name.includes(" ") &&
+        entity.name.toLowerCase().endsWith(` ${head}`) &&
+        own.length === 0,
+    );
+    if (endsWithHead) return endsWithHead;
     if (GENERIC_BODIES.has(head)) {
       const body = this.latest(phrase.start, (entity) => entity.kind === "body" && !entity.unnamed);
       if (body) return body;

@@ -789,4 +789,10 @@ export const HONORIFICS = new Set([
   "revd",
   "reverend",
   "fr",
+  // Forms of address as much as titles: "Professor Ngozi Adeyemi-Clarke", "Sheikh Faisal …".
+  "professor",
+  "sheikh",
+  "sheik",
+  "rabbi",
+  "imam",
 ]);

@@ -42,9 +42,12 @@ interface Token {
   dotted: boolean;
 }
 
-const WORD = /\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}(?=\s\p{Lu})/gu;
+// Lower-case particles count as words when a capitalised one follows ("van den Broeck").
+const WORD =
+  /\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,4}(?=(?:\s\p{Ll}{1,4})*\s\p{Lu})/gu;
 /** Words whose full stop belongs to them, not to the sentence: titles and initials. */
-const ABBREVIATION = /^(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|\p{Lu})$/u;
+const ABBREVIATION =
+  /^(?:Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Fr|Inc|Ltd|Corp|Co|Gov|Sen|Rep|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|\p{Lu})$/u;
 const PLACE_WORDS = new Set([
   "calle",
   "rue",
@@ -68,6 +71,10 @@ const PARTICLES = new Set([
   "binte",
   "binti",
   "de",
+  "den",
+  "des",
+  "della",
+  "degli",
   "van",
   "von",
   "al",
@@ -100,7 +107,8 @@ const isTitle = (token: Token) =>
   lower(token.word)
     .split("-")
     .some((part) => TITLES.has(part));
-const isCapitalised = (token: Token) => /^\p{Lu}/u.test(token.word);
+/** Capitalised, or a name after a particle and a hyphen ("al-Amin", "el-Sayed"). */
+const isCapitalised = (token: Token) => /^(?:\p{Ll}{1,3}-)?\p{Lu}/u.test(token.word);
 
 /** Runs of capitalised words joined by single spaces (particles such as "van" allowed inside). */
 function capitalisedRuns(text: string): Token[][] {
@@ -141,7 +149,32 @@ function capitalisedRuns(text: string): Token[][] {
     run.push(token);
   }
   if (run.length) runs.push(run);
-  return runs.map(trimParticles).filter((tokens) => tokens.length > 0);
+  return joinPossessiveBodies(text, runs)
+    .map(trimParticles)
+    .filter((tokens) => tokens.length > 0);
+}
+
+/**
+ * "The Alzheimer's Research Trust", "World Children's Fund": a possessive inside a body's name,
+ * which ends in an organisation word; but "Norway's Statistics Office" is the country's body.
+ */
+function joinPossessiveBodies(text: string, runs: Token[][]): Token[][] {
+  const joined: Token[][] = [];
+  for (const run of runs) {
+    const previous = joined[joined.length - 1];
+    const owner = previous?.[previous.length - 1];
+    if (
+      previous &&
+      owner &&
+      /[’']s$/.test(owner.word) &&
+      text.slice(owner.end, run[0]!.start) === " " &&
+      ORGANISATION_WORDS.has(lower(run[run.length - 1]!.word)) &&
+      !isPlaceName(previous.map((token) => token.word.replace(/[’']s$/, "")).join(" "))
+    )
+      previous.push(...run);
+    else joined.push(run);
+  }
+  return joined;
 }
 
 function trimParticles(tokens: Token[]): Token[] {
@@ -387,13 +420,7 @@ export function findNames(text: string): NameMention[] {
   for (const mention of mentions) {
     if (mention.kind !== "person") continue;
     const words = mention.name.split(" ");
-    if (words.length > 1) {
-      surnames.set(words[words.length - 1]!, mention.entity);
-      // "Park Ji-won": a Korean given name is hyphenated, and the surname comes first.
-      if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!))
-        surnames.set(words[0]!, mention.entity);
-      fullNames.push(mention);
-    }
+    if (words.length > 1) fullNames.push(mention);
   }
   const occupied = (start: number, end: number) =>
     mentions.some((mention) => mention.start < end && mention.end > start);
@@ -443,7 +470,27 @@ export function findNames(text: string): NameMention[] {
         return !gender || !given || given === gender;
       })
       .pop();
-    if (full) mention.entity = full.entity;
+    // "Dr Chen" after "Dr Chen Weiming": a family name written first, when no name ends so.
+    const familyFirst =
+      full || !mention.title || mention.name.includes(" ")
+        ? undefined
+        : fullNames
+            .filter(
+              (candidate) =>
+                candidate.start < mention.start &&
+                candidate.name.split(" ").length === 2 &&
+                foldedNames.get(candidate)!.startsWith(opening),
+            )
+            .pop();
+    if (full ?? familyFirst) mention.entity = (full ?? familyFirst)!.entity;
+  }
+  // Surnames are read once later full names ("Van den Broeck") know whom they mean.
+  for (const mention of fullNames) {
+    const words = mention.name.split(" ");
+    surnames.set(words[words.length - 1]!, mention.entity);
+    // "Park Ji-won": a Korean given name is hyphenated, and the surname comes first.
+    if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!))
+      surnames.set(words[0]!, mention.entity);
   }
   // Which characters full names cover, and where each person is first named: one pass each.
   const covered = new Uint8Array(text.length + 1);
@@ -459,12 +506,13 @@ export function findNames(text: string): NameMention[] {
       if (!entity || taken(token.start)) continue;
       if (firstSeen.get(entity)! > token.start) continue;
       covered.fill(1, token.start, token.end);
+      const start = token.start - particlesBefore(text, token, entity).length;
       mentions.push({
-        start: token.start,
-        nameStart: token.start,
-        mentionStart: token.start,
+        start,
+        nameStart: start,
+        mentionStart: start,
         end: token.end,
-        name: token.word,
+        name: text.slice(start, token.end),
         title: "",
         kind: "person",
         entity,
@@ -474,6 +522,17 @@ export function findNames(text: string): NameMention[] {
   addLoneWords(text, runs, mentions, taken);
   linkAcronyms(mentions);
   return mentions.sort((a, b) => a.start - b.start);
+}
+
+/** "van den " before a later "Broeck" when the full name is "Dries van den Broeck". */
+function particlesBefore(text: string, token: Token, entity: string): string {
+  const before =
+    /(?:\b\p{L}{1,4} )+$/u.exec(text.slice(Math.max(0, token.start - 16), token.start))?.[0] ?? "";
+  const words = before.split(" ").filter(Boolean);
+  while (words.length && !fold(entity).endsWith(` ${fold([...words, token.word].join(" "))}`)) words.shift();
+  return words.length && words.every((word) => PARTICLES.has(word.toLowerCase()))
+    ? `${words.join(" ")} `
+    : "";
 }
 
 /** "WFP" and "the CBS" are the World Food Programme and the Central Bureau of Statistics the text names in full. */

@@ -240,6 +240,16 @@ export function phraseIn(
       };
     }
   }
+  // "Seismologist Dr Inés Villanueva of the Geophysical Institute", "Ivo Kranjčar of the
+  // Motorists' Association": the person, whom the body after "of" only places.
+  const person = inside.find(
+    (name) =>
+      name.kind === "person" &&
+      name.name.includes(" ") &&
+      !words(text.slice(part.start, name.start)).some((word) => PREPOSITIONS.has(word)) &&
+      /^\s+(?:of|at|from)\s/.test(text.slice(name.end, part.end)),
+  );
+  if (person) return { start: person.mentionStart, end: person.end, kind: "name", name: person };
   if (looksLikeClause(part, tagged) || words(part.text).length > 8) return null;
   const head = headOf(part.text);
   if (!isRoleHead(head, part.text)) return null;
@@ -253,9 +263,13 @@ export function phraseIn(
 export function subjectBefore(text: string, from: number, cue: number, names: NameMention[], tagged: Tagged) {
   const parts = commaParts(text, from, cue).filter((part) => !isAdverbOnly(part));
   const chain: Part[] = [];
+  /** Set once the subject is known to lie in parts before a verb phrase ("X, …, praised A but warned …"). */
+  let subjectEarlier = false;
   for (let i = parts.length - 1; i >= 0; i -= 1) {
     const part = parts[i]!;
     if (isRelative(part)) continue;
+    // "Arrieta-Quispe, the first Peruvian to lead the race, dedicated the win … and said": an apposition.
+    if (subjectEarlier && i > 0 && /^(?:the|a|an)\s/i.test(part.text)) continue;
     // The part next to the cue may be a noun phrase with a participle; the sentence's first part, if not next to it, is a clause when it has a verb.
     if (looksLikeClause(part, tagged, i === parts.length - 1 || i > 0)) {
       if (chain.length === 0) {
@@ -268,7 +282,10 @@ export function subjectBefore(text: string, from: number, cue: number, names: Na
           if (subjectText)
             chain.unshift({ start: part.start, end: part.start + subjectText.length, text: subjectText });
           // "His manager, Rita Sousa, praised his nerve but warned …": the subject is in the parts before.
-          else if (verb) continue;
+          else if (verb) {
+            subjectEarlier = true;
+            continue;
+          }
         }
       }
       break;

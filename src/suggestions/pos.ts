@@ -50,6 +50,19 @@ export function tagText(text: string): Token[] {
   return tokens;
 }
 
+/**
+ * The tagger reads "bin" in "Tariq bin Hamdan" or "Will" in "Will Ode" as verbs: inside a
+ * person's name every word is part of the name.
+ */
+export function asProperNouns(tokens: Token[], spans: { start: number; end: number }[]): Token[] {
+  let span = 0;
+  return tokens.map((token) => {
+    while (span < spans.length && spans[span]!.end <= token.start) span += 1;
+    const inside = spans[span] && spans[span]!.start <= token.start && token.end <= spans[span]!.end;
+    return inside && token.pos !== "PROPN" && token.pos !== "PUNCT" ? { ...token, pos: "PROPN" } : token;
+  });
+}
+
 /** Tokens of a text, found by offset. */
 export class Tagged {
   constructor(readonly tokens: Token[]) {}

@@ -395,6 +395,49 @@ describe("British quotation style, titles and names", () => {
   });
 });
 
+describe("names with particles, forms of address, affiliations and posts", () => {
+  it("keeps a surname's particles in later mentions, and forms of address in the mention", () => {
+    const found = brief(
+      "Coach Pieter van der Linde praised the squad. “We grew up today,” said van der Linde. " +
+        "Imam Yusuf al-Amin said the mosque would open its doors. Rev. Ada Obi said the hall was full.",
+    );
+    expect(found.map((item) => [item.mention, item.speaker])).toEqual([
+      ["van der Linde", "Pieter van der Linde"],
+      ["Imam Yusuf al-Amin", "Yusuf al-Amin"],
+      ["Rev. Ada Obi", "Ada Obi"],
+    ]);
+  });
+
+  it("names the person, not the body, in “X of the Y Institute said”, and a participle's named subject", () => {
+    expect(
+      brief("Geologist Dr Maren Holt of the Coastal Research Institute said the cliffs were moving.")[0],
+    ).toMatchObject({
+      mention: "Dr Maren Holt",
+      speaker: "Maren Holt",
+    });
+    const [welcomed] = brief(
+      "Energy Minister Omar bin Saleh welcomed the deal, saying it gave refiners “room to breathe”.",
+    );
+    expect(welcomed).toMatchObject({ cue: "saying", mention: "Omar bin Saleh", type: "mixed" });
+  });
+
+  it("keeps a possessive inside a body's name, and resolves a post, “the Company” and a family name first", () => {
+    expect(brief("The Farmers' Children's Fund said the grants would rise.")[0]?.mention).toBe(
+      "The Farmers' Children's Fund",
+    );
+    const posts = brief(
+      "Chancellor Ilona Marsh opened the debate. The Chancellor replied that the cuts were “temporary”. " +
+        "Brightwater Foods Ltd. (“the Company”) reported sales. Margins improved, the Company said. " +
+        "Dr Wang Jiahui led the study. Dr Wang said the samples were clean.",
+    );
+    expect(posts.map((item) => item.speaker)).toEqual([
+      "Ilona Marsh",
+      "Brightwater Foods Ltd.",
+      "Wang Jiahui",
+    ]);
+  });
+});
+
 describe("learning from the project", () => {
   const text = "‘This is a disgrace,’ fumed the harbourmaster. ‘We were never asked,’ she said.";
 
