@@ -149,8 +149,12 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     /^\s+(?:the|a|an|its|his|her|their)\s+(?:\w+\s+)?(?:story|stories|tale|tales|history)\b/i.test(
       context.text.slice(cue.end, cue.end + 40),
     );
+  // "will recall about 210,000 hatchbacks": goods recalled, not something remembered aloud.
+  const goodsRecalled = (cue: Cue) =>
+    cue.lemma === "recall" && !/^\s*(?:that\b|[,:“"‘'.]|$)/i.test(context.text.slice(cue.end, cue.end + 8));
   const aside = (cue: Cue) =>
     story(cue) ||
+    goodsRecalled(cue) ||
     (cue.lemma === "ask" &&
       (/^\s*(?:not\s+to\s+be|to\s+remain|for\s+anonymity)\b/i.test(
         context.text.slice(cue.end, cue.end + 24),
@@ -201,7 +205,13 @@ function make(
   phrase: SpeakerPhrase | null,
   confidence: number,
 ): Attribution | null {
-  const [start, end] = span;
+  const [end] = [span[1]];
+  // "asked whether the minister had read it": what was asked, without "whether".
+  const asked =
+    cue && /^(?:whether|if)\s/i.test(context.text.slice(span[0], span[0] + 8))
+      ? /^\S+\s+/.exec(context.text.slice(span[0]))![0].length
+      : 0;
+  const start = span[0] + asked;
   const type = typeOf(context.quotes, start, end);
   // Reported speech of one word is a stray match ("denied it"); a quoted word is a quotation.
   if (end - start < 3 || (type !== "direct" && !/\s/.test(context.text.slice(start, end).trim())))
@@ -607,7 +617,8 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
       .replace(/[\s.!?]+$/, "")
       .trim();
     if (joined && after && !TIME_ADVERBIAL.test(`${after} `)) return [];
-    return [make(context, trimmed(text, from, subject.clauseEnd), cue, subject.phrase, 0.8)].filter(isFound);
+    const content = endOfContent(context, trimmed(text, from, subject.clauseEnd));
+    return [make(context, content, cue, subject.phrase, 0.8)].filter(isFound);
   }
   if (subject) {
     const content = contentAfter(context, cue, to);

@@ -61,6 +61,18 @@ function genderOf(mention: NameMention): { gender: Gender; guessed?: true } | un
 /** Heads that mean "the organisation just named" ("Helix Robotics …, the company said"). */
 const GENERIC_BODIES = new Set([
   "company",
+  "carmaker",
+  "automaker",
+  "chipmaker",
+  "drugmaker",
+  "steelmaker",
+  "producer",
+  "exporter",
+  "supplier",
+  "conglomerate",
+  "startup",
+  "brewer",
+  "publisher",
   "firm",
   "group",
   "carrier",
@@ -82,6 +94,11 @@ const GENERIC_BODIES = new Set([
   "charity",
   "developer",
 ]);
+/** What a body issues, read as the body speaking: "the statement says". */
+const DOCUMENTS = new Set(["statement", "communique", "communiqué", "release", "letter", "notice"]);
+/** "Japanese", "Kenyan": an adjective of nationality, no body that speaks. */
+const NATIONALITY = /^\p{Lu}\p{Ll}+(?:ese|ian|ean|ish|an|i)$/u;
+
 /** Nationalities that do not end like "Estonian", "Chinese" or "Irish". */
 const DEMONYMS = new Set([
   "pole",
@@ -119,8 +136,11 @@ function modifiers(phrase: string, head: string): string[] {
       .toLowerCase()
       .replace(LEADING, "")
       .match(/[\p{L}-]+/gu) ?? [];
-  return list.slice(0, Math.max(0, list.indexOf(head)));
+  // "the former ambassador" is the ambassador named before, whatever the text said of the time.
+  return list.slice(0, Math.max(0, list.indexOf(head))).filter((word) => !TEMPORAL_MODIFIERS.has(word));
 }
+
+const TEMPORAL_MODIFIERS = new Set(["former", "new", "then", "outgoing", "incoming", "current", "veteran"]);
 
 export class Entities {
   private readonly byName = new Map<string, Entity>();
@@ -140,7 +160,7 @@ export class Entities {
   }
 
   private named(mention: NameMention): Entity {
-    const known = this.byName.get(mention.entity) ?? this.abbreviated(mention);
+    const known = this.byName.get(mention.entity) ?? this.abbreviated(mention) ?? this.shortForm(mention);
     if (known) return known;
     const before = this.text.slice(Math.max(0, mention.start - 140), mention.start);
     const after = this.text.slice(mention.end, mention.end + 80).split(/[.;]/)[0] ?? "";
@@ -179,6 +199,18 @@ export class Entities {
         this.byName.set(mention.entity, entity);
         return entity;
       }
+    }
+    return undefined;
+  }
+
+  /** "Harbourline" after "Harbourline Energy plc": one word that opens a body's name is that body. */
+  private shortForm(mention: NameMention): Entity | undefined {
+    if (!mention.weak || mention.name.includes(" ")) return undefined;
+    const opening = `${mention.name.toLowerCase()} `;
+    for (let i = this.seen.length - 1; i >= 0; i -= 1) {
+      const { entity } = this.seen[i]!;
+      if (entity.kind === "body" && !entity.unnamed && entity.name.toLowerCase().startsWith(opening))
+        return entity;
     }
     return undefined;
   }
@@ -333,6 +365,8 @@ export class Entities {
       (entity) =>
         entity.kind === "body" &&
         !entity.unnamed &&
+        // "Deputy Minister" read as a name is a post, not a body.
+        !TITLES.has(entity.name.toLowerCase().split(" ").pop()!) &&
         entity.name.toLowerCase().split(/\s+/).includes(head) &&
         own.every((word) => entity.name.toLowerCase().includes(word)),
     );
@@ -347,8 +381,12 @@ export class Entities {
         own.length === 0,
     );
     if (endsWithHead) return endsWithHead;
-    if (GENERIC_BODIES.has(head)) {
-      const body = this.latest(phrase.start, (entity) => entity.kind === "body" && !entity.unnamed);
+    // "the statement says": whoever issued it, the body named before.
+    if (GENERIC_BODIES.has(head) || (DOCUMENTS.has(head) && /^the\s/i.test(words))) {
+      const body = this.latest(
+        phrase.start,
+        (entity) => entity.kind === "body" && !entity.unnamed && !NATIONALITY.test(entity.name),
+      );
       if (body) return body;
     }
     // "the 24-year-old", "the Estonian": the person last spoken of.
@@ -372,7 +410,7 @@ export class Entities {
       );
       if (holder) return holder;
     }
-    if (/^the\b/i.test(words) && PERSON_ROLES.has(head)) {
+    if (/^(?:the|its|their|his|her)\b/i.test(words) && PERSON_ROLES.has(head)) {
       // "the Mariners boss" is the person named as the Mariners' manager: the post in other words,
       // and the words before it ("Mariners", "Chamber") said of them too.
       const posts = new RegExp(`\\b(?:${LEADER_ROLES.has(head) ? [...LEADER_ROLES].join("|") : head})\\b`);

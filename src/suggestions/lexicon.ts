@@ -117,6 +117,8 @@ export const ADDRESSEE_CUES = new Set([
 
 /** Words before a name that are a title or rank, kept in the mention and left out of the name. */
 export const TITLES = new Set([
+  "miss",
+  "mx",
   "officer",
   "executive",
   "head",

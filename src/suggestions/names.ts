@@ -115,8 +115,9 @@ function capitalisedRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   for (const match of text.matchAll(WORD)) {
-    // A closing single quotation mark is not part of the word before it ("… Bridge Street’").
-    const word = match[0].replace(/['’]+$/, "");
+    // A closing single quotation mark is not part of the word before it ("… Bridge Street’"),
+    // nor a hyphen before a number ("LMF-204").
+    const word = match[0].replace(/['’-]+$/, "");
     const dotted = text[match.index + word.length] === "." && ABBREVIATION.test(word);
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
@@ -224,6 +225,30 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
   return parts;
 }
 
+/** Capitalised words that open a surname ("Mac Lochlainn", "Ní Bhriain", "De Souza"). */
+const SURNAME_OPENERS = new Set([
+  "mac",
+  "mc",
+  "ní",
+  "nic",
+  "ó",
+  "ua",
+  "uí",
+  "van",
+  "von",
+  "de",
+  "da",
+  "di",
+  "le",
+  "la",
+  "al",
+  "el",
+  "bin",
+  "ben",
+  "abu",
+  "ap",
+]);
+
 const isAcronym = (token: Token) => /^\p{Lu}{2,6}$/u.test(token.word);
 /** "Shopkeeper", "Lawyer", "Economist": a word for what someone does, written before the name. */
 const AGENT_NOUN = /(?:er|or|ist|ian|eer|ant|man|woman)$/;
@@ -249,6 +274,8 @@ function descriptions(name: Token[]): { before: number; after: number } {
     name.length - after >= 3 &&
     first &&
     AGENT_NOUN.test(lower(first.word)) &&
+    // "Conor Mac Lochlainn", "Victor De Souza": a given name before a surname's particle.
+    !SURNAME_OPENERS.has(lower(name[1]!.word)) &&
     // "Shopkeeper Ann Ode", "Campaigner Hetty Crane", but "Pieter van Dam"; "Baker Lise Dahl", as
     // the lists know Baker as a given name too, only because Lise is one.
     isCapitalised(name[1]!) &&
@@ -461,9 +488,12 @@ export function findNames(text: string): NameMention[] {
     // "Dame Rosalind", "Sir Nigel": these titles go with the given name.
     const byGivenName = /^(?:sir|dame|lord|lady)$/i.test(mention.title) && !mention.name.includes(" ");
     const opening = `${fold(mention.name)} `;
+    // A headline ("Van den Broeck: 'I rode like a rookie'") names before the story does.
+    const inHeadline = !text.slice(0, mention.start).includes("\n");
     const full = fullNames
       .filter((candidate) => {
-        if (candidate.start >= mention.start) return false;
+        if (candidate.start >= mention.start && !inHeadline) return false;
+        if (candidate === mention) return false;
         const named = foldedNames.get(candidate)!;
         if (!(byGivenName ? named.startsWith(opening) : named.endsWith(ending))) return false;
         const given = genderOfGivenName(candidate.name.split(" ")[0]!);
@@ -488,6 +518,14 @@ export function findNames(text: string): NameMention[] {
   for (const mention of fullNames) {
     const words = mention.name.split(" ");
     surnames.set(words[words.length - 1]!, mention.entity);
+    // "Ximena Quispe Huamán" is Quispe too (two surnames); "Ong Kah Seng" is Ong (family name first).
+    if (
+      words.length === 3 &&
+      !words.some((word) => PARTICLES.has(word) || SURNAME_OPENERS.has(lower(word)))
+    ) {
+      const other = genderOfGivenName(words[0]!) ? words[1]! : words[0]!;
+      if (!surnames.has(other) && !NOT_NAMES.has(lower(other))) surnames.set(other, mention.entity);
+    }
     // "Park Ji-won": a Korean given name is hyphenated, and the surname comes first.
     if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!))
       surnames.set(words[0]!, mention.entity);

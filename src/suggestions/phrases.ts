@@ -113,7 +113,8 @@ export function commaParts(text: string, from: number, to: number): Part[] {
     if (b > a) parts.push({ start: a, end: b, text: text.slice(a, b) });
   };
   for (let i = from; i < to; i += 1) {
-    if (text[i] === ",") {
+    // "2,100": a comma inside a number divides nothing.
+    if (text[i] === "," && !(/\d/.test(text[i - 1] ?? "") && /\d/.test(text[i + 1] ?? ""))) {
       push(i);
       start = i + 1;
     }
@@ -327,6 +328,10 @@ function chainPhrase(
   tagged: Tagged,
 ): SpeakerPhrase | null {
   const phrases = chain.map((part) => phraseIn(text, part, names, tagged));
+  // "Asked about her opponent, Zofia Kowalczyk, she said": a pronoun next to the cue is the
+  // subject; nothing stands in apposition before a pronoun.
+  const closing = phrases[phrases.length - 1];
+  if (closing?.kind === "pronoun") return closing;
   const named = phrases.findIndex((phrase) => phrase?.kind === "name");
   const main = named !== -1 ? phrases[named]! : phrases[0];
   if (!main) return null;
