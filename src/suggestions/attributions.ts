@@ -339,6 +339,20 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
     !hasMainVerb(context, span[0], span[1])
   )
     return null;
+  // "added a second goal … and substitute X headed in a third": what was added is a thing when
+  // the first verb comes only after "and" ("said Smith and Jones would go" is a report).
+  if (!clause && cue.lemma === "add") {
+    const tokens = context.tagged
+      .within(span[0], span[1])
+      .filter((token) => !insideQuote(context.quotes, token.start));
+    const verb = tokens.findIndex((token) => isVerb(token));
+    const conjunction = tokens.slice(0, verb).findIndex((token) => token.pos === "CCONJ");
+    // An adverbial before "and" ("in the 58th minute") ends an object; a subject has none.
+    const adverbial = tokens
+      .slice(0, conjunction)
+      .some((token) => token.pos === "ADP" && !/^(?:of|for)$/i.test(token.text));
+    if (verb > 0 && conjunction > 0 && adverbial) return null;
+  }
   return endOfContent(context, span);
 }
 
