@@ -149,11 +149,15 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     /^\s+(?:the|a|an|its|his|her|their)\s+(?:\w+\s+)?(?:story|stories|tale|tales|history)\b/i.test(
       context.text.slice(cue.end, cue.end + 40),
     );
+  // "pleaded not guilty to four counts": a plea, not a claim the court reports.
+  const plea = (cue: Cue) =>
+    cue.lemma === "plead" && /^\s+(?:not\s+)?guilty\b/i.test(context.text.slice(cue.end, cue.end + 12));
   // "will recall about 210,000 hatchbacks": goods recalled, not something remembered aloud.
   const goodsRecalled = (cue: Cue) =>
     cue.lemma === "recall" && !/^\s*(?:that\b|[,:“"‘'.]|$)/i.test(context.text.slice(cue.end, cue.end + 8));
   const aside = (cue: Cue) =>
     story(cue) ||
+    plea(cue) ||
     goodsRecalled(cue) ||
     (cue.lemma === "ask" &&
       (/^\s*(?:not\s+to\s+be|to\s+remain|for\s+anonymity)\b/i.test(
@@ -163,7 +167,10 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
           /^\s*(?:whether|about|if|why|how|what|when)\b/i.test(context.text.slice(cue.end, cue.end + 12)))));
   // A passive ("was admitted to hospital", "were told to leave") reports nothing said by its subject.
   const passive = (cue: Cue) => {
-    const previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
+    let previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
+    // "was first proposed", "were later told": an adverb between.
+    if (previous?.pos === "ADV")
+      previous = context.tagged.at(previous.start - 1) ?? context.tagged.at(previous.start - 2);
     return previous?.pos === "AUX" && previous.lemma === "be" && !/ing$/i.test(cue.word);
   };
   return [...cues.values()].filter((cue) => !passive(cue) && !aside(cue)).sort((a, b) => a.start - b.start);
@@ -299,11 +306,14 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
   )
     that = -1;
   const between = that > 0 ? tokens.slice(0, that) : [];
+  // "added a second goal ten minutes later with a shot that skidded …": a long object with a
+  // relative "that" is no adverbial before a clause, as "this month" is.
+  const objectFirst = between[0]?.pos === "DET" && between.length > 3;
   const adverbial =
     between.length > 0 &&
     (ADDRESSEE_CUES.has(cue.word) ||
       /^(?:ADP|ADV)$/.test(between[0]!.pos) ||
-      between.some((token) => TIME_WORDS.test(token.text)));
+      (!objectFirst && between.some((token) => TIME_WORDS.test(token.text))));
   if (that === 0 || adverbial) start = tokens[that]!.end;
   else if (ADDRESSEE_CUES.has(cue.word) && cue.word !== "warned" && cue.word !== "warns") return null;
   else {
@@ -380,7 +390,8 @@ function quotationsOf(context: Context, from: number, to: number) {
 }
 
 /** A wire dateline opening a story ("LAGOS (Reuters) -", "NAIROBI, March 3 (AP) —"): never content. */
-const DATELINE = /^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:,\s[^()\n]{1,40}?)?\s\([^()\n]{1,30}\)\s*[-–—]+\s*/u;
+const DATELINE =
+  /^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:(?:,\s[^()\n]{1,40}?)?\s\([^()\n]{1,30}\)|(?:,\s\p{Lu}[\p{L} .]{1,30})?,\s(?:\d{1,2}\s\p{Lu}\p{Ll}+\.?|\p{Lu}\p{Ll}+\.?\s\d{1,2}),?\s\d{4})\s*[-–—]+\s*/u;
 
 /** One sentence's attributions: the first cue that gives any, or a colon before a quotation. */
 function inSentence(context: Context, from: number, to: number): Attribution[] {
@@ -931,7 +942,23 @@ export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUE
   addGroups(context, split);
   for (const sentence of sentences) found.push(...inSentence(context, sentence.start, sentence.end));
   found.push(...continuations(context, found, sentences));
-  return confirmedHeadlines(text, found).sort((a, b) => a.start - b.start);
+  return confirmedHeadlines(text, found)
+    .filter((item) => !reportersQuestion(text, item))
+    .sort((a, b) => a.start - b.start);
+}
+
+const REPORTERS =
+  /^(?:(?:one|another|a|the)\s+)?(?:reporters?|journalists?|interviewers?|presenters?|moderators?|hosts?|the\s+\p{Lu}\S*\s+(?:Gazette|Times|Post|News|Echo|Herald|Courier|Chronicle|Journal|Mail|Telegraph|Observer|Press|Tribune|Express|Standard|Mirror))$|^(?:the\s+)?(?:Gazette|Echo|Herald|Courier|Chronicle|Journal)$/iu;
+
+/**
+ * "“Was it nerves?” one reporter asked", "When the Gazette asked the council ‘Will …?’": a
+ * question put by the press, which claims nothing.
+ */
+function reportersQuestion(text: string, item: Attribution): boolean {
+  if (!item.cue || !/^ask/i.test(text.slice(item.cue.start, item.cue.end))) return false;
+  const asker = item.phrase ? text.slice(item.phrase.start, item.phrase.end) : "";
+  const sentence = text.slice(Math.max(0, text.lastIndexOf(".", item.cue.start) + 1), item.cue.start);
+  return REPORTERS.test(asker) || /\b(?:when|after|before|until)\s+[^,“”"‘’?!]*$/iu.test(sentence);
 }
 
 /** Content words of a stretch, lower case, a plural's "s" dropped: what two phrasings share. */

@@ -404,6 +404,7 @@ export const PLACE_HEADS = new Set([
 
 /** Last words that make a capitalised name an organisation or a place, not a person. */
 export const ORGANISATION_WORDS = new Set([
+  "a/s",
   "university",
   "air",
   "airlines",
@@ -650,6 +651,10 @@ export const ADVERBS = new Set([
   "recently",
   "quickly",
   "firmly",
+  // "Lumenfield Biotech Inc. today announced": a day between the subject and its verb.
+  "today",
+  "yesterday",
+  "tonight",
 ]);
 
 export const PRONOUNS: Record<string, "person" | "plural" | "thing"> = {

@@ -44,7 +44,7 @@ interface Token {
 
 // Lower-case particles count as words when a capitalised one follows ("van den Broeck").
 const WORD =
-  /\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,4}(?=(?:\s\p{Ll}{1,4})*\s\p{Lu})/gu;
+  /\p{Lu}\/\p{Lu}\b|\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,4}(?=(?:\s\p{Ll}{1,4})*\s\p{Lu})/gu;
 /** Words whose full stop belongs to them, not to the sentence: titles and initials. */
 const ABBREVIATION =
   /^(?:Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Fr|Inc|Ltd|Corp|Co|Gov|Sen|Rep|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|\p{Lu})$/u;
@@ -164,6 +164,21 @@ function joinPossessiveBodies(text: string, runs: Token[][]): Token[][] {
   for (const run of runs) {
     const previous = joined[joined.length - 1];
     const owner = previous?.[previous.length - 1];
+    // "Maritime and Dockworkers' Union", "Fire and Rescue Service": "and" inside a body's name.
+    const between = previous && owner ? text.slice(owner.end, run[0]!.start) : "";
+    if (
+      previous &&
+      owner &&
+      between === " and " &&
+      previous.length <= 2 &&
+      !ORGANISATION_WORDS.has(lower(owner.word)) &&
+      ORGANISATION_WORDS.has(lower(run[run.length - 1]!.word)) &&
+      !previous.some((token) => genderOfGivenName(token.word)) &&
+      !isPlaceName(previous.map((token) => token.word).join(" "))
+    ) {
+      previous.push({ start: owner.end + 1, end: owner.end + 4, word: "and", dotted: false }, ...run);
+      continue;
+    }
     if (
       previous &&
       owner &&
@@ -213,7 +228,8 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
         index < tokens.length - 2 &&
         personAfter &&
         next !== "of" &&
-        next !== "for") ||
+        next !== "for" &&
+        next !== "and") ||
       afterPlace ||
       nameAfterOf
     ) {
@@ -512,17 +528,33 @@ export function findNames(text: string): NameMention[] {
                 foldedNames.get(candidate)!.startsWith(opening),
             )
             .pop();
-    if (full ?? familyFirst) mention.entity = (full ?? familyFirst)!.entity;
+    // "Ahmad Faizal" after "Ahmad Faizal bin Rahman": a person called by the given names.
+    const givenNames =
+      full || familyFirst || mention.title || !mention.name.includes(" ")
+        ? undefined
+        : fullNames
+            .filter(
+              (candidate) =>
+                candidate.start < mention.start &&
+                candidate.name.length > mention.name.length &&
+                foldedNames.get(candidate)!.startsWith(opening),
+            )
+            .pop();
+    const person = full ?? familyFirst ?? givenNames;
+    if (person) mention.entity = person.entity;
   }
   // Surnames are read once later full names ("Van den Broeck") know whom they mean.
   for (const mention of fullNames) {
     const words = mention.name.split(" ");
     surnames.set(words[words.length - 1]!, mention.entity);
     // "Ximena Quispe Huamán" is Quispe too (two surnames); "Ong Kah Seng" is Ong (family name first).
-    if (
-      words.length === 3 &&
-      !words.some((word) => PARTICLES.has(word) || SURNAME_OPENERS.has(lower(word)))
-    ) {
+    const plain = !words.some((word) => PARTICLES.has(word) || SURNAME_OPENERS.has(lower(word)));
+    // "Luis Fernando Ortega Salazar" is Ortega: two given names, two surnames.
+    if (words.length === 4 && plain && genderOfGivenName(words[0]!) && genderOfGivenName(words[1]!)) {
+      if (!surnames.has(words[2]!) && !NOT_NAMES.has(lower(words[2]!)))
+        surnames.set(words[2]!, mention.entity);
+    }
+    if (words.length === 3 && plain) {
       const other = genderOfGivenName(words[0]!) ? words[1]! : words[0]!;
       if (!surnames.has(other) && !NOT_NAMES.has(lower(other))) surnames.set(other, mention.entity);
     }

@@ -138,7 +138,9 @@ function trimAdverbs(text: string, part: Part): Part {
 const isRelative = (part: Part) => /^(?:who|which|whose|where|when)\b/i.test(part.text);
 const isAdverbOnly = (part: Part) =>
   words(part.text).every((word) => ADVERBS.has(word)) ||
-  /^(?:in|on|at|after|before|during|for|with|from|under|since|in a|on a)\b/i.test(part.text);
+  /^(?:in|on|at|after|before|during|for|with|from|under|since|outside|inside|near|behind|beyond|in a|on a)\b/i.test(
+    part.text,
+  );
 
 function headOf(text: string): string {
   const list = words(text.replace(/[’']s\b/g, "")).map((word) => word.replace(/[’']$/, ""));
@@ -202,7 +204,9 @@ export function phraseIn(
 ): SpeakerPhrase | null {
   let part = trimAdverbs(text, raw);
   // "The Lake Basin Authority (LBA)": the abbreviation it introduces is no part of how it is named.
-  const abbreviation = /\s*\(\p{Lu}[\p{Lu}&]{1,7}\)$/u.exec(part.text);
+  // So is a press release's defined name: "Nordlys Battery Systems ASA (“Nordlys” or “the Company”)".
+  const abbreviation =
+    /\s*\((?:\p{Lu}[\p{Lu}&]{1,7}|[“"‘][^()]{1,60}|[\p{L} ]{2,20}:\s*[\p{Lu}\d.]{1,8})\)$/u.exec(part.text);
   if (abbreviation)
     part = {
       start: part.start,
@@ -332,7 +336,9 @@ function chainPhrase(
   // subject; nothing stands in apposition before a pronoun.
   const closing = phrases[phrases.length - 1];
   if (closing?.kind === "pronoun") return closing;
-  const named = phrases.findIndex((phrase) => phrase?.kind === "name");
+  // "The Minister for Social Security, Ingrid Solheim-Vance, told MPs": the person, not the body in the post.
+  const person = phrases.findIndex((phrase) => phrase?.kind === "name" && phrase.name?.kind === "person");
+  const named = person !== -1 ? person : phrases.findIndex((phrase) => phrase?.kind === "name");
   const main = named !== -1 ? phrases[named]! : phrases[0];
   if (!main) return null;
   const others = chain.filter((_, index) => index !== (named !== -1 ? named : 0));
