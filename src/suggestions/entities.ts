@@ -215,6 +215,18 @@ export class Entities {
     return undefined;
   }
 
+  /**
+   * The body last named before `at`, for "the company said": one of several words ("Halvorsen
+   * Marine ASA") before a lone word, which is often a place ("Gdańsk"), never a nationality.
+   */
+  private latestBody(at: number, test: (entity: Entity) => boolean = () => true): Entity | null {
+    const speaks = (entity: Entity) =>
+      entity.kind === "body" && !entity.unnamed && !NATIONALITY.test(entity.name) && test(entity);
+    return (
+      this.latest(at, (entity) => speaks(entity) && entity.name.includes(" ")) ?? this.latest(at, speaks)
+    );
+  }
+
   /** A group a sentence opens with ("Hundreds of nurses marched …"), for a later "they". */
   addGroup(at: number, name: string) {
     const entity: Entity = { name, kind: "plural", context: name.toLowerCase(), unnamed: true, group: true };
@@ -262,10 +274,7 @@ export class Entities {
       }
       // "the Company" in a press release: the body it names.
       if (GENERIC_BODIES.has(word)) {
-        const body = this.latest(
-          phrase.start,
-          (entity) => entity.kind === "body" && !entity.unnamed && entity.name.toLowerCase() !== word,
-        );
+        const body = this.latestBody(phrase.start, (entity) => entity.name.toLowerCase() !== word);
         if (body) return body;
       }
       // "Police said …" after "Police Scotland": one word naming a kind of body is the body of that kind.
@@ -340,7 +349,16 @@ export class Entities {
         /\sof\s/.test(pronoun)
           ? this.latest(phrase.start, (entity) => fits(entity, trustGuesses) && entity.group !== true)
           : this.subjectFirst(phrase.start, (entity) => fits(entity, trustGuesses));
-      const found = search(true) ?? search(false);
+      let found = search(true) ?? search(false);
+      // "Sir Malcolm Hargreaves, chief executive of Severnvale Water, … he said": a person the
+      // text gives the pronoun's gender, named just before, wins over a name whose gender nothing tells.
+      if (found && gender && !found.gender) {
+        const near = this.latestSeen(
+          phrase.start,
+          (entity) => fits(entity, true) && entity.gender === gender && !entity.genderGuessed,
+        );
+        if (near && phrase.start - near.at < 400) found = near.entity;
+      }
       // What the pronoun tells is kept: "Ahmed Karimi … he" makes a later "she" look elsewhere.
       if (found && gender && (!found.gender || found.genderGuessed) && !found.unnamed) {
         found.gender = gender;
@@ -381,13 +399,28 @@ export class Entities {
         own.length === 0,
     );
     if (endsWithHead) return endsWithHead;
-    // "the statement says": whoever issued it, the body named before.
+    // "the statement says": whoever issued it, the body named before; one of several words
+    // ("Halvorsen Marine ASA") before a lone word, which is often a place ("Gdańsk").
     if (GENERIC_BODIES.has(head) || (DOCUMENTS.has(head) && /^the\s/i.test(words))) {
-      const body = this.latest(
-        phrase.start,
-        (entity) => entity.kind === "body" && !entity.unnamed && !NATIONALITY.test(entity.name),
-      );
+      const body = this.latestBody(phrase.start);
       if (body) return body;
+    }
+    // "the country's public health agency said … Public Health Malawi (PHM)": the body the next
+    // sentences name with the phrase's own words.
+    const described = modifiers(words.replace(/\p{L}+[’']s\b/gu, ""), phrase.head!).filter(
+      (word) => word.length > 2,
+    );
+    if (BODY_HEADS.has(head) && described.length > 0 && !/^an?\s/i.test(words)) {
+      const named = this.next(
+        phrase.end,
+        phrase.end + 400,
+        // A body's name the rules may have taken for a person's ("Disease Control Ruritania").
+        (entity) =>
+          (entity.kind === "body" || (entity.kind === "person" && !entity.gender)) &&
+          !entity.unnamed &&
+          described.every((word) => entity.name.toLowerCase().split(/\s+/).includes(word)),
+      );
+      if (named) return named;
     }
     // "the 24-year-old", "the Estonian": the person last spoken of.
     // A nationality needs a person named close before it ("The Guardian" is a newspaper).

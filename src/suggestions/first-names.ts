@@ -5,7 +5,7 @@
 // lists hold surnames and common words too ("Chen", "Baker"): entities.ts treats what they say
 // as a guess that the text overrules.
 import genderDetection from "gender-detection-from-name";
-import { TITLES } from "./lexicon.js";
+import { NOT_NAMES, TITLES } from "./lexicon.js";
 
 export type Gender = "female" | "male";
 
@@ -21,7 +21,8 @@ export function genderOfGivenName(name: string): Gender | undefined {
       .replace(/\p{M}+/gu, "")
       .toLowerCase();
     // A few words in the lists are titles too ("Judge", "Captain"): before a name they are titles.
-    const found = TITLES.has(folded) ? "unknown" : genderDetection.getGender(folded);
+    // So are a few common words ("The" is a given name in the lists).
+    const found = TITLES.has(folded) || NOT_NAMES.has(folded) ? "unknown" : genderDetection.getGender(folded);
     gender = found === "female" || found === "male" ? found : null;
     if (known.size >= 100_000) known.clear();
     known.set(name, gender);

@@ -117,6 +117,7 @@ export const ADDRESSEE_CUES = new Set([
 
 /** Words before a name that are a title or rank, kept in the mention and left out of the name. */
 export const TITLES = new Set([
+  "assistant",
   "miss",
   "mx",
   "officer",
@@ -346,6 +347,13 @@ export const BODY_HEADS = new Set([
  * pronoun refers to "Marsh Lane", "St Botolph's" or "the First World War").
  */
 export const PLACE_HEADS = new Set([
+  // Events and buildings, never people: "a first Grand Slam title", "Hollins Library".
+  "slam",
+  "championships",
+  "prix",
+  "trophy",
+  "library",
+  "museum",
   "street",
   "road",
   "lane",
@@ -404,6 +412,19 @@ export const PLACE_HEADS = new Set([
 
 /** Last words that make a capitalised name an organisation or a place, not a person. */
 export const ORGANISATION_WORDS = new Set([
+  // Company forms after a name: "Polar Cells ASA", "Halvorsen Marine ASA", "Nordea AB".
+  "asa",
+  "ab",
+  "oy",
+  "oyj",
+  "ag",
+  "nv",
+  "bv",
+  "spa",
+  "plc",
+  // Utilities and firms named by what they sell: "Severnvale Water", "Brightwater Foods".
+  "water",
+  "foods",
   "a/s",
   "university",
   "air",
@@ -537,6 +558,27 @@ export const ORGANISATION_WORDS = new Set([
 
 /** Capitalised words that begin sentences or name times, never a person. */
 export const NOT_NAMES = new Set([
+  // Currency codes and units of account, which the capitalised-run rule would take for bodies.
+  "usd",
+  "eur",
+  "gbp",
+  "nok",
+  "sek",
+  "dkk",
+  "chf",
+  "jpy",
+  "cny",
+  "inr",
+  "zar",
+  "ngn",
+  "kes",
+  "brl",
+  "mxn",
+  "aud",
+  "cad",
+  "nzd",
+  "ebitda",
+  "gdp",
   "the",
   "a",
   "an",

@@ -44,7 +44,7 @@ interface Token {
 
 // Lower-case particles count as words when a capitalised one follows ("van den Broeck").
 const WORD =
-  /\p{Lu}\/\p{Lu}\b|\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,4}(?=(?:\s\p{Ll}{1,4})*\s\p{Lu})/gu;
+  /\p{Lu}\/\p{Lu}\b|\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}'’-]*|\p{Ll}{1,5}(?=(?:\s\p{Ll}{1,5})*\s\p{Lu})/gu;
 /** Words whose full stop belongs to them, not to the sentence: titles and initials. */
 const ABBREVIATION =
   /^(?:Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Fr|Inc|Ltd|Corp|Co|Gov|Sen|Rep|Gen|Col|Lt|Capt|Sgt|St|Jr|Sr|\p{Lu})$/u;
@@ -121,7 +121,11 @@ function capitalisedRuns(text: string): Token[][] {
     const dotted = text[match.index + word.length] === "." && ABBREVIATION.test(word);
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
-    const joined = previous && text.slice(previous.end, token.start) === " ";
+    // "U.S. Attorney": initials written without spaces.
+    const joined =
+      previous &&
+      (text.slice(previous.end, token.start) === " " ||
+        (previous.dotted && previous.end === token.start && /^\p{Lu}$/u.test(token.word)));
     // "Central Bureau of Statistics", "Bank of England": "of" or "for" after an organisation word joins the name.
     // Once joined, "and" and a further "of" go on with it: "Ministry of Ecology and Natural
     // Resources of Azerbaijan".
@@ -170,8 +174,12 @@ function joinPossessiveBodies(text: string, runs: Token[][]): Token[][] {
       previous &&
       owner &&
       between === " and " &&
-      previous.length <= 2 &&
-      !ORGANISATION_WORDS.has(lower(owner.word)) &&
+      previous.length <= 3 &&
+      // "Harbourline Energy and Kōmori Industries" are two bodies; "Road and Transport Authority" one.
+      !(
+        ORGANISATION_WORDS.has(lower(owner.word)) &&
+        previous.filter((token) => token.word !== "The").length > 1
+      ) &&
       ORGANISATION_WORDS.has(lower(run[run.length - 1]!.word)) &&
       !previous.some((token) => genderOfGivenName(token.word)) &&
       !isPlaceName(previous.map((token) => token.word).join(" "))

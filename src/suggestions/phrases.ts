@@ -2,6 +2,7 @@
 // assistant to the president, stressed"), or the phrase after it ("said Dr. Amal Haddad, a
 // hydrologist"). A phrase is a name, a pronoun or a role ("the president's assistant").
 import { ADVERBS, BODY_HEADS, NOT_NAMES, PERSON_ROLES, PRONOUNS, TITLES as TITLE_WORDS } from "./lexicon.js";
+import { genderOfGivenName } from "./first-names.js";
 import type { NameMention } from "./names.js";
 import type { Tagged } from "./pos.js";
 
@@ -337,7 +338,12 @@ function chainPhrase(
   const closing = phrases[phrases.length - 1];
   if (closing?.kind === "pronoun") return closing;
   // "The Minister for Social Security, Ingrid Solheim-Vance, told MPs": the person, not the body in the post.
-  const person = phrases.findIndex((phrase) => phrase?.kind === "name" && phrase.name?.kind === "person");
+  const isPerson = (phrase: SpeakerPhrase | null) =>
+    phrase?.kind === "name" && phrase.name?.kind === "person";
+  const given = phrases.findIndex(
+    (phrase) => isPerson(phrase) && genderOfGivenName(phrase!.name!.name.split(" ")[0]!) !== undefined,
+  );
+  const person = given !== -1 ? given : phrases.findIndex(isPerson);
   const named = person !== -1 ? person : phrases.findIndex((phrase) => phrase?.kind === "name");
   const main = named !== -1 ? phrases[named]! : phrases[0];
   if (!main) return null;

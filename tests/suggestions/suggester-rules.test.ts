@@ -438,6 +438,55 @@ describe("names with particles, forms of address, affiliations and posts", () =>
   });
 });
 
+describe("press releases, courts and the press's own questions", () => {
+  it("reads a press release's dateline and defined name, and its “Company” later", () => {
+    const found = brief(
+      "TROMSØ, 2 March 2027 – Polar Cells ASA (“Polar” or “the Company”) today announced that it had won a contract. " +
+        "Sales doubled in Bergen and Gdańsk, the Company said.",
+    );
+    expect(found.map((item) => [item.quote, item.mention, item.speaker])).toEqual([
+      ["it had won a contract", "Polar Cells ASA", "Polar Cells ASA"],
+      ["Sales doubled in Bergen and Gdańsk", "the Company", "Polar Cells ASA"],
+    ]);
+  });
+
+  it("makes no claim of a reporter's question, a plea or a goal added with an adverbial", () => {
+    expect(brief("“Was it the wind?” one reporter asked.")).toEqual([]);
+    expect(brief("When the Courier asked the club ‘Will you stay?’, nobody answered.")).toEqual([]);
+    expect(brief("Maria Ortiz, 41, pleaded not guilty to two counts of theft.")).toEqual([]);
+    expect(
+      brief("Ana Reyes added a third goal in the 70th minute and substitute Tom Bell headed in a fourth."),
+    ).toEqual([]);
+    expect(brief("“How long must we wait?” she asked.")).toHaveLength(1);
+  });
+
+  it("names people by given names, two surnames, “U.S. Attorney” titles and bodies joined by “and”", () => {
+    const found = brief(
+      "Assistant U.S. Attorney Dana Whitfield-Cruz said the payments were bribes. " +
+        "Senator Siti Hajar binti Osman opened the session. Siti Hajar said the bill was flawed. " +
+        "Juan Carlos Mendoza Ruiz scored twice. Mendoza said the team had deserved it. " +
+        "The Road and Transport Authority said the bridge was safe.",
+    );
+    expect(found.map((item) => item.speaker)).toEqual([
+      "Dana Whitfield-Cruz",
+      "Siti Hajar binti Osman",
+      "Juan Carlos Mendoza Ruiz",
+      "Road and Transport Authority",
+    ]);
+  });
+
+  it("finds the body a description names in the next sentence, and never an event for a pronoun", () => {
+    const [agency] = brief(
+      "Cases fell by a third, the country's disease control agency said. The figures from Disease Control Ruritania (DCR) are provisional.",
+    );
+    expect(agency?.speaker).toBe("Disease Control Ruritania");
+    const [tennis] = brief(
+      "Maria Kowal lost her chance of a first Grand Slam title. “I was tired,” she said.",
+    );
+    expect(tennis?.speaker).toBe("Maria Kowal");
+  });
+});
+
 describe("learning from the project", () => {
   const text = "‘This is a disgrace,’ fumed the harbourmaster. ‘We were never asked,’ she said.";
 
