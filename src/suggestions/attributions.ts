@@ -314,7 +314,9 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
     (ADDRESSEE_CUES.has(cue.word) ||
       /^(?:ADP|ADV)$/.test(between[0]!.pos) ||
       (!objectFirst && between.some((token) => TIME_WORDS.test(token.text))));
+  const addressee = that < 0 && ADDRESSEE_CUES.has(cue.word) ? clauseAfterAddressee(context, tokens) : null;
   if (that === 0 || adverbial) start = tokens[that]!.end;
+  else if (addressee !== null) start = addressee;
   else if (ADDRESSEE_CUES.has(cue.word) && cue.word !== "warned" && cue.word !== "warns") return null;
   else {
     // "said in a statement it would …", "told reporters in an interview the plan was …".
@@ -331,8 +333,12 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
   // "asked for help", "added to the misery", "asked to leave": a prepositional object or an
   // infinitive is no report (a promise "to cut taxes" is).
   const first = context.tagged.startingAt(span[0]);
+  const certain = that >= 0 && start === tokens[that]!.end;
   if (
     !OBJECT_CUES.has(cue.word) &&
+    !certain &&
+    // "said as many as a dozen MPs were uneasy": a quantity opens the clause.
+    !QUANTITY.test(text.slice(span[0], span[0] + 24)) &&
     first &&
     (((first.pos === "ADP" || first.pos === "SCONJ") &&
       !/^(?:that|whether|if|how|why|when)$/i.test(first.text)) ||
@@ -364,6 +370,30 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
     if (verb > 0 && conjunction > 0 && adverbial) return null;
   }
   return endOfContent(context, span);
+}
+
+const QUANTITY =
+  /^(?:as (?:many|much|few|little) as|at least|at most|up to|more than|fewer than|less than)\b/i;
+
+/**
+ * "told jurors the trial would last six weeks", "told the Gazette the news had left him …": where
+ * the clause starts after whom it was told, a short noun phrase; null when no clause follows.
+ */
+function clauseAfterAddressee(context: Context, tokens: Token[]): number | null {
+  for (let index = 1; index <= 4 && index < tokens.length; index += 1) {
+    const before = tokens[index - 1]!;
+    const token = tokens[index]!;
+    if (!/^(?:NOUN|PROPN)$/.test(before.pos)) {
+      if (/^(?:DET|ADJ|NOUN|PROPN|NUM)$/.test(before.pos)) continue;
+      return null;
+    }
+    if (!/^(?:DET|PRON|PROPN|NUM)$/.test(token.pos) || /^(?:that|which|who|what)$/i.test(token.text))
+      continue;
+    const verb = tokens.slice(index, index + 12).find((other) => isVerb(other));
+    if (verb && !insideQuote(context.quotes, verb.start)) return token.start;
+    return null;
+  }
+  return null;
 }
 
 /** Reported speech ends before a trailing participial phrase (", raising the stakes in …"). */

@@ -644,7 +644,8 @@ function addLoneWords(
     const [token] = run as [Token];
     const before = text.slice(Math.max(0, token.start - 3), token.start);
     if (taken(token.start) || NOT_NAMES.has(lower(token.word)) || TITLES.has(lower(token.word))) continue;
-    if (token.start === 0 || /[.!?“"‘:\n(]\s*$/.test(before)) continue;
+    // An acronym opening a sentence ("MBI said …") is a body as much as inside one.
+    if ((token.start === 0 || /[.!?“"‘:\n(]\s*$/.test(before)) && !isAcronym(token)) continue;
     // An acronym ("WFP") is an organisation; a longer word in capitals is a dateline or a shout.
     if (/^\p{Lu}+$/u.test(token.word) && !isAcronym(token)) continue;
     const place = /\b(?:in|at|to|from|near|across|through|into|outside|around)\s+(?:the\s+)?$/i.test(

@@ -34,6 +34,14 @@ const PREPOSITIONS = new Set([
   "by",
   "to",
   "about",
+  "across",
+  "among",
+  "around",
+  "near",
+  "outside",
+  "inside",
+  "within",
+  "close",
   "familiar",
   "who",
   "which",
@@ -85,7 +93,7 @@ export function looksLikeClause(
     // "Presiding judge Ulrike Brandt", "Lead attorney Keisha Broussard": a verb form before a noun,
     // opening the phrase or after a determiner or an adjective, describes it.
     if (
-      (before === undefined || /^(?:DET|ADJ)$/.test(before.pos)) &&
+      (before === undefined || /^(?:DET|ADJ|NUM)$/.test(before.pos)) &&
       after !== undefined &&
       /^(?:NOUN|PROPN)$/.test(after.pos)
     )
@@ -175,9 +183,11 @@ function isRoleHead(head: string, text: string): boolean {
   )
     return true;
   const list = words(text);
+  // "People close to the former minister", "sources familiar with the talks".
+  if (/^(?:people|sources|persons)$/.test(head) && list.length <= 8) return true;
   if (DETERMINERS.has(list[0] ?? "")) return list.length <= 6;
   // "Seismologists at the National Geophysical Institute": people by what they do.
-  if (/(?:ists|ers|ians|ors|ants|ents)$/.test(head) && list.length <= 8) return true;
+  if (/(?:ists|ers|ians|ors|ants|ents|ials)$/.test(head) && list.length <= 8) return true;
   return list.length === 1 && /[^s]s$/.test(head);
 }
 
@@ -273,7 +283,15 @@ export function subjectBefore(text: string, from: number, cue: number, names: Na
   let subjectEarlier = false;
   for (let i = parts.length - 1; i >= 0; i -= 1) {
     const part = parts[i]!;
-    if (isRelative(part)) continue;
+    // ", speaking on condition of anonymity,": a participle clause set off inside the subject.
+    if (
+      isRelative(part) ||
+      (i > 0 &&
+        chain.length === 0 &&
+        /^\p{Ll}+ing\s/u.test(part.text) &&
+        tagged.startingAt(part.start)?.pos === "VERB")
+    )
+      continue;
     // "Arrieta-Quispe, the first Peruvian to lead the race, dedicated the win … and said": an apposition.
     if (subjectEarlier && i > 0 && /^(?:the|a|an)\s/i.test(part.text)) continue;
     // The part next to the cue may be a noun phrase with a participle; the sentence's first part, if not next to it, is a clause when it has a verb.
