@@ -215,6 +215,12 @@ export class Entities {
     return undefined;
   }
 
+  /** Whether `at` is in the text's first line, a headline. */
+  private inHeadline(at: number): boolean {
+    const end = this.text.indexOf("\n");
+    return end !== -1 && at < end;
+  }
+
   /**
    * The body last named before `at`, for "the company said": one of several words ("Halvorsen
    * Marine ASA") before a lone word, which is often a place ("Gdańsk"), never a nationality.
@@ -305,18 +311,18 @@ export class Entities {
           : null;
       // "Red Cross" after "Marovian Red Cross Society": the body whose longer name holds it.
       // "Verdalis" after "Verdalis Group", "Calder Ridge" after "Calder Ridge Chemicals".
+      const holds = (entity: Entity) =>
+        entity.kind === "body" &&
+        !entity.unnamed &&
+        entity.name.length > word.length &&
+        (word.includes(" ")
+          ? ` ${entity.name.toLowerCase()} `.includes(` ${word} `)
+          : entity.name.toLowerCase().startsWith(`${word} `));
+      // A headline ("Floods force evacuations, Red Cross says") names before the story does.
       const longer =
         !person && !body && !bearer
-          ? this.latest(
-              phrase.start,
-              (entity) =>
-                entity.kind === "body" &&
-                !entity.unnamed &&
-                entity.name.length > word.length &&
-                (word.includes(" ")
-                  ? ` ${entity.name.toLowerCase()} `.includes(` ${word} `)
-                  : entity.name.toLowerCase().startsWith(`${word} `)),
-            )
+          ? (this.latest(phrase.start, holds) ??
+            (this.inHeadline(phrase.start) ? this.next(phrase.end, phrase.end + 600, holds) : null))
           : null;
       return person ?? body ?? bearer ?? longer ?? this.named(mention);
     }
@@ -462,15 +468,17 @@ export class Entities {
         (this.latest(phrase.start, named) ? null : this.next(phrase.end, phrase.end + 300, named));
       if (ahead) return ahead;
     }
-    // A headline's role ("Minister: ‘…’") is the person the story then names with it.
-    if (PERSON_ROLES.has(head) && /^\p{Lu}\p{Ll}+$/u.test(words)) {
+    // A headline's role ("Minister: ‘…’", "…, says central bank chief") is the person the story
+    // then names with it, or with another word for a leader's post.
+    if (PERSON_ROLES.has(head) && (/^\p{Lu}\p{Ll}+$/u.test(words) || this.inHeadline(phrase.start))) {
+      const posts = LEADER_ROLES.has(head) ? [...LEADER_ROLES, "governor", "minister"] : [head];
       const holder = this.next(
         phrase.end,
-        phrase.end + 300,
+        phrase.end + 400,
         (entity) =>
           entity.kind === "person" &&
           !entity.unnamed &&
-          `${entity.role ?? ""} ${entity.context}`.toLowerCase().includes(head),
+          posts.some((post) => `${entity.role ?? ""} ${entity.context}`.toLowerCase().includes(post)),
       );
       if (holder) return holder;
     }

@@ -558,6 +558,18 @@ export const ORGANISATION_WORDS = new Set([
 
 /** Capitalised words that begin sentences or name times, never a person. */
 export const NOT_NAMES = new Set([
+  // Months as datelines abbreviate them ("Feb. 18"); "Jan" is a given name too.
+  "feb",
+  "mar",
+  "apr",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "sept",
+  "oct",
+  "nov",
+  "dec",
   // Currency codes and units of account, which the capitalised-run rule would take for bodies.
   "usd",
   "eur",

@@ -135,7 +135,7 @@ function capitalisedRuns(text: string): Token[][] {
         (/^(?:of|for|and)$/.test(token.word) &&
           isCapitalised(previous) &&
           run.some((other) => /^(?:of|for)$/.test(other.word)) &&
-          ORGANISATION_WORDS.has(lower(run[0]!.word))));
+          ORGANISATION_WORDS.has(lower(run.find((other) => other.word !== "The")!.word))));
     if (!isCapitalised(token) && !PARTICLES.has(token.word) && !joins) {
       if (run.length) runs.push(run);
       run = [];
@@ -249,6 +249,15 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
   return parts;
 }
 
+/** Common Vietnamese, Chinese and Korean family names, written before the given name. */
+const FAMILY_NAMES_FIRST = new Set(
+  (
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly " +
+    "wang li zhang liu chen yang zhao huang zhou wu xu sun ma zhu hu guo lin luo gao zheng " +
+    "kim lee park choi jung kang cho yoon jang lim han shin seo kwon hwang ahn song hong"
+  ).split(" "),
+);
+
 /** Capitalised words that open a surname ("Mac Lochlainn", "Ní Bhriain", "De Souza"). */
 const SURNAME_OPENERS = new Set([
   "mac",
@@ -312,8 +321,15 @@ function descriptions(name: Token[]): { before: number; after: number } {
   // "Minister of Energy of Uzbekistan Jamshid Rahimov": the name follows the place its title names.
   const of = name.map((token) => token.word).lastIndexOf("of");
   if (before === 0 && of >= 0 && name.length - after - (of + 2) >= 2) before = of + 2;
-  // "Taoiseach Declan Moriarty", "Resident Kemi Alade": a name starts at its given name.
-  if (before === 0 && name.length - after >= 3 && first && !genderOfGivenName(first.word)) {
+  // "Taoiseach Declan Moriarty", "Resident Kemi Alade": a name starts at its given name; but
+  // "Trần Quốc Bảo" is a family name first.
+  if (
+    before === 0 &&
+    name.length - after >= 3 &&
+    first &&
+    !genderOfGivenName(first.word) &&
+    !FAMILY_NAMES_FIRST.has(fold(first.word))
+  ) {
     const given = name.findIndex(
       (token, index) =>
         index > 0 &&
