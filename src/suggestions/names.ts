@@ -224,7 +224,10 @@ function splitAtOrganisations(tokens: Token[]): Token[][] {
       tokens[index - 1]?.word === "of" &&
       rest.length === 2 &&
       personAfter &&
-      genderOfGivenName(rest[0]!.word) !== undefined;
+      // "Prime Minister of the Kingdom of Sarnia | Håkon Lindqvist": after "<body> of <place>".
+      (genderOfGivenName(rest[0]!.word) !== undefined ||
+        (ORGANISATION_WORDS.has(lower(tokens[index - 2]?.word ?? "")) &&
+          rest.every((other) => /^\p{Lu}\p{Ll}/u.test(other.word))));
     const afterPlace =
       isPlaceName(token.word) &&
       tokens[index - 1]?.word === "of" &&
@@ -463,7 +466,7 @@ export function findNames(text: string): NameMention[] {
   // first and the person's name is the last two words.
   for (const mention of mentions) {
     const words = mention.name.split(" ");
-    if (mention.kind !== "person" || words.length < 3 || mention.title) continue;
+    if (mention.kind !== "person" || words.length < 2 || mention.title) continue;
     const before = text.slice(Math.max(0, mention.start - 90), mention.start);
     // "Minister of Trade and Integration Aigerim Seitkaliyeva", "Representative of the President
     // for Water Affairs Dilnoza Yusupova": capitalised words, "and", "of", "for" back to the title.
@@ -472,6 +475,14 @@ export function findNames(text: string): NameMention[] {
         before,
       )?.[1];
     if (!title || !TITLES.has(title.toLowerCase())) continue;
+    // "Prime Minister of the Kingdom of Sarnia Håkon Lindqvist": the post is the person's role.
+    const at = before.lastIndexOf(title);
+    const opener = /(?:\p{Lu}\p{Ll}+\s+)?$/u.exec(before.slice(0, at))![0];
+    const post = before.slice(at - opener.length).trim();
+    if (words.length === 2) {
+      mention.description ??= post;
+      continue;
+    }
     const name = words.slice(-2).join(" ");
     const nameStart = mention.end - name.length;
     Object.assign(mention, {
