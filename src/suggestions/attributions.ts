@@ -149,6 +149,9 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     /^\s+(?:the|a|an|its|his|her|their)\s+(?:\w+\s+)?(?:story|stories|tale|tales|history)\b/i.test(
       context.text.slice(cue.end, cue.end + 40),
     );
+  // "the minister said nothing of the kind": no words reported.
+  const saidNothing = (cue: Cue) =>
+    /^\s+(?:nothing|little|anything|it\s+all)\b/i.test(context.text.slice(cue.end, cue.end + 12));
   // "pleaded not guilty to four counts": a plea, not a claim the court reports.
   const plea = (cue: Cue) =>
     cue.lemma === "plead" && /^\s+(?:not\s+)?guilty\b/i.test(context.text.slice(cue.end, cue.end + 12));
@@ -157,6 +160,7 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
     cue.lemma === "recall" && !/^\s*(?:that\b|[,:“"‘'.]|$)/i.test(context.text.slice(cue.end, cue.end + 8));
   const aside = (cue: Cue) =>
     story(cue) ||
+    saidNothing(cue) ||
     plea(cue) ||
     goodsRecalled(cue) ||
     (cue.lemma === "ask" &&
@@ -673,7 +677,11 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
       .trim();
     if (joined && after && !TIME_ADVERBIAL.test(`${after} `)) return [];
     const content = endOfContent(context, trimmed(text, from, subject.clauseEnd));
-    return [make(context, content, cue, subject.phrase, 0.8)].filter(isFound);
+    // "…, the governor said, adding that wages would follow": the participle's claim too.
+    return [
+      make(context, content, cue, subject.phrase, 0.8),
+      ...addingThat(context, cue.end, to, subject.phrase),
+    ].filter(isFound);
   }
   if (subject) {
     const content = contentAfter(context, cue, to);
@@ -681,12 +689,14 @@ function reported(context: Context, cue: Cue, from: number, to: number): Attribu
     return clauseBeforeFinalCue(context, cue, from, to);
   }
   const beforeCue = text.slice(from, cue.start);
-  if (/,\s*$/.test(beforeCue)) {
+  // "…, said X" puts the speaker after a finite cue; "…, adding a third" names no one.
+  if (/,\s*$/.test(beforeCue) && !/ing$/.test(cue.word)) {
     const phrase = subjectAfter(text, cue.end, to, names, tagged);
     if (phrase)
-      return [make(context, trimmed(text, from, from + beforeCue.lastIndexOf(",")), cue, phrase, 0.8)].filter(
-        isFound,
-      );
+      return [
+        make(context, trimmed(text, from, from + beforeCue.lastIndexOf(",")), cue, phrase, 0.8),
+        ...addingThat(context, phrase.end, to, phrase),
+      ].filter(isFound);
   }
   return [];
 }
@@ -973,9 +983,37 @@ export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUE
   for (const sentence of sentences) found.push(...inSentence(context, sentence.start, sentence.end));
   found.push(...continuations(context, found, sentences));
   return confirmedHeadlines(text, found)
-    .filter((item) => !reportersQuestion(text, item))
+    .filter(
+      (item) =>
+        !reportersQuestion(text, item) && !(item.phrase?.kind === "role" && THINGS.has(item.phrase.head!)),
+    )
     .sort((a, b) => a.start - b.start);
 }
+
+/** Things with words on them, which claim nothing: "A sign on the door said: ‘Closed’". */
+const THINGS = new Set([
+  "sign",
+  "signs",
+  "banner",
+  "banners",
+  "placard",
+  "placards",
+  "poster",
+  "posters",
+  "label",
+  "motto",
+  "slogan",
+  "proverb",
+  "saying",
+  "headline",
+  "caption",
+  "plaque",
+  "inscription",
+  "sticker",
+  "billboard",
+  "graffiti",
+  "menu",
+]);
 
 const REPORTERS =
   /^(?:(?:one|another|a|the)\s+)?(?:reporters?|journalists?|interviewers?|presenters?|moderators?|hosts?|the\s+\p{Lu}\S*\s+(?:Gazette|Times|Post|News|Echo|Herald|Courier|Chronicle|Journal|Mail|Telegraph|Observer|Press|Tribune|Express|Standard|Mirror))$|^(?:the\s+)?(?:Gazette|Echo|Herald|Courier|Chronicle|Journal)$/iu;

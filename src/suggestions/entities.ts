@@ -190,12 +190,13 @@ export class Entities {
       const { entity } = this.seen[i]!;
       // A body, or a name of three words or more the rules took for a person ("Empresa Nacional de Aguas").
       if (entity.unnamed || (entity.kind !== "body" && entity.name.split(" ").length < 3)) continue;
-      const initials = entity.name
-        .split(/[\s-]+/)
+      const words = entity.name.split(/[\s-]+/);
+      const initials = words
         .filter((word) => /^\p{Lu}/u.test(word))
         .map((word) => word[0])
         .join("");
-      if (initials === mention.name) {
+      const allInitials = words.map((word) => word[0]!.toUpperCase()).join("");
+      if (initials === mention.name || allInitials === mention.name) {
         this.byName.set(mention.entity, entity);
         return entity;
       }
@@ -373,12 +374,23 @@ export class Entities {
       return found;
     }
     const head = SAME_BODY[phrase.head!] ?? phrase.head!;
+    // "the Havenbond union", "the SMAQ train drivers' union": the body its own name names.
+    const ownName = /\b(\p{Lu}[\p{L}&-]+)\b/u.exec(words.replace(/^the\s+/i, ""))?.[1];
+    if (ownName && !PERSON_ROLES.has(head) && !NATIONALITY.test(ownName)) {
+      const body = this.latest(
+        phrase.start,
+        (entity) => entity.kind === "body" && !entity.unnamed && !entity.place && entity.name === ownName,
+      );
+      if (body) return body;
+    }
     // "the ministry" is the health ministry named before; "the weather service" is not the emergency services.
     const own = modifiers(words, phrase.head!);
     const sameHead = this.latest(
       phrase.start,
       (entity) =>
         entity.head !== undefined &&
+        // "the former ambassador" again: the holder named since, if any, not the role alone.
+        !(entity.unnamed && PERSON_ROLES.has(head) && /^the\s/i.test(words)) &&
         singular(entity.head) === singular(head) &&
         own.every((word) => entity.name.toLowerCase().includes(word)),
     );

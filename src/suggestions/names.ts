@@ -121,10 +121,11 @@ function capitalisedRuns(text: string): Token[][] {
     const dotted = text[match.index + word.length] === "." && ABBREVIATION.test(word);
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
-    // "U.S. Attorney": initials written without spaces.
+    // "U.S. Attorney": initials written without spaces; "Marlow & Finch": an ampersand.
     const joined =
       previous &&
       (text.slice(previous.end, token.start) === " " ||
+        text.slice(previous.end, token.start) === " & " ||
         (previous.dotted && previous.end === token.start && /^\p{Lu}$/u.test(token.word)));
     // "Central Bureau of Statistics", "Bank of England": "of" or "for" after an organisation word joins the name.
     // Once joined, "and" and a further "of" go on with it: "Ministry of Ecology and Natural
@@ -371,6 +372,8 @@ function mentionOf(text: string, tokens: Token[]): NameMention | null {
     (title.length > 0 && lower(title[title.length - 1]!.word) === "st");
   const organisation =
     place ||
+    // "Marlow & Finch": an ampersand joins the names of a firm.
+    text.slice(fullName[0]!.start, fullName[fullName.length - 1]!.end).includes(" & ") ||
     ORGANISATION_WORDS.has(last) ||
     fullName.some((token) => ORGANISATION_WORDS.has(lower(token.word)));
   const described = organisation ? { before: 0, after: 0 } : descriptions(fullName);
@@ -645,12 +648,16 @@ function linkAcronyms(mentions: NameMention[]) {
   const initials = new Map<string, string>();
   for (const mention of mentions) {
     if (mention.kind !== "organisation" || !mention.name.includes(" ")) continue;
-    const letters = mention.name
-      .split(/\s+/)
-      .filter((word) => /^\p{Lu}/u.test(word))
-      .map((word) => word[0])
-      .join("");
-    if (letters.length >= 2 && !initials.has(letters)) initials.set(letters, mention.entity);
+    const words = mention.name.split(/\s+/);
+    // "ADP" for "Aerolíneas del Pacífico" counts the particle; "WFP" for "World Food Programme" does not.
+    for (const letters of [
+      words
+        .filter((word) => /^\p{Lu}/u.test(word))
+        .map((word) => word[0])
+        .join(""),
+      words.map((word) => word[0]!.toUpperCase()).join(""),
+    ])
+      if (letters.length >= 2 && !initials.has(letters)) initials.set(letters, mention.entity);
   }
   for (const mention of mentions) {
     if (mention.kind !== "organisation" || !/^\p{Lu}{2,6}$/u.test(mention.name)) continue;

@@ -487,6 +487,43 @@ describe("press releases, courts and the press's own questions", () => {
   });
 });
 
+describe("things that claim nothing, and claims the rules used to miss", () => {
+  it("makes no claim of signs, labels and proverbs, of words said about nothing, or of a goal added", () => {
+    for (const text of [
+      "A sign on the gate said: “Closed until spring”.",
+      "The label said the jar contained peanuts.",
+      "An old proverb says that the sea gives and the sea takes.",
+      "The headline read “Mayor quits”, but the mayor said nothing of the sort.",
+      "Ines Moreau scored twice, adding a third before the break.",
+      "The album's title, “Nobody Asked Us”, says it all.",
+    ])
+      expect(brief(text), text).toEqual([]);
+  });
+
+  it("finds the claim of “…, the governor said, adding that …” and of “told jurors the trial …”", () => {
+    expect(
+      brief("Rents will rise, the mayor said, adding that wages would not.").map((item) => item.quote),
+    ).toEqual(["Rents will rise", "wages would not"]);
+    expect(brief("Judge Lena Holm told jurors the hearing would last a week.")[0]).toMatchObject({
+      quote: "the hearing would last a week",
+      cue: "told",
+      speaker: "Lena Holm",
+    });
+    expect(
+      brief("An aide, speaking on condition of anonymity, said as many as ten ministers had objected.")[0],
+    ).toMatchObject({ quote: "as many as ten ministers had objected", mention: "An aide" });
+  });
+
+  it("links firms by their initials, ampersands and their own names in a role phrase", () => {
+    const found = brief(
+      "Lineas del Norte (LDN) cut fares. LDN said demand had doubled. " +
+        "Hale & Cotter warned on profits. The firm said costs had risen. " +
+        "The strike was called by Dockmen, the port workers' union. The Dockmen union said talks had failed.",
+    );
+    expect(found.map((item) => item.speaker)).toEqual(["Lineas del Norte", "Hale & Cotter", "Dockmen"]);
+  });
+});
+
 describe("learning from the project", () => {
   const text = "‘This is a disgrace,’ fumed the harbourmaster. ‘We were never asked,’ she said.";
 
