@@ -424,8 +424,39 @@ function quotationsOf(context: Context, from: number, to: number) {
 }
 
 /** A wire dateline opening a story ("LAGOS (Reuters) -", "NAIROBI, March 3 (AP) —"): never content. */
-const DATELINE =
-  /^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:(?:,\s[^()\n]{1,40}?)?\s\([^()\n]{1,30}\)|(?:,\s\p{Lu}[\p{L} .]{1,30})?,\s(?:\d{1,2}\s\p{Lu}\p{Ll}+\.?|\p{Lu}\p{Ll}+\.?\s\d{1,2}),?\s\d{4})\s*[-–—]+\s*/u;
+const DATELINE = new RegExp(
+  [
+    // "LAGOS (Reuters) -", "NAIROBI, March 3 (AP) —"
+    String.raw`^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:,\s[^()\n]{1,40}?)?\s\([^()\n]{1,30}\)\s*[-–—]+\s*`,
+    // "OSLO, 3 November 2026 –", "BERGEN, Norway, 24 October 2026 -", "NORTHGATE PARK, Nov. 30, 2026 —"
+    String.raw`^\p{Lu}[\p{Lu}\p{M} .'’-]*\p{Lu}(?:,\s\p{Lu}[\p{L} .]{1,30})?,\s(?:\d{1,2}\s\p{Lu}\p{Ll}+\.?|\p{Lu}\p{Ll}+\.?\s\d{1,2}),?\s\d{4}\s*[-–—]+\s*`,
+    // "LISBON —", "GREENFIELD, Mass. —"
+    String.raw`^\p{Lu}[\p{Lu}\p{M}'’-]{2,}(?:\s\p{Lu}[\p{Lu}\p{M}'’-]+)*(?:,\s\p{Lu}[\p{L}.]{1,20}(?:\s\p{Lu}[\p{L}.]{1,20})?)?\s+[–—]\s+`,
+  ].join("|"),
+  "u",
+);
+
+/** Whether a cue closes its sentence as "…, the regulator said (on Wednesday)". */
+function finalReport(context: Context, cue: Cue, from: number, to: number): boolean {
+  const { text } = context;
+  const comma = text.lastIndexOf(",", cue.start);
+  // "…, Trend reports" is an outlet passing on what someone said: outletReport reads it.
+  if (comma <= from || /ing$/.test(cue.word) || OBJECT_CUES.has(cue.word)) return false;
+  const subject = text.slice(comma + 1, verbGroupStart(context, cue)).trim();
+  // "…, the first time she has conceded …": a pronoun inside a longer phrase is no subject.
+  if (/\s(?:he|she|they|it|we)$/i.test(subject)) return false;
+  const after = text
+    .slice(cue.end, to)
+    .replace(/[\s.!?]+$/, "")
+    .trim();
+  return (
+    subject.split(/\s+/).length <= 8 &&
+    !hasVerb(context, comma + 1, verbGroupStart(context, cue)) &&
+    (after === "" ||
+      TIME_ADVERBIAL.test(`${after} `) ||
+      (!hasVerb(context, cue.end, to) && after.split(/\s+/).length <= 6))
+  );
+}
 
 /** One sentence's attributions: the first cue that gives any, or a colon before a quotation. */
 function inSentence(context: Context, from: number, to: number): Attribution[] {
@@ -433,6 +464,13 @@ function inSentence(context: Context, from: number, to: number): Attribution[] {
   if (dateline) from += dateline[0].length;
   const cues = cuesIn(context, from, to);
   const quotes = quotationsOf(context, from, to);
+  // "… after inspectors found corrosion in landing gear, the regulator said on Wednesday": a
+  // final "…, X said" reports the whole sentence, whatever cue words come before it.
+  const last = cues[cues.length - 1];
+  if (last && cues.length > 1 && !quotes.length && finalReport(context, last, from, to)) {
+    const found = clauseBeforeFinalCue(context, last, from, to);
+    if (found.length) return found;
+  }
   for (const cue of cues) {
     const found = atCue(context, cue, from, to, quotes);
     if (found.length) return found;

@@ -514,6 +514,17 @@ describe("things that claim nothing, and claims the rules used to miss", () => {
     ).toMatchObject({ quote: "as many as ten ministers had objected", mention: "An aide" });
   });
 
+  it("lets a final “…, the regulator said” report the whole sentence, and drops US-style datelines", () => {
+    const [grounded] = brief(
+      "PORTLAND, Ore. — The agency has closed two piers after divers found cracks in the pilings, the port authority said on Monday.",
+    );
+    expect(grounded).toMatchObject({
+      quote: "The agency has closed two piers after divers found cracks in the pilings",
+      cue: "said",
+      mention: "the port authority",
+    });
+  });
+
   it("links firms by their initials, ampersands and their own names in a role phrase", () => {
     const found = brief(
       "Lineas del Norte (LDN) cut fares. LDN said demand had doubled. " +
