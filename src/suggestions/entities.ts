@@ -448,8 +448,14 @@ export class Entities {
       age ||
       (nationality && (/(?:ian|ean|ese|ish|i)$/.test(nationality) || DEMONYMS.has(nationality.toLowerCase())))
     ) {
-      const person = this.latestSeen(phrase.start, (entity) => entity.kind === "person" && !entity.unnamed);
-      if (person && (age || phrase.start - person.at < 300)) return person.entity;
+      const isPerson = (entity: Entity) => entity.kind === "person" && !entity.unnamed;
+      const person = this.latestSeen(phrase.start, isPerson);
+      if (person && (age || phrase.start - person.at < 300)) {
+        // "Zofia Kowalska lost to the teenager Haruka Shimizu. … the 27-year-old told": a
+        // description speaks of the subject of the sentence that last named someone.
+        const sentence = this.sentenceAt(person.at);
+        return (sentence && this.next(sentence.start, person.at + 1, isPerson)) ?? person.entity;
+      }
     }
     // "a prosecutor told the court … prosecutor Nomvula Dlamini-Khoza said": the holder named next.
     if (/^an?\s/i.test(words) && PERSON_ROLES.has(head)) {

@@ -1,7 +1,8 @@
 // npm run bench: measures against a real Postgres server, reporting ratios against baselines
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
 // TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
-// BENCH_ONLY (a comma-separated list of suggestions, export, claims, speakers, workspace, agreement)
+// BENCH_ONLY (a comma-separated list of suggestions, export, claims, speakers, workspace, agreement,
+// bulk, save, evidence)
 // runs only those parts; BENCH_ONLY=suggestions needs no database. BENCH_BULK_LINES (default
 // 250,000) and BENCH_BULK_EMBEDDED_LINES (default 20,000) size the bulk claims uploads.
 import { execFileSync } from "node:child_process";
@@ -22,6 +23,7 @@ import { measureWorkspace } from "./workspace-bench.js";
 import { measureSuggestions } from "./suggestions-bench.js";
 import { measureBulk, measureBulkEmbedded } from "./bulk-bench.js";
 import { measureSaves } from "./save-bench.js";
+import { measureEvidence } from "./evidence-bench.js";
 import { benchRows, benchTable } from "./report.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -40,6 +42,7 @@ const parts = [
   "agreement",
   "bulk",
   "save",
+  "evidence",
 ] as const;
 const BULK_LINES = Number(process.env.BENCH_BULK_LINES ?? 250_000);
 const BULK_EMBEDDED_LINES = Number(process.env.BENCH_BULK_EMBEDDED_LINES ?? 20_000);
@@ -273,6 +276,10 @@ if (needsDatabase)
       if (runs("agreement")) {
         log("agreement: 1,000 articles × 3 annotators × 20 claims, beside reading the same rows");
         results.agreement = await measureAgreement(db.pool!, server, cookie);
+      }
+      if (runs("evidence")) {
+        log("suggestions' project evidence: the newest 5,000 confirmed claims, beside reading 5,000 ids");
+        results.evidence = await measureEvidence(db, db.pool!, projectId);
       }
       if (runs("save")) {
         log(

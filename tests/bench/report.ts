@@ -89,6 +89,21 @@ export function benchRows(results: Results): BenchRow[] {
       });
     }
   }
+  const evidence = get(results, "evidence");
+  if (evidence) {
+    for (const [label, value, ratio] of [
+      ["no claim marks a cue", evidence.noConfirmedCuesMs!, evidence.ratioNoCues!],
+      ["every tenth claim marks one", evidence.everyTenthConfirmedMs!, evidence.ratioEveryTenth!],
+    ] as const)
+      rows.push({
+        figure: `suggestions' project evidence, 1,000,000 claims, ${label}`,
+        value: ms(value),
+        baseline: `5,000 newest ids ${ms(evidence.baselineMs!)}`,
+        ratio: `${ratio}x`,
+        target: "< 50 ms",
+        met: value < 50,
+      });
+  }
   const agreement = get(results, "agreement");
   if (agreement) {
     rows.push({

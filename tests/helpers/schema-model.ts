@@ -145,6 +145,7 @@ export const handMadeIndexes = new Set([
   "speakers_search_idx",
   "claims_live_speaker_idx",
   "speakers_name_keys_idx",
+  "claims_confirmed_words_idx",
 ]);
 
 export async function describeDatabase(session: SqlSession): Promise<Set<string>> {

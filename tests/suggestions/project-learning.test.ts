@@ -56,11 +56,9 @@ describe("suggestions that learn from the project", () => {
     const article = await makeArticle(app.db, admin, projectId, text);
     const quotes = [...text.matchAll(/‘[^’]+[.,]’(?= fumed)/g)].map((match) => match[0]);
     for (const quote of quotes) {
-      const after = text.slice(text.indexOf(quote));
       const cue = spanOf(article.body, `${quote} fumed`);
       const mention = spanOf(article.body, `${quote} fumed the harbourmaster`);
       const quoteSpan = spanOf(article.body, quote);
-      expect(after.startsWith(quote)).toBe(true);
       const { agent, token } = agents.get(user)!;
       await agent
         .post(`/api/v1/articles/${article.id}/claims`)

@@ -364,12 +364,13 @@ describe("British quotation style, titles and names", () => {
       { id: 1, name: "Gary Tull", aliases: [] },
       { id: 2, name: "Ann Reeve", aliases: [] },
       { id: 3, name: "Tom Reeve", aliases: [] },
+      { id: 4, name: "Marsh Valley Council", aliases: [] },
     ];
     const found = suggestAttributions(
-      "‘We were magnificent,’ said Tull. ‘We were lucky,’ said Reeve.",
+      "‘We were magnificent,’ said Tull. ‘We were lucky,’ said Reeve. ‘The road is shut,’ said Council.",
       registry,
     );
-    expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }]);
+    expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }, { name: "Council" }]);
   });
 
   it("makes no claim of a rule followed, a story told or a goal added before a participle", () => {
