@@ -1013,7 +1013,7 @@ export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUE
     ),
   );
   const split = splitSentences(text);
-  const entities = new Entities(text, names, split);
+  const entities = new Entities(text, names, split, (at) => insideQuote(quotes, at));
   const context: Context = { text, quotes, names, entities, tagged, cues };
   const sentences = joinQuestions(context, split);
   const found: Attribution[] = [];

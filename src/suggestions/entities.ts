@@ -152,10 +152,12 @@ export class Entities {
     names: NameMention[],
     /** The text's sentences: a pronoun opening one looks first to the subject of the sentence before. */
     private readonly sentences: { start: number; end: number }[] = [],
+    /** Whether an offset is inside a quotation: names there ("what makes Fenmouth Fenmouth") speak for no one. */
+    quoted: (at: number) => boolean = () => false,
   ) {
     for (const mention of names) {
       const entity = this.named(mention);
-      this.seen.push({ at: mention.start, entity });
+      if (!quoted(mention.start)) this.seen.push({ at: mention.start, entity });
     }
   }
 

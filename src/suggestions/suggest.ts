@@ -6,7 +6,6 @@
 import { CodePointIndex } from "../text/code-points.js";
 import { cueVocabulary, findAttributions, type Attribution, type CueVocabulary } from "./attributions.js";
 import { foldName } from "./fold-name.js";
-import { ORGANISATION_WORDS } from "./lexicon.js";
 import { tagText } from "./pos.js";
 import { NO_EVIDENCE, type ProjectEvidence } from "./project-evidence.js";
 import type { SuggestedSpan, Suggestion } from "./suggestion.types.js";
@@ -36,9 +35,8 @@ function registryIndex(registry: readonly RegistrySpeaker[]): RegistryIndex {
     }
     const words = foldName(speaker.name).split(" ");
     const surname = words[words.length - 1]!;
-    // Only a person's name ends in a surname: "Thames Valley Police" is no "Police".
-    const person = words.length > 1 && !words.some((word) => ORGANISATION_WORDS.has(word));
-    if (person) bySurname.set(surname, bySurname.has(surname) ? null : speaker);
+    // A person's surname, or a body's head ("the council" for the one "Fenmouth Borough Council").
+    if (words.length > 1) bySurname.set(surname, bySurname.has(surname) ? null : speaker);
   }
   return { byName, bySurname };
 }

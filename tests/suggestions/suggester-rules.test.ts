@@ -366,11 +366,12 @@ describe("British quotation style, titles and names", () => {
       { id: 3, name: "Tom Reeve", aliases: [] },
       { id: 4, name: "Marsh Valley Council", aliases: [] },
     ];
+    // The one council of the registry is "the council" of a local paper's story.
     const found = suggestAttributions(
-      "‘We were magnificent,’ said Tull. ‘We were lucky,’ said Reeve. ‘The road is shut,’ said Council.",
+      "‘We were magnificent,’ said Tull. ‘We were lucky,’ said Reeve. The road will shut in May, the council said.",
       registry,
     );
-    expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }, { name: "Council" }]);
+    expect(found.map((item) => item.speaker)).toEqual([{ id: 1 }, { name: "Reeve" }, { id: 4 }]);
   });
 
   it("makes no claim of a rule followed, a story told or a goal added before a participle", () => {
@@ -513,6 +514,17 @@ describe("things that claim nothing, and claims the rules used to miss", () => {
     expect(
       brief("An aide, speaking on condition of anonymity, said as many as ten ministers had objected.")[0],
     ).toMatchObject({ quote: "as many as ten ministers had objected", mention: "An aide" });
+  });
+
+  it("takes no name inside a quotation for a pronoun's person, and “the 27-year-old” for the sentence's subject", () => {
+    const found = brief(
+      "Mayor Ruth Lowe said the pier was ‘part of what makes Seabury Seabury’. Hetty Crane, who led the campaign, wept. ‘We did it,’ she said.",
+    );
+    expect(found.map((item) => item.speaker)).toEqual(["Ruth Lowe", "Hetty Crane"]);
+    const [age] = brief(
+      "Ana Kos lost to the teenager Mia Tan on Sunday. “I was slow,” the 27-year-old said.",
+    );
+    expect(age?.speaker).toBe("Ana Kos");
   });
 
   it("lets a final “…, the regulator said” report the whole sentence, and drops US-style datelines", () => {
