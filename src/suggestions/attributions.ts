@@ -152,6 +152,11 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
   // "the minister said nothing of the kind": no words reported.
   const saidNothing = (cue: Cue) =>
     /^\s+(?:nothing|little|anything|it\s+all)\b/i.test(context.text.slice(cue.end, cue.end + 12));
+  // "a song written for the centenary": a participle after a noun, no one writing a claim.
+  const participleOfThing = (cue: Cue) => {
+    const previous = context.tagged.at(cue.start - 1) ?? context.tagged.at(cue.start - 2);
+    return cue.word === "written" && previous?.pos !== "AUX" && previous?.pos !== "ADV";
+  };
   // "pleaded not guilty to four counts": a plea, not a claim the court reports.
   const plea = (cue: Cue) =>
     cue.lemma === "plead" && /^\s+(?:not\s+)?guilty\b/i.test(context.text.slice(cue.end, cue.end + 12));
@@ -161,6 +166,7 @@ function cuesIn(context: Context, from: number, to: number): Cue[] {
   const aside = (cue: Cue) =>
     story(cue) ||
     saidNothing(cue) ||
+    participleOfThing(cue) ||
     plea(cue) ||
     goodsRecalled(cue) ||
     (cue.lemma === "ask" &&

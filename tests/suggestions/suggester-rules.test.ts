@@ -498,6 +498,7 @@ describe("things that claim nothing, and claims the rules used to miss", () => {
       "The headline read “Mayor quits”, but the mayor said nothing of the sort.",
       "Ines Moreau scored twice, adding a third before the break.",
       "The album's title, “Nobody Asked Us”, says it all.",
+      "The band played “What the Keeper Said”, a song written for the lighthouse's centenary.",
     ])
       expect(brief(text), text).toEqual([]);
   });
