@@ -207,6 +207,12 @@ function verbGroupStart(context: Context, cue: Cue): number {
 function trimmed(text: string, start: number, end: number): [number, number] {
   while (start < end && /\s/.test(text[start]!)) start += 1;
   while (end > start && /[\s.,;:!?]/.test(text[end - 1]!)) end -= 1;
+  // "resumed at 2 p.m.": the full stop of an abbreviation is the content's own.
+  if (
+    text[end] === "." &&
+    /\b(?:[ap]\.m|Inc|Ltd|Co|Corp|Jr|Sr|U\.S|etc)$/.test(text.slice(Math.max(start, end - 4), end))
+  )
+    end += 1;
   return [start, end];
 }
 
@@ -365,6 +371,20 @@ function contentAfter(context: Context, cue: Cue, sentenceEnd: number): [number,
     !hasMainVerb(context, span[0], span[1])
   )
     return null;
+  // "added a late penalty after he was tripped": a subordinate clause before any verb of the
+  // content's own means no clause was reported.
+  if (!clause && !ADDRESSEE_CUES.has(cue.word)) {
+    const own = context.tagged.within(span[0], span[1]);
+    const verb = own.findIndex((token) => isVerb(token));
+    // ("after he was fouled" is a clause; "until 2029" is not.)
+    const subordinate = own
+      .slice(0, verb)
+      .some(
+        (token, index) =>
+          SUBORDINATORS.test(token.text) && (token.pos === "SCONJ" || own[index + 1]?.pos === "PRON"),
+      );
+    if (verb > 0 && subordinate) return null;
+  }
   // "added a second goal … and substitute X headed in a third": what was added is a thing when
   // the first verb comes only after "and" ("said Smith and Jones would go" is a report).
   if (!clause && cue.lemma === "add") {
@@ -406,10 +426,28 @@ function clauseAfterAddressee(context: Context, tokens: Token[]): number | null 
   return null;
 }
 
-/** Reported speech ends before a trailing participial phrase (", raising the stakes in …"). */
+function commaOutsideQuotes(context: Context, from: number, to: number): boolean {
+  for (let at = context.text.indexOf(",", from); at !== -1 && at < to; at = context.text.indexOf(",", at + 1))
+    if (!insideQuote(context.quotes, at)) return true;
+  return false;
+}
+
+/**
+ * Reported speech ends before a trailing participial phrase (", raising the stakes in …") and
+ * before "but" and a verb of the speaker's that reports nothing ("… but declined to comment").
+ */
 function endOfContent(context: Context, span: [number, number]): [number, number] {
   const tokens = context.tagged.within(span[0], span[1]);
   for (const [index, token] of tokens.entries()) {
+    const next = tokens[index + 1];
+    if (
+      /^but$/i.test(token.text) &&
+      index > 2 &&
+      next?.pos === "VERB" &&
+      /^(?:decline|refuse|stop)$/.test(next.lemma) &&
+      !insideQuote(context.quotes, token.start)
+    )
+      return trimmed(context.text, span[0], token.start);
     const comma = tokens[index - 1];
     if (
       comma?.text === "," &&
@@ -417,7 +455,7 @@ function endOfContent(context: Context, span: [number, number]): [number, number
       /ing$/i.test(token.text) &&
       !/^(?:including|according|excluding|regarding|concerning)$/i.test(token.text) &&
       !insideQuote(context.quotes, token.start) &&
-      !context.text.slice(token.end, span[1]).includes(",") &&
+      !commaOutsideQuotes(context, token.end, span[1]) &&
       !(context.cues.lemmas.has(token.lemma) && tokens[index + 1]?.text.toLowerCase() === "that")
     )
       return trimmed(context.text, span[0], comma.start);
@@ -477,9 +515,29 @@ function inSentence(context: Context, from: number, to: number): Attribution[] {
     const found = clauseBeforeFinalCue(context, last, from, to);
     if (found.length) return found;
   }
-  for (const cue of cues) {
+  for (const [index, cue] of cues.entries()) {
     const found = atCue(context, cue, from, to, quotes);
-    if (found.length) return found;
+    if (!found.length) continue;
+    // "X told MPs that A. ‘B,’ she said.": a sentence the splitter joined may hold more claims
+    // after the first cue's, each with its own cue.
+    for (const later of cues.slice(index + 1)) {
+      const end = Math.max(...found.map((item) => item.end));
+      if (later.start < end) continue;
+      const more = atCue(context, later, end, to, quotes)
+        .filter(
+          (item) =>
+            item.type === "direct" &&
+            !found.some((other) => other.start < item.end && item.start < other.end),
+        )
+        // "She said A, adding: “B”": the participle's quotation is the same speaker's.
+        .map((item) =>
+          item.phrase || !/ing$/.test(later.word)
+            ? item
+            : { ...item, phrase: found[0]!.phrase, entity: found[0]!.entity },
+        );
+      found.push(...more);
+    }
+    return found;
   }
   const colon = colonAttribution(context, from, to, quotes);
   return colon.length ? colon : headline(context, from, to);
@@ -602,6 +660,20 @@ function lemmaOfIng(context: Context, word: string): string | undefined {
 
 /** "“…,” De Vries said, adding that the offer was generous": the participle's own claim. */
 function addingThat(context: Context, from: number, to: number, phrase: SpeakerPhrase | null): Attribution[] {
+  // ", adding: “Our mandate is price stability.”": the participle's own quotation.
+  const colon = /^,\s+(\p{L}+ing):\s*/iu.exec(context.text.slice(from, to));
+  const quote = colon
+    ? context.quotes.find((candidate) => candidate.start === from + colon[0].length)
+    : undefined;
+  if (colon && quote) {
+    const start = from + colon[0].indexOf(colon[1]!);
+    const token = context.tagged.startingAt(start);
+    const lemma = token ? (token.pos === "VERB" ? token.lemma : lemmaOfIng(context, token.text)) : undefined;
+    if (token && lemma && context.cues.lemmas.has(lemma)) {
+      const cue: Cue = { start: token.start, end: token.end, word: token.text.toLowerCase(), lemma };
+      return [make(context, [quote.start, quote.end], cue, phrase, 0.85)].filter(isFound);
+    }
+  }
   const participle = /^,\s+(\p{L}+ing)\s+(?=that\b)/iu.exec(context.text.slice(from, to));
   if (!participle) return [];
   const start = from + participle[0].length - participle[1]!.length - 1;
@@ -1011,7 +1083,8 @@ function joinQuestions(context: Context, sentences: { start: number; end: number
 export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUES): Attribution[] {
   const quotes = findQuotations(text);
   const names = findNames(text);
-  const people = names.filter((name) => name.kind === "person" && name.name.includes(" "));
+  // Multi-word names of people and bodies ("Tariq bin Hamdan", "Norvald Shipping ASA").
+  const people = names.filter((name) => name.name.includes(" ") && !name.weak);
   const tagged = new Tagged(
     asProperNouns(
       tagText(text),
@@ -1019,9 +1092,21 @@ export function findAttributions(text: string, cues: CueVocabulary = LEXICON_CUE
     ),
   );
   const split = splitSentences(text);
-  const entities = new Entities(text, names, split, (at) => insideQuote(quotes, at));
+  // A wire dateline ("MADRID, March 4 (Iberia Press Wire) -"), its city and agency, speaks for no one.
+  const agencies = [...text.matchAll(/(?:^|\n)\p{Lu}[^\n(]{1,60}\([^()\n]{1,40}\)\s*[-–—]/gu)].map(
+    (match) => ({
+      start: match.index,
+      end: match.index + match[0].length,
+    }),
+  );
+  const entities = new Entities(
+    text,
+    names,
+    split,
+    (at) => insideQuote(quotes, at) || agencies.some((span) => span.start <= at && at < span.end),
+  );
   const context: Context = { text, quotes, names, entities, tagged, cues };
-  const sentences = joinQuestions(context, split);
+  const sentences = joinQuoted(context, joinQuestions(context, split));
   const found: Attribution[] = [];
   addGroups(context, split);
   for (const sentence of sentences) found.push(...inSentence(context, sentence.start, sentence.end));
@@ -1071,6 +1156,30 @@ function reportersQuestion(text: string, item: Attribution): boolean {
   const asker = item.phrase ? text.slice(item.phrase.start, item.phrase.end) : "";
   const sentence = text.slice(Math.max(0, text.lastIndexOf(".", item.cue.start) + 1), item.cue.start);
   return REPORTERS.test(asker) || /\b(?:when|after|before|until)\s+[^,“”"‘’?!]*$/iu.test(sentence);
+}
+
+/**
+ * "‘There will be no cuts. Not this year,’ she said": a quotation of several sentences is one
+ * sentence for the rules (the splitter keeps double quotation marks together, not single ones).
+ */
+function joinQuoted(context: Context, sentences: { start: number; end: number }[]) {
+  const joined: { start: number; end: number }[] = [];
+  for (const sentence of sentences) {
+    const previous = joined[joined.length - 1];
+    const spanning =
+      previous &&
+      context.quotes.some(
+        (quote) =>
+          quote.start >= previous.start &&
+          quote.start < previous.end &&
+          quote.end > sentence.start &&
+          // A quotation that opens the sentence or follows a colon, not a phrase quoted inside one.
+          /^\s*$|:\s*$/.test(context.text.slice(previous.start, quote.start)),
+      );
+    if (spanning) previous.end = sentence.end;
+    else joined.push({ ...sentence });
+  }
+  return joined;
 }
 
 /** Content words of a stretch, lower case, a plural's "s" dropped: what two phrasings share. */

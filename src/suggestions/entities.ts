@@ -166,7 +166,10 @@ export class Entities {
     if (known) return known;
     const before = this.text.slice(Math.max(0, mention.start - 140), mention.start);
     const after = this.text.slice(mention.end, mention.end + 80).split(/[.;]/)[0] ?? "";
-    const role = [roleOfTitle(mention.title), mention.description ?? ""].filter(Boolean).join(" ");
+    // "prosecutor Nomvula Dlamini-Khoza": a post written in lower case before the name.
+    const post = /\b(\p{Ll}+)\s+$/u.exec(before)?.[1];
+    const lowerPost = !mention.title && post && PERSON_ROLES.has(post) ? post : "";
+    const role = [roleOfTitle(mention.title), mention.description ?? "", lowerPost].filter(Boolean).join(" ");
     const gender = mention.kind === "person" ? genderOf(mention) : undefined;
     const entity: Entity = {
       name: mention.entity,
@@ -377,7 +380,8 @@ export class Entities {
     }
     const head = SAME_BODY[phrase.head!] ?? phrase.head!;
     // "the Havenbond union", "the SMAQ train drivers' union": the body its own name names.
-    const ownName = /\b(\p{Lu}[\p{L}&-]+)\b/u.exec(words.replace(/^the\s+/i, ""))?.[1];
+    // ("Chile’s environment ministry" is no body called Chile.)
+    const ownName = /\b(\p{Lu}[\p{L}&-]+)\b(?![’']s)/u.exec(words.replace(/^the\s+/i, ""))?.[1];
     if (ownName && !PERSON_ROLES.has(head) && !NATIONALITY.test(ownName)) {
       const body = this.latest(
         phrase.start,
@@ -422,7 +426,13 @@ export class Entities {
     // "the statement says": whoever issued it, the body named before; one of several words
     // ("Halvorsen Marine ASA") before a lone word, which is often a place ("Gdańsk").
     if (GENERIC_BODIES.has(head) || (DOCUMENTS.has(head) && /^the\s/i.test(words))) {
-      const body = this.latestBody(phrase.start);
+      // "Enerwatch, the national energy regulator, said … the regulator said": the body called so.
+      const called = this.latest(
+        phrase.start,
+        (entity) =>
+          entity.kind === "body" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.role ?? ""),
+      );
+      const body = called ?? this.latestBody(phrase.start);
       if (body) return body;
     }
     // "the country's public health agency said … Public Health Malawi (PHM)": the body the next
@@ -462,10 +472,16 @@ export class Entities {
     // "a prosecutor told the court … prosecutor Nomvula Dlamini-Khoza said": the holder named next.
     if (/^an?\s/i.test(words) && PERSON_ROLES.has(head)) {
       const post = new RegExp(`\\b${head}\\b`);
+      // A person by a given name or a post of their own: "Upper Dene" after "A council
+      // spokeswoman said … Upper Dene" is a place the rules took for a name.
       const holder = this.next(
         phrase.end,
         phrase.end + 400,
-        (entity) => entity.kind === "person" && !entity.unnamed && post.test(entity.context),
+        (entity) =>
+          entity.kind === "person" &&
+          !entity.unnamed &&
+          (post.test(entity.role ?? "") ||
+            ((entity.gender !== undefined || entity.role !== undefined) && post.test(entity.context))),
       );
       if (holder) return holder;
     }

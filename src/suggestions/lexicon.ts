@@ -191,6 +191,7 @@ export const TITLES = new Set([
 
 /** Heads of a phrase that names a person by role: "the minister", "a spokesperson". */
 export const PERSON_ROLES = new Set([
+  "coroner",
   "president",
   "minister",
   "assistant",

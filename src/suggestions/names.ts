@@ -118,6 +118,12 @@ function capitalisedRuns(text: string): Token[][] {
     // A closing single quotation mark is not part of the word before it ("… Bridge Street’"),
     // nor a hyphen before a number ("LMF-204").
     const word = match[0].replace(/['’-]+$/, "");
+    // "Rotterdam-based Van der Wal Shipping": a description before the name, no part of it.
+    if (/-(?:based|born|owned|listed|led|backed|registered)$/i.test(word)) {
+      if (run.length) runs.push(run);
+      run = [];
+      continue;
+    }
     const dotted = text[match.index + word.length] === "." && ABBREVIATION.test(word);
     const token = { start: match.index, end: match.index + word.length + (dotted ? 1 : 0), word, dotted };
     const previous = run[run.length - 1];
@@ -578,7 +584,22 @@ export function findNames(text: string): NameMention[] {
                 foldedNames.get(candidate)!.startsWith(opening),
             )
             .pop();
-    const person = full ?? familyFirst ?? givenNames;
+    // "Dr Rojas" after "Dr Camila Rojas Echeverría": the first of two surnames.
+    const firstSurname =
+      full || familyFirst || givenNames || mention.name.includes(" ")
+        ? undefined
+        : fullNames
+            .filter((candidate) => {
+              const words = foldedNames.get(candidate)!.split(" ");
+              return (
+                candidate.start < mention.start &&
+                words.length >= 3 &&
+                words.slice(1, -1).includes(fold(mention.name)) &&
+                genderOfGivenName(candidate.name.split(" ")[0]!) !== undefined
+              );
+            })
+            .pop();
+    const person = full ?? familyFirst ?? givenNames ?? firstSurname;
     if (person) mention.entity = person.entity;
   }
   // Surnames are read once later full names ("Van den Broeck") know whom they mean.

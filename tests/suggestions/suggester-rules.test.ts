@@ -549,6 +549,43 @@ describe("things that claim nothing, and claims the rules used to miss", () => {
   });
 });
 
+describe("more than one claim in a joined sentence, and where a claim ends", () => {
+  it("finds a quotation after a claim with “that” in one sentence, and a participle's quotation after a colon", () => {
+    const found = brief(
+      "Health Minister Rosa Imbert told MPs that the scheme would stay. ‘There will be no cuts. Not this year,’ she said. " +
+        "Ines Vidal said the fund was safe, adding: “Our mandate is stability, full stop.”",
+    );
+    expect(found.map((item) => [item.quote, item.cue, item.speaker])).toEqual([
+      ["the scheme would stay", "told", "Rosa Imbert"],
+      ["‘There will be no cuts. Not this year,’", "said", "Rosa Imbert"],
+      ["the fund was safe", "said", "Ines Vidal"],
+      ["“Our mandate is stability, full stop.”", "adding", "Ines Vidal"],
+    ]);
+  });
+
+  it("ends a claim before “but declined”, keeps “p.m.”, and reads no claim into “added a penalty after …”", () => {
+    expect(brief("Mr Lund said he was “glad it is over” but declined to comment further.")[0]?.quote).toBe(
+      "he was “glad it is over”",
+    );
+    expect(brief("Traffic resumed at 4 p.m., the port said.")[0]?.quote).toBe("Traffic resumed at 4 p.m.");
+    expect(brief("Substitute Omar Diaz added a late penalty after he was fouled in the box.")).toEqual([]);
+  });
+
+  it("resolves “the regulator” to the body called so, “a prosecutor” to the one named next, and leaves datelines out", () => {
+    const found = brief(
+      "LIMA, May 3 (Andes Wire) - Bills will rise, Tarifa, the national water regulator, said. " +
+        "Suppliers must cut leaks, the regulator said. " +
+        "The man lied to auditors, a prosecutor told the court. Opening the case, prosecutor Thandi Mokoena-Venter said Karl Visser, 58, had signed the invoices.",
+    );
+    expect(found.map((item) => item.speaker)).toEqual([
+      "Tarifa",
+      "Tarifa",
+      "Thandi Mokoena-Venter",
+      "Thandi Mokoena-Venter",
+    ]);
+  });
+});
+
 describe("learning from the project", () => {
   const text = "‘This is a disgrace,’ fumed the harbourmaster. ‘We were never asked,’ she said.";
 
