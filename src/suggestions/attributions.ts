@@ -830,9 +830,20 @@ function clauseBeforeFinalCue(context: Context, cue: Cue, from: number, to: numb
   const after = text.slice(cue.end, to).trim();
   if (after && !TIME_ADVERBIAL.test(`${after} `) && after.split(/\s+/).length > 4) return [];
   const part = commaParts(text, comma + 1, group)[0];
-  const phrase = part ? phraseIn(text, part, context.names, context.tagged) : null;
-  if (!phrase || text.slice(from, comma).trim().split(/\s+/).length < 3) return [];
-  return [make(context, trimmed(text, from, comma), cue, phrase, 0.7)].filter(isFound);
+  let phrase = part ? phraseIn(text, part, context.names, context.tagged) : null;
+  let end = comma;
+  // "…, Enerwatch, the national energy regulator, said": the name before the role speaks.
+  const before = text.lastIndexOf(",", comma - 1);
+  if (phrase?.kind === "role" && before > from) {
+    const named = commaParts(text, before + 1, comma)[0];
+    const name = named ? phraseIn(text, named, context.names, context.tagged) : null;
+    if (name?.kind === "name" && named!.start === name.start && named!.end === name.end) {
+      phrase = { ...name, role: part!.text };
+      end = before;
+    }
+  }
+  if (!phrase || text.slice(from, end).trim().split(/\s+/).length < 3) return [];
+  return [make(context, trimmed(text, from, end), cue, phrase, 0.7)].filter(isFound);
 }
 
 /**

@@ -389,6 +389,16 @@ export class Entities {
       );
       if (body) return body;
     }
+    // "Enerwatch, the national energy regulator, said … the regulator said": the body called so;
+    // in a headline ("Prices to rise, regulator warns"), the one the story then calls so.
+    if (GENERIC_BODIES.has(head) || BODY_HEADS.has(head)) {
+      const calledSo = (entity: Entity) =>
+        entity.kind === "body" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.role ?? "");
+      const called =
+        this.latest(phrase.start, calledSo) ??
+        (this.inHeadline(phrase.start) ? this.next(phrase.end, phrase.end + 600, calledSo) : null);
+      if (called) return called;
+    }
     // "the ministry" is the health ministry named before; "the weather service" is not the emergency services.
     const own = modifiers(words, phrase.head!);
     const sameHead = this.latest(
@@ -426,13 +436,7 @@ export class Entities {
     // "the statement says": whoever issued it, the body named before; one of several words
     // ("Halvorsen Marine ASA") before a lone word, which is often a place ("Gdańsk").
     if (GENERIC_BODIES.has(head) || (DOCUMENTS.has(head) && /^the\s/i.test(words))) {
-      // "Enerwatch, the national energy regulator, said … the regulator said": the body called so.
-      const called = this.latest(
-        phrase.start,
-        (entity) =>
-          entity.kind === "body" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.role ?? ""),
-      );
-      const body = called ?? this.latestBody(phrase.start);
+      const body = this.latestBody(phrase.start);
       if (body) return body;
     }
     // "the country's public health agency said … Public Health Malawi (PHM)": the body the next
