@@ -53,9 +53,9 @@ function nth(text: string, words: string, occurrence: number) {
 }
 
 /**
- * The development set (the suggester's rules were written against it; held-out rounds 1 to 5
+ * The development set (the suggester's rules were written against it; held-out rounds 1 to 6
  * joined it once their misses were read) and the held-out set: texts written by someone who had
- * read neither the rules nor earlier rounds (round 6 of issue 19). A held-out text a rule is
+ * read neither the rules nor earlier rounds (round 7 of issue 19). A held-out text a rule is
  * changed for moves to the development set, and the next round gets fresh texts.
  */
 export const EVALUATION_SETS = {
