@@ -49,6 +49,7 @@ import { DatabaseSessionStore } from "./http/session-store.js";
 import { profileRoutes } from "./users/profile.routes.js";
 import { usersRoutes } from "./users/users.routes.js";
 import { workspaceRoutes } from "./articles/workspace.routes.js";
+import { articleEditRoutes } from "./articles/article-edit.routes.js";
 import "./http/current-user.js";
 
 export const SESSION_COOKIE = "claimant.sid";
@@ -157,6 +158,7 @@ export function createApp(options: AppOptions): App {
   app.use("/claims", claimsRoutes(db.prisma));
   app.use(curationRoutes(db.prisma));
   app.use("/articles", workspaceRoutes(db.prisma));
+  app.use("/articles", articleEditRoutes(db.prisma));
   app.use(
     "/api/v1",
     projectsApiRoutes(db.prisma),

@@ -5,13 +5,19 @@ import type { PrismaClient } from "../db/types.js";
 import { requireLogin } from "../http/guards.js";
 import { idempotencyOf, idempotent } from "../idempotency/idempotency.http.js";
 import { parseId } from "../http/fields.js";
-import { parseInput } from "../http/validate.js";
+import { parseInput, parseInputFor } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { articleLocation, presentArticle } from "./articles.present.js";
-import { articleIdParam, articleInput } from "./articles.schema.js";
-import { assertCanImport, getArticle, importArticle } from "./articles.service.js";
+import { articleDetailsInput, articleIdParam, articleInput } from "./articles.schema.js";
+import {
+  assertArticleVisible,
+  assertCanImport,
+  getArticle,
+  importArticle,
+  updateArticleDetails,
+} from "./articles.service.js";
 
-/** GET /articles/:id and POST /projects/:id/articles under /api/v1. */
+/** GET and PATCH /articles/:id and POST /projects/:id/articles under /api/v1. */
 export function articlesApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
@@ -22,6 +28,16 @@ export function articlesApiRoutes(prisma: PrismaClient): Router {
       ...presentArticle(article),
       claims: await listArticleClaims(prisma, req.user!, article, layer),
     });
+  });
+
+  // Admins and the project's curators, whatever their role: the service checks the project.
+  router.patch("/articles/:id", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const input = await parseInputFor(articleDetailsInput, req.body, () =>
+      assertArticleVisible(prisma, req.user!, articleId),
+    );
+    const article = await updateArticleDetails(prisma, req.user!, articleId, input);
+    res.json(presentArticle(article));
   });
 
   // Who may import is one rule for this API and the page forms (import.routes.ts): assertCanImport

@@ -8,6 +8,7 @@ interface ArticleRow {
   url: string | null;
   publishedAt: Date | null;
   language: string;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
   sentences: { start: number; end: number }[];
@@ -24,6 +25,7 @@ export function presentArticle(article: ArticleRow) {
     url: article.url,
     publishedAt: article.publishedAt?.toISOString() ?? null,
     language: article.language,
+    version: article.version,
     body: article.body,
     sentences: article.sentences.map(({ start, end }) => ({ start, end })),
     createdAt: article.createdAt.toISOString(),

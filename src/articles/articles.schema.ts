@@ -7,6 +7,7 @@ import {
   parseDateOrDateTime,
   pathId,
   storableText,
+  versionField,
   visibleText,
 } from "../http/fields.js";
 
@@ -69,3 +70,64 @@ export const articleInput = z.object({
     ),
 });
 export type ArticleInput = z.output<typeof articleInput>;
+
+const languageField = z
+  .string({ message: "Use a language code such as en or de." })
+  .trim()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: "Use a language code such as en or de." })
+  .max(35, { message: "Use a language code such as en or de." });
+
+/** Text that may be cleared with "": undefined leaves it as it is. */
+const editableText = (max: number, what: string) =>
+  storableText(what)
+    .transform((value) => value.normalize("NFC").trim())
+    .refine((value) => value.length <= max, { message: `${what} is at most ${max} characters.` })
+    .optional();
+
+/** A field an edit may leave out (unchanged), clear ("" or null) or set, checked as at import. */
+function clearable<Output>(field: z.ZodType<Output | undefined>) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value, context): Output | null | undefined => {
+      if (value === undefined) return undefined;
+      if (value === null || value === "") return null;
+      const parsed = field.safeParse(value);
+      if (parsed.success) return parsed.data ?? null;
+      for (const issue of parsed.error.issues) context.addIssue({ code: "custom", message: issue.message });
+      return z.NEVER;
+    });
+}
+
+/**
+ * A change of an article's details (PATCH /api/v1/articles/:id and the page's edit form): the
+ * version the editor read, and the fields to change; "" or null clears the URL and the date.
+ * The text itself is not among them: a changed body would move claims (issue 20's revisions).
+ */
+export const articleDetailsInput = z
+  .strictObject(
+    {
+      version: versionField("Send the article's version as you read it, to detect concurrent edits."),
+      title: visibleText("Title", 500, "Give the article a title.").optional(),
+      outlet: editableText(200, "Outlet"),
+      byline: editableText(300, "Byline"),
+      url: clearable(httpUrlField),
+      publishedAt: clearable(publishedAtField),
+      language: languageField.optional(),
+      body: z
+        .unknown()
+        .optional()
+        .refine((value) => value === undefined, {
+          message:
+            "An article's text cannot be changed here yet; its details (title, outlet, byline, URL, date, language) can.",
+        }),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `Unknown field ${issue.keys.join(", ")}: only version, title, outlet, byline, url, publishedAt and language can be changed.`
+          : undefined,
+    },
+  )
+  .transform(({ body: _body, ...details }) => details);
+export type ArticleDetailsInput = z.output<typeof articleDetailsInput>;

@@ -1,11 +1,11 @@
 import { recordAudit } from "../audit/audit.service.js";
 import type { DbClient, PrismaClient } from "../db/types.js";
-import { ForbiddenError, NotFoundError } from "../errors.js";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors.js";
 import type { CurrentUser } from "../http/current-user.js";
 import { isKeyTaken, rememberAnswer, type IdempotentWrite } from "../idempotency/idempotency.service.js";
 import { articleLocation, presentArticle } from "./articles.present.js";
-import { assertProjectAccess, canImportInto, visibleProjectsFilter } from "../projects/access.js";
-import type { ArticleInput } from "./articles.schema.js";
+import { assertProjectAccess, canImportInto, isCurator, visibleProjectsFilter } from "../projects/access.js";
+import type { ArticleDetailsInput, ArticleInput } from "./articles.schema.js";
 import { sentenceSpansInCodePoints } from "../text/sentences.js";
 import { CodePointIndex } from "../text/code-points.js";
 import { bodyHash, normaliseBody } from "../text/normalise.js";
@@ -129,4 +129,86 @@ export async function getArticle(db: DbClient, user: CurrentUser, articleId: num
   });
   if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");
   return article;
+}
+
+export const editMessages = {
+  notCurator:
+    "Only admins and the project's curators can change an article's details; ask one of them to correct it.",
+  stale:
+    "Someone changed this article's details since you opened it. Reload to see their version, then edit again.",
+};
+
+/** The article as its edit form shows it: for admins and the project's curators only. */
+export async function articleForEditing(db: DbClient, user: CurrentUser, articleId: number) {
+  const article = await getArticle(db, user, articleId);
+  if (!(await isCurator(db, user, article.projectId))) throw new ForbiddenError(editMessages.notCurator);
+  return article;
+}
+
+/** The details an edit can change, as the audit log records them before and after. */
+function detailsOf(article: {
+  title: string;
+  outlet: string;
+  byline: string;
+  url: string | null;
+  publishedAt: Date | null;
+  language: string;
+  version: number;
+}) {
+  return {
+    title: article.title,
+    outlet: article.outlet,
+    byline: article.byline,
+    url: article.url,
+    publishedAt: article.publishedAt?.toISOString() ?? null,
+    language: article.language,
+    version: article.version,
+  };
+}
+
+/**
+ * Changes an article's details (title, outlet, byline, URL, date, language) for admins and the
+ * project's curators, in one transaction with its audit record. A stale version is a 409 carrying
+ * the current details; a URL another article of the project has is a 422 naming it.
+ */
+export async function updateArticleDetails(
+  prisma: PrismaClient,
+  user: CurrentUser,
+  articleId: number,
+  input: ArticleDetailsInput,
+) {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const before = await getArticle(tx, user, articleId);
+      if (!(await isCurator(tx, user, before.projectId))) throw new ForbiddenError(editMessages.notCurator);
+      if (before.version !== input.version) throw new ConflictError(editMessages.stale, detailsOf(before));
+      const { version, ...changes } = input;
+      if (changes.url) {
+        const sameUrl = await tx.article.findFirst({
+          where: { projectId: before.projectId, url: changes.url, id: { not: articleId } },
+          select: { id: true },
+        });
+        if (sameUrl) throw new InvalidError(`${messages.duplicateUrl} (article ${sameUrl.id})`, "url");
+      }
+      const { count } = await tx.article.updateMany({
+        where: { id: articleId, version },
+        data: { ...changes, version: { increment: 1 } },
+      });
+      if (count === 0) throw new ConflictError(editMessages.stale, detailsOf(before));
+      const after = await getArticle(tx, user, articleId);
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "article.update",
+        subjectType: "article",
+        subjectId: articleId,
+        before: detailsOf(before),
+        after: detailsOf(after),
+      });
+      return after;
+    });
+  } catch (error) {
+    // Two edits giving two articles the same URL at once: the unique index decides.
+    if ((error as { code?: string }).code === "P2002") throw new InvalidError(messages.duplicateUrl, "url");
+    throw error;
+  }
 }

@@ -121,6 +121,7 @@ export async function loadWorkspace(
       project,
       guidelines,
       curateUrl: curator ? `/articles/${article.id}/curate` : undefined,
+      editUrl: curator ? `/articles/${article.id}/edit` : undefined,
       paragraphs: layoutParagraphs(article.body, article.sentences),
       layers,
       layer: String(layer),
