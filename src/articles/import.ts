@@ -38,6 +38,29 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/**
+ * Why bytes are no text file, or undefined when they are: more than 2% control characters (and
+ * more than two), or fewer than 40% letters among the visible characters (2,000 random bytes, a
+ * picture, UTF-16 without its byte-order mark, a word-processor file saved as .txt). A stray NUL is dropped from
+ * the body at import, and Windows-1252 text is text: decodeText reads it.
+ */
+export function notTextReason(bytes: Uint8Array): string | undefined {
+  const text = decodeText(bytes);
+  let visible = 0;
+  let letters = 0;
+  let controls = 0;
+  for (const char of text) {
+    if (/[\t\n\r\f\v ]/.test(char)) continue;
+    visible += 1;
+    if (/[\p{Cc}\uFFFD]/u.test(char)) controls += 1;
+    else if (/\p{L}/u.test(char)) letters += 1;
+  }
+  if (visible === 0) return undefined;
+  if (controls > Math.max(2, visible * 0.02)) return "is mostly control characters or binary data, not text";
+  if (letters < visible * 0.4) return "holds too few letters to be an article (binary data?)";
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------- HTML, text
 
 const headings = ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
@@ -226,6 +249,15 @@ export async function importFiles(
     const kind = fileKind(file.name);
     if (!kind) {
       reports.push({ file: file.name, status: "invalid", message: "only .txt and .html files can be read" });
+      continue;
+    }
+    const notText = notTextReason(file.bytes);
+    if (notText) {
+      reports.push({
+        file: file.name,
+        status: "invalid",
+        message: `${notText}: upload the article as a .txt or .html text file`,
+      });
       continue;
     }
     const document = documentFromFile(kind, file.bytes, fields.title);

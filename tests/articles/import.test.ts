@@ -175,6 +175,48 @@ describe("uploading files", () => {
     expect(again.body.results[0]).toMatchObject({ status: "duplicate", articleId: page.id });
   });
 
+  it("refuses files that are not text, each with its own message, and imports the rest", async () => {
+    // 2,000 bytes of a fixed pseudo-random sequence: what a mislabelled binary file looks like.
+    let seed = 7;
+    const random = Buffer.from(
+      Array.from({ length: 2000 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256),
+    );
+    const controls = `Title\n\n${"\u0001\u0002\u0003 abc ".repeat(200)}`;
+    const cp1252 = Buffer.from([
+      ...Buffer.from("Caf", "latin1"),
+      0xe9,
+      ...Buffer.from(" news\n\nThe caf", "latin1"),
+      0xe9,
+      ...Buffer.from(" reopened on Monday, its owner said.", "latin1"),
+    ]);
+    let request = adminAgent
+      .post(`${base()}/upload`)
+      .set("X-CSRF-Token", await tokenFor(adminAgent))
+      .set("Accept", "application/json");
+    request = request
+      .attach("files", random, "random.txt")
+      .attach("files", Buffer.from(controls), "controls.txt")
+      // UTF-16 without its byte-order mark: every other byte a NUL.
+      .attach(
+        "files",
+        Buffer.from("Wide title\n\nText saved as UTF-16 without a mark.", "utf16le"),
+        "wide.txt",
+      )
+      .attach("files", cp1252, "windows.txt")
+      .attach("files", Buffer.from("Good file\n\nThe harbour reopened, officials said."), "good.txt");
+    const response = await request.expect(200);
+    const results = response.body.results as { file: string; status: string; message?: string }[];
+    expect(results.map((r) => [r.file, r.status])).toEqual([
+      ["random.txt", "invalid"],
+      ["controls.txt", "invalid"],
+      ["wide.txt", "invalid"],
+      ["windows.txt", "imported"],
+      ["good.txt", "imported"],
+    ]);
+    for (const refused of results.slice(0, 3)) expect(refused.message).toMatch(/not text|binary/);
+    expect((await articleNamed("Café news")).body).toBe("The café reopened on Monday, its owner said.");
+  });
+
   it("explains an upload without files, or a typed title for several files (422 JSON)", async () => {
     const none = await upload(adminAgent, [], { outlet: "x" });
     expect(none.status).toBe(422);
