@@ -50,6 +50,7 @@ import { profileRoutes } from "./users/profile.routes.js";
 import { usersRoutes } from "./users/users.routes.js";
 import { workspaceRoutes } from "./articles/workspace.routes.js";
 import { articleEditRoutes } from "./articles/article-edit.routes.js";
+import { trashRoutes } from "./articles/trash.routes.js";
 import "./http/current-user.js";
 
 export const SESSION_COOKIE = "claimant.sid";
@@ -148,6 +149,7 @@ export function createApp(options: AppOptions): App {
   app.use("/profile", profileRoutes(db.prisma, throttleLimits));
   app.use("/profile/tokens", tokensRoutes(db.prisma));
   app.use("/admin/users", usersRoutes(db.prisma));
+  app.use("/admin/trash", trashRoutes(db.prisma));
   app.use("/projects", projectsRoutes(db.prisma));
   app.use("/projects/:projectId/articles", importRoutes(db.prisma));
   app.use("/projects/:projectId/speakers", speakersRoutes(db.prisma));

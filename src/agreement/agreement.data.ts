@@ -41,7 +41,7 @@ export async function loadStudy(db: DbClient, projectId: number, scope: StudySco
   const done = await db.$queryRaw<{ articleId: number; userId: number }[]>`
     SELECT ac.article_id AS "articleId", ac.user_id AS "userId"
     FROM article_completions ac JOIN articles a ON a.id = ac.article_id
-    WHERE a.project_id = ${projectId}
+    WHERE a.project_id = ${projectId} AND a.deleted_at IS NULL
       ${scope.annotatorIds ? Prisma.sql`AND ac.user_id = ANY(${idList(scope.annotatorIds)})` : Prisma.empty}
       ${scope.articleIds ? Prisma.sql`AND ac.article_id = ANY(${idList(scope.articleIds)})` : Prisma.empty}
     ORDER BY ac.article_id, ac.user_id`;

@@ -5,9 +5,10 @@ import { flash } from "../http/flash.js";
 import { handleForm } from "../http/forms.js";
 import { parseId } from "../http/fields.js";
 import { requireLogin } from "../http/guards.js";
-import { parseInput } from "../http/validate.js";
-import { articleDetailsInput, articleIdParam } from "./articles.schema.js";
+import { parseInput, parseInputFor } from "../http/validate.js";
+import { articleDetailsInput, articleIdParam, articleVersionInput } from "./articles.schema.js";
 import { articleForEditing, updateArticleDetails } from "./articles.service.js";
+import { articleInTrash, assertArticleKnown, deleteArticle, restoreArticle } from "./trash.service.js";
 
 type EditedArticle = Awaited<ReturnType<typeof articleForEditing>>;
 
@@ -43,8 +44,9 @@ function editLocals(
 }
 
 /**
- * Correcting an article's details from its page, GET and POST /articles/:id/edit: admins and the
- * project's curators (the service checks the project), with the version check of every edit.
+ * Correcting an article's details from its page (GET and POST /articles/:id/edit), deleting it
+ * (POST /articles/:id/delete, then /articles/:id/deleted with Undo) and restoring it: admins and
+ * the project's curators (the services check the project), with the version check of every edit.
  */
 export function articleEditRoutes(prisma: PrismaClient): Router {
   const router = Router();
@@ -84,6 +86,37 @@ export function articleEditRoutes(prisma: PrismaClient): Router {
         }),
       );
     }
+  });
+
+  // The article and its claims go to the trash; the page after it offers Undo.
+  router.post("/:id/delete", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const { version } = await parseInputFor(articleVersionInput, formFields(req.body), () =>
+      assertArticleKnown(prisma, req.user!, articleId),
+    );
+    await deleteArticle(prisma, req.user!, articleId, version);
+    res.redirect(`/articles/${articleId}/deleted`);
+  });
+
+  router.get("/:id/deleted", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const article = await articleInTrash(prisma, req.user!, articleId);
+    if (!article) return res.redirect(`/articles/${articleId}`);
+    res.render("articles/deleted", { title: `Deleted ${article.title}`, article });
+  });
+
+  router.post("/:id/restore", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const { version } = await parseInputFor(articleVersionInput, formFields(req.body), () =>
+      assertArticleKnown(prisma, req.user!, articleId),
+    );
+    const restored = await restoreArticle(prisma, req.user!, articleId, version);
+    flash(
+      req,
+      "success",
+      `Restored “${restored.title}” with ${restored.claims} claim${restored.claims === 1 ? "" : "s"}.`,
+    );
+    res.redirect(`/articles/${articleId}`);
   });
 
   return router;

@@ -8,7 +8,7 @@ import { parseId } from "../http/fields.js";
 import { parseInput, parseInputFor } from "../http/validate.js";
 import { projectIdParam } from "../projects/projects.schema.js";
 import { articleLocation, presentArticle } from "./articles.present.js";
-import { articleDetailsInput, articleIdParam, articleInput } from "./articles.schema.js";
+import { articleDetailsInput, articleIdParam, articleInput, articleVersionInput } from "./articles.schema.js";
 import {
   assertArticleVisible,
   assertCanImport,
@@ -16,8 +16,9 @@ import {
   importArticle,
   updateArticleDetails,
 } from "./articles.service.js";
+import { assertArticleKnown, deleteArticle, restoreArticle } from "./trash.service.js";
 
-/** GET and PATCH /articles/:id and POST /projects/:id/articles under /api/v1. */
+/** GET, PATCH and DELETE /articles/:id, POST /articles/:id/restore and POST /projects/:id/articles under /api/v1. */
 export function articlesApiRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
@@ -38,6 +39,23 @@ export function articlesApiRoutes(prisma: PrismaClient): Router {
     );
     const article = await updateArticleDetails(prisma, req.user!, articleId, input);
     res.json(presentArticle(article));
+  });
+
+  // Admins and the project's curators: the article and its claims go to the trash, or come back.
+  router.delete("/articles/:id", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const { version } = await parseInputFor(articleVersionInput, req.body ?? {}, () =>
+      assertArticleKnown(prisma, req.user!, articleId),
+    );
+    res.json(await deleteArticle(prisma, req.user!, articleId, version));
+  });
+
+  router.post("/articles/:id/restore", requireLogin, async (req, res) => {
+    const articleId = parseId(articleIdParam, req.params.id);
+    const { version } = await parseInputFor(articleVersionInput, req.body ?? {}, () =>
+      assertArticleKnown(prisma, req.user!, articleId),
+    );
+    res.json(await restoreArticle(prisma, req.user!, articleId, version));
   });
 
   // Who may import is one rule for this API and the page forms (import.routes.ts): assertCanImport

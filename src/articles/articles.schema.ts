@@ -131,3 +131,14 @@ export const articleDetailsInput = z
   )
   .transform(({ body: _body, ...details }) => details);
 export type ArticleDetailsInput = z.output<typeof articleDetailsInput>;
+
+/** Deleting or restoring an article: the version the user read (DELETE and POST …/restore). */
+export const articleVersionInput = z.strictObject(
+  { version: versionField("Send the article's version as you read it, to detect concurrent edits.") },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `Unknown field ${issue.keys.join(", ")}: send only version.`
+        : undefined,
+  },
+);

@@ -22,13 +22,17 @@ export type ImportOutcome =
 
 /** Finds an article of the project with the same URL or the same normalised body. */
 async function findDuplicate(db: DbClient, projectId: number, url: string | undefined, hash: string) {
-  const sameUrl = url
-    ? await db.article.findFirst({ where: { projectId, url }, select: { id: true } })
-    : null;
-  if (sameUrl) return { articleId: sameUrl.id, reason: messages.duplicateUrl };
-  const sameBody = await db.article.findFirst({ where: { projectId, bodyHash: hash }, select: { id: true } });
-  if (sameBody) return { articleId: sameBody.id, reason: messages.duplicateBody };
+  const select = { id: true, deletedAt: true } as const;
+  const sameUrl = url ? await db.article.findFirst({ where: { projectId, url }, select }) : null;
+  if (sameUrl) return { articleId: sameUrl.id, reason: duplicateReason(messages.duplicateUrl, sameUrl) };
+  const sameBody = await db.article.findFirst({ where: { projectId, bodyHash: hash }, select });
+  if (sameBody) return { articleId: sameBody.id, reason: duplicateReason(messages.duplicateBody, sameBody) };
   return undefined;
+}
+
+/** A duplicate in the trash is said to be there: an admin restores it rather than importing it again. */
+function duplicateReason(reason: string, found: { deletedAt: Date | null }): string {
+  return found.deletedAt ? `${reason} It is in the trash: an admin can restore it.` : reason;
 }
 
 /**
@@ -115,7 +119,7 @@ export async function assertArticleVisible(
   articleId: number,
 ): Promise<void> {
   const article = await db.article.findFirst({
-    where: { id: articleId, project: visibleProjectsFilter(user) },
+    where: { id: articleId, deletedAt: null, project: visibleProjectsFilter(user) },
     select: { id: true },
   });
   if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");
@@ -124,7 +128,7 @@ export async function assertArticleVisible(
 /** The article, if the user may see its project; 404 otherwise (also for other projects' members). */
 export async function getArticle(db: DbClient, user: CurrentUser, articleId: number) {
   const article = await db.article.findFirst({
-    where: { id: articleId, project: visibleProjectsFilter(user) },
+    where: { id: articleId, deletedAt: null, project: visibleProjectsFilter(user) },
     include: { sentences: { orderBy: { index: "asc" }, select: { start: true, end: true } } },
   });
   if (!article) throw new NotFoundError("No such article, or it is in a project you are not a member of.");

@@ -34,7 +34,11 @@ export async function assignmentsPage(db: DbClient, projectId: number): Promise<
       select: { user: { select: { id: true, name: true } } },
       orderBy: [{ user: { name: "asc" } }, { userId: "asc" }],
     }),
-    db.article.findMany({ where: { projectId }, select: { id: true, title: true }, orderBy: { id: "asc" } }),
+    db.article.findMany({
+      where: { projectId, deletedAt: null },
+      select: { id: true, title: true },
+      orderBy: { id: "asc" },
+    }),
     db.assignment.findMany({ where: { article: { projectId } }, select: { articleId: true, userId: true } }),
     db.articleCompletion.findMany({
       where: { article: { projectId } },
@@ -85,7 +89,9 @@ function countBy<T>(rows: readonly T[], keyOf: (row: T) => number): Map<number, 
 /** Refuses articles of other projects and users who are not annotators of this one. */
 async function assertInProject(db: DbClient, projectId: number, articleIds: number[], userIds: number[]) {
   const [articles, members] = await Promise.all([
-    articleIds.length ? db.article.count({ where: { projectId, id: { in: articleIds } } }) : 0,
+    articleIds.length
+      ? db.article.count({ where: { projectId, deletedAt: null, id: { in: articleIds } } })
+      : 0,
     db.projectMember.count({ where: { projectId, userId: { in: userIds }, user: { role: "annotator" } } }),
   ]);
   if (articles !== new Set(articleIds).size) {
@@ -162,7 +168,7 @@ export async function assignUnassigned(
     // Two admins balancing at once would both see the same articles as unassigned.
     await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId} FOR UPDATE`;
     const unassigned = await tx.article.findMany({
-      where: { projectId, assignments: { none: {} } },
+      where: { projectId, deletedAt: null, assignments: { none: {} } },
       select: { id: true },
       orderBy: { id: "asc" },
     });

@@ -151,7 +151,7 @@ export class LineChecker {
     }
     if (!wanted.length) return;
     const found = await tx.article.findMany({
-      where: { id: { in: wanted }, project: visibleProjectsFilter(this.user) },
+      where: { id: { in: wanted }, deletedAt: null, project: visibleProjectsFilter(this.user) },
       select: { id: true, projectId: true, body: true },
     });
     const byId = new Map(found.map((article) => [article.id, article]));

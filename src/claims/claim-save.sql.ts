@@ -87,7 +87,8 @@ function spanFits(start: Prisma.Sql, end: Prisma.Sql) {
 }
 
 function visibleArticle(user: CurrentUser) {
-  return Prisma.sql`(${seesEveryProject(user)}::boolean
+  // A deleted article (in the trash) takes no new claims.
+  return Prisma.sql`a.deleted_at IS NULL AND (${seesEveryProject(user)}::boolean
     OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = a.project_id AND m.user_id = ${user.id}::int))`;
 }
 

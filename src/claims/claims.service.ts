@@ -115,7 +115,7 @@ async function resolveTargetId(
 
 async function loadArticle(tx: DbClient, user: CurrentUser, articleId: number) {
   const article = await tx.article.findFirst({
-    where: { id: articleId, project: visibleProjectsFilter(user) },
+    where: { id: articleId, deletedAt: null, project: visibleProjectsFilter(user) },
     select: { id: true, projectId: true, body: true },
   });
   if (!article) throw new NotFoundError(messages.articleNotFound);

@@ -33,7 +33,7 @@ export const messages = {
 /** The article, after checking the user sees it (404) and curates its project (403). */
 async function findCuratedArticle(db: DbClient, user: CurrentUser, articleId: number) {
   const article = await db.article.findFirst({
-    where: { id: articleId, project: visibleProjectsFilter(user) },
+    where: { id: articleId, deletedAt: null, project: visibleProjectsFilter(user) },
     select: { id: true, projectId: true, body: true },
   });
   if (!article) throw new NotFoundError(messages.articleNotFound);
@@ -287,7 +287,7 @@ export async function acceptExactAgreements(
           : await curatedProject(tx, user, scope.projectId);
       const articles = Prisma.sql`
         SELECT a.id FROM articles a
-        WHERE a.project_id = ${projectId}
+        WHERE a.project_id = ${projectId} AND a.deleted_at IS NULL
           ${"articleId" in scope ? Prisma.sql`AND a.id = ${scope.articleId}` : Prisma.empty}
           AND NOT EXISTS (SELECT 1 FROM article_curations ac WHERE ac.article_id = a.id)`;
       const [made] = await tx.$queryRaw<{ goldClaims: number; sources: number }[]>(

@@ -40,7 +40,7 @@ function decisionOf(
 async function nextToCurate(db: DbClient, projectId: number, articleId: number) {
   const rows = await db.$queryRaw<{ id: number; title: string }[]>`
     SELECT a.id, a.title FROM articles a
-    WHERE a.project_id = ${projectId} AND a.id <> ${articleId}
+    WHERE a.project_id = ${projectId} AND a.id <> ${articleId} AND a.deleted_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM article_curations ac WHERE ac.article_id = a.id)
       AND EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id AND c.layer = 'annotator'
                   AND c.deleted_at IS NULL AND ${isOpen("c")})

@@ -36,7 +36,7 @@ function myList(user: Pick<CurrentUser, "id" | "role">): Prisma.Sql {
            ROW_NUMBER() OVER (ORDER BY p.name, p.id, a.id)::int AS position
     FROM project_members m
     JOIN projects p ON p.id = m.project_id
-    JOIN articles a ON a.project_id = m.project_id
+    JOIN articles a ON a.project_id = m.project_id AND a.deleted_at IS NULL
     LEFT JOIN article_completions c ON c.article_id = a.id AND c.user_id = m.user_id
     WHERE m.user_id = ${user.id}
       ${
@@ -177,10 +177,10 @@ interface ProgressRow {
 export async function listProjectProgress(db: DbClient): Promise<ProjectProgress[]> {
   const rows = await db.$queryRaw<ProgressRow[]>`
     WITH totals AS (
-      SELECT project_id, COUNT(*)::int AS total FROM articles GROUP BY project_id
+      SELECT project_id, COUNT(*)::int AS total FROM articles WHERE deleted_at IS NULL GROUP BY project_id
     ), done AS (
       SELECT a.project_id, c.user_id, COUNT(*)::int AS n
-      FROM article_completions c JOIN articles a ON a.id = c.article_id
+      FROM article_completions c JOIN articles a ON a.id = c.article_id AND a.deleted_at IS NULL
       GROUP BY a.project_id, c.user_id
     ), started AS (
       SELECT a.project_id, cl.annotator_id AS user_id, COUNT(DISTINCT cl.article_id)::int AS n

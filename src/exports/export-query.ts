@@ -185,7 +185,8 @@ export function articlesExportQuery(
   viewer: CurrentUser,
   page?: KeysetPage,
 ): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  // Articles in the trash are in no export.
+  const conditions: Prisma.Sql[] = [Prisma.sql`a.deleted_at IS NULL`];
   if (viewer.role === "annotator") {
     conditions.push(
       Prisma.sql`a.project_id IN (SELECT project_id FROM project_members WHERE user_id = ${viewer.id})`,

@@ -278,7 +278,7 @@ export async function listProjectArticlesWithCounts(db: DbClient, user: CurrentU
   const curator = await isCurator(db, user, projectId);
   const ownOnly = !curator && !(await seesOthersClaims(db, user, projectId));
   const articles = await db.article.findMany({
-    where: { projectId },
+    where: { projectId, deletedAt: null },
     orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
     select: {
       id: true,
