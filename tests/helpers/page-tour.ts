@@ -161,6 +161,8 @@ export function tourStops(world: TourWorld): TourStop[] {
     { name: "guidelines-edit", role: "admin", path: `${project}/guidelines/edit` },
     { name: "import", role: "admin", path: `${project}/articles/import` },
     { name: "article-new", role: "admin", path: `${project}/articles/new` },
+    { name: "article-edit", role: "admin", path: `/articles/${articleId}/edit` },
+    { name: "trash", role: "admin", path: "/admin/trash" },
     { name: "users", role: "admin", path: "/admin/users" },
     { name: "user-new", role: "admin", path: "/admin/users/new" },
     { name: "user", role: "admin", path: `/admin/users/${world.users.annotator.id}` },
