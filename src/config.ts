@@ -36,6 +36,7 @@ const environmentSchema = z.object({
     .max(24 * 366)
     .default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  TRASH_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(3),
   EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   EXPORT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
@@ -67,6 +68,8 @@ export type Config = {
   shutdownGraceMs: number;
   /** Embedded database only: where scheduled and on-demand backups go, how often, how many kept. */
   backups: { dir: string; intervalMs: number; keep: number; keyFile: string };
+  /** Days a deleted article stays in the trash before `npm run articles:purge` may remove it for good. */
+  trashDays: number;
   /** Long reads (exports) get their own connections, so they never starve the rest of the app. */
   exports: { connections: number; perUser: number; idleTimeoutMs: number };
   /**
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keep: e.BACKUP_KEEP,
       keyFile: backupKeyFile(path.resolve(e.DATA_DIR), e.BACKUP_KEY_FILE),
     },
+    trashDays: e.TRASH_DAYS,
     exports: {
       connections: e.EXPORT_CONNECTIONS,
       perUser: e.EXPORTS_PER_USER,

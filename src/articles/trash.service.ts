@@ -150,3 +150,40 @@ export async function listTrash(db: DbClient) {
   const claims = new Map(counts.map((row) => [row.articleId, row.claims]));
   return articles.map((article) => ({ ...article, claims: claims.get(article.id) ?? 0 }));
 }
+
+/** Articles in the trash since before `before`, and the claims that went with them. */
+export async function expiredTrash(db: DbClient, before: Date) {
+  const [row] = await db.$queryRaw<{ articles: number; claims: number }[]>`
+    SELECT COUNT(DISTINCT a.id)::int AS articles, COUNT(c.id)::int AS claims
+    FROM articles a LEFT JOIN claims c ON c.article_id = a.id
+    WHERE a.deleted_at IS NOT NULL AND a.deleted_at < ${before}`;
+  return row ?? { articles: 0, claims: 0 };
+}
+
+/**
+ * Removes for good the articles in the trash since before `before`, with their claims, sentences
+ * and everything else of theirs, in one transaction, audited article by article.
+ */
+export async function purgeTrash(prisma: PrismaClient, before: Date) {
+  return prisma.$transaction(async (tx) => {
+    const expired = await tx.article.findMany({
+      where: { deletedAt: { lt: before } },
+      select: { id: true, title: true, projectId: true, deletedAt: true },
+    });
+    const counted = await expiredTrash(tx, before);
+    for (const article of expired)
+      await recordAudit(tx, {
+        actorId: null,
+        action: "article.purge",
+        subjectType: "article",
+        subjectId: article.id,
+        before: {
+          title: article.title,
+          projectId: article.projectId,
+          deletedAt: article.deletedAt?.toISOString(),
+        },
+      });
+    await tx.article.deleteMany({ where: { id: { in: expired.map((article) => article.id) } } });
+    return counted;
+  });
+}

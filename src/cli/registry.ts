@@ -1,4 +1,5 @@
 import type { DatabaseCommand } from "./command.js";
+import { articlesPurge } from "./commands/articles-purge.js";
 import { backupCommand } from "./commands/backups.js";
 import { exportCommand } from "./commands/export.js";
 import { importClaimsCommand } from "./commands/import-claims.js";
@@ -17,5 +18,6 @@ export const forwardableCommands: ReadonlyMap<string, DatabaseCommand> = new Map
     importClaimsCommand,
     migrate,
     backupCommand,
+    articlesPurge,
   ].map((command) => [command.name, command]),
 );
