@@ -2,9 +2,9 @@
 // measured in the same run. BENCH_CLAIMS (default 1,000,000) and BENCH_DATABASE_URL (default
 // TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) change the set-up;
 // BENCH_ONLY (a comma-separated list of suggestions, export, claims, speakers, workspace, agreement,
-// bulk, save, evidence)
-// runs only those parts; BENCH_ONLY=suggestions needs no database. BENCH_BULK_LINES (default
-// 250,000) and BENCH_BULK_EMBEDDED_LINES (default 20,000) size the bulk claims uploads.
+// bulk, save, evidence, reanchor) runs only those parts; suggestions and reanchor need no database.
+// BENCH_BULK_LINES (default 250,000) and BENCH_BULK_EMBEDDED_LINES (default 20,000) size the bulk
+// claims uploads.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -24,6 +24,7 @@ import { measureSuggestions } from "./suggestions-bench.js";
 import { measureBulk, measureBulkEmbedded } from "./bulk-bench.js";
 import { measureSaves } from "./save-bench.js";
 import { measureEvidence } from "./evidence-bench.js";
+import { measureReanchor } from "./reanchor-bench.js";
 import { benchRows, benchTable } from "./report.js";
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 1_000_000);
@@ -43,6 +44,7 @@ const parts = [
   "bulk",
   "save",
   "evidence",
+  "reanchor",
 ] as const;
 const BULK_LINES = Number(process.env.BENCH_BULK_LINES ?? 250_000);
 const BULK_EMBEDDED_LINES = Number(process.env.BENCH_BULK_EMBEDDED_LINES ?? 20_000);
@@ -237,7 +239,11 @@ if (runs("suggestions")) {
   log("suggestions: the built-in suggester on a 10,000-word article, beside splitting it into sentences");
   results.suggestions = measureSuggestions();
 }
-const needsDatabase = parts.some((part) => part !== "suggestions" && runs(part));
+if (runs("reanchor")) {
+  log("re-anchoring: 5,000 claim spans of a 10,000-word article moved to a corrected revision");
+  results.reanchor = measureReanchor();
+}
+const needsDatabase = parts.some((part) => part !== "suggestions" && part !== "reanchor" && runs(part));
 
 // The workspace measurement opens pages: their scripts are bundled from the current sources.
 if (needsDatabase) await buildClient();
