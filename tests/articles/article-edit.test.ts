@@ -165,5 +165,11 @@ describe("editing an article's details", () => {
     expect(stale.text).toMatch(/changed this article(?:'|&#39;)s details since you opened it/);
     expect(stale.text).toContain("Coach: team was tired");
     await agents.get(annotator)!.agent.get(`/articles/${article.id}/edit`).expect(403);
+    // The project's article list links the form for curators, not for other members.
+    expect((await agent.get(`/projects/${projectId}`).expect(200)).text).toContain(
+      `/articles/${article.id}/edit`,
+    );
+    const seenByAnnotator = await agents.get(annotator)!.agent.get(`/projects/${projectId}`).expect(200);
+    expect(seenByAnnotator.text).not.toContain(`/articles/${article.id}/edit`);
   });
 });
