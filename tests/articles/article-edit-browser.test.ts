@@ -2,7 +2,7 @@
 // browser with the mouse, from the workspace's "Edit details" link (issue 20).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeArticle, makeProject } from "../helpers/factories.js";
+import { makeArticle, makeCurator, makeProject } from "../helpers/factories.js";
 import { launchBrowser, runBrowserTests } from "../helpers/browser.js";
 import { makeUser, startTestApp, TEST_PASSWORD, type TestApp } from "../helpers/test-app.js";
 
@@ -18,10 +18,7 @@ describe.runIf(runBrowserTests)("editing and deleting an article in a real brows
     const admin = await makeUser(app.db, "admin");
     const curator = await makeUser(app.db, "annotator", { name: "Cass Curator" });
     const project = await makeProject(app.db, admin, [curator]);
-    await app.db.prisma.projectMember.update({
-      where: { projectId_userId: { projectId: project.id, userId: curator.id } },
-      data: { isCurator: true },
-    });
+    await makeCurator(app.db, project.id, curator.id);
     articleId = (
       await makeArticle(app.db, admin, project.id, "The harbour master said the quay would close.")
     ).id;

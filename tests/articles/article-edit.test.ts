@@ -3,7 +3,7 @@
 // database modes (this file runs in both passes of the suite).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
-import { makeArticle, makeProject } from "../helpers/factories.js";
+import { makeArticle, makeCurator, makeProject } from "../helpers/factories.js";
 import {
   csrfFrom,
   loginAgent,
@@ -29,10 +29,7 @@ describe("editing an article's details", () => {
     annotator = await makeUser(app.db, "annotator", { name: "Andy Annotator" });
     const project = await makeProject(app.db, admin, [curator, annotator]);
     projectId = project.id;
-    await app.db.prisma.projectMember.update({
-      where: { projectId_userId: { projectId, userId: curator.id } },
-      data: { isCurator: true },
-    });
+    await makeCurator(app.db, projectId, curator.id);
     for (const user of [admin, curator, annotator]) {
       const agent = await loginAgent(app, user.email);
       agents.set(user, { agent, token: await tokenFor(agent) });

@@ -4,7 +4,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../../src/http/current-user.js";
-import { makeArticle, makeProject, spanOf } from "../helpers/factories.js";
+import { makeArticle, makeCurator, makeProject, spanOf } from "../helpers/factories.js";
 import {
   csrfFrom,
   loginAgent,
@@ -32,10 +32,7 @@ describe("deleting and restoring an article", () => {
     curator = await makeUser(app.db, "annotator", { name: "Cleo Curator" });
     annotator = await makeUser(app.db, "annotator", { name: "Abe Annotator" });
     projectId = (await makeProject(app.db, admin, [curator, annotator])).id;
-    await app.db.prisma.projectMember.update({
-      where: { projectId_userId: { projectId, userId: curator.id } },
-      data: { isCurator: true },
-    });
+    await makeCurator(app.db, projectId, curator.id);
     for (const user of [admin, curator, annotator]) {
       const agent = await loginAgent(app, user.email);
       agents.set(user, { agent, token: await tokenFor(agent) });

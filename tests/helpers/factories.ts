@@ -76,3 +76,11 @@ export async function addSpeakerClaims(
     });
   }
 }
+
+/** Marks a member of the project as one of its curators (who edit, delete and curate its articles). */
+export async function makeCurator(db: Database, projectId: number, userId: number) {
+  await db.prisma.projectMember.update({
+    where: { projectId_userId: { projectId, userId } },
+    data: { isCurator: true },
+  });
+}
