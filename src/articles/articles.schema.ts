@@ -15,11 +15,24 @@ export const articleIdParam = pathId("No such article, or it is in a project you
 
 export const BODY_MAX_LENGTH = 2_000_000;
 
-const optionalText = (max: number, what: string) =>
+/** Text an edit may change or clear with ""; left out (undefined), it stays as it is. */
+const editableText = (max: number, what: string) =>
   storableText(what)
-    .optional()
-    .transform((value) => (value ?? "").normalize("NFC").trim())
-    .refine((value) => value.length <= max, { message: `${what} is at most ${max} characters.` });
+    .transform((value) => value.normalize("NFC").trim())
+    .refine((value) => value.length <= max, { message: `${what} is at most ${max} characters.` })
+    .optional();
+
+/** The same at import, where left out means empty. */
+const optionalText = (max: number, what: string) => editableText(max, what).transform((value) => value ?? "");
+
+const languageMessage = "Use a language code such as en or de.";
+const languageCode = z
+  .string({ message: languageMessage })
+  .trim()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: languageMessage })
+  .max(35, { message: languageMessage });
+
+const versionMessage = "Send the article's version as you read it, to detect concurrent edits.";
 
 const publishedAtMessage = `Enter the date as YYYY-MM-DD (or an ISO 8601 time such as 2020-11-03T14:05:00Z), a real day in the years ${MIN_YEAR}-${MAX_YEAR}.`;
 
@@ -58,31 +71,13 @@ export const articleInput = z.object({
   url: httpUrlField,
   publishedAt: publishedAtField,
   language: z
-    .string({ message: "Use a language code such as en or de." })
+    .string({ message: languageMessage })
     .trim()
     .optional()
     .transform((value) => (value ? value : "en"))
-    .pipe(
-      z
-        .string()
-        .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: "Use a language code such as en or de." })
-        .max(35, { message: "Use a language code such as en or de." }),
-    ),
+    .pipe(languageCode),
 });
 export type ArticleInput = z.output<typeof articleInput>;
-
-const languageField = z
-  .string({ message: "Use a language code such as en or de." })
-  .trim()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: "Use a language code such as en or de." })
-  .max(35, { message: "Use a language code such as en or de." });
-
-/** Text that may be cleared with "": undefined leaves it as it is. */
-const editableText = (max: number, what: string) =>
-  storableText(what)
-    .transform((value) => value.normalize("NFC").trim())
-    .refine((value) => value.length <= max, { message: `${what} is at most ${max} characters.` })
-    .optional();
 
 /** A field an edit may leave out (unchanged), clear ("" or null) or set, checked as at import. */
 function clearable<Output>(field: z.ZodType<Output | undefined>) {
@@ -107,13 +102,13 @@ function clearable<Output>(field: z.ZodType<Output | undefined>) {
 export const articleDetailsInput = z
   .strictObject(
     {
-      version: versionField("Send the article's version as you read it, to detect concurrent edits."),
+      version: versionField(versionMessage),
       title: visibleText("Title", 500, "Give the article a title.").optional(),
       outlet: editableText(200, "Outlet"),
       byline: editableText(300, "Byline"),
       url: clearable(httpUrlField),
       publishedAt: clearable(publishedAtField),
-      language: languageField.optional(),
+      language: languageCode.optional(),
       body: z
         .unknown()
         .optional()
@@ -134,7 +129,7 @@ export type ArticleDetailsInput = z.output<typeof articleDetailsInput>;
 
 /** Deleting or restoring an article: the version the user read (DELETE and POST …/restore). */
 export const articleVersionInput = z.strictObject(
-  { version: versionField("Send the article's version as you read it, to detect concurrent edits.") },
+  { version: versionField(versionMessage) },
   {
     error: (issue) =>
       issue.code === "unrecognized_keys"

@@ -38,23 +38,20 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** How many UTF-16 units of `text` match `pattern` (global): counted by the regex engine, not char by char. */
+const countOf = (text: string, pattern: RegExp) => text.length - text.replace(pattern, "").length;
+
 /**
- * Why bytes are no text file, or undefined when they are: more than 2% control characters (and
+ * Why a decoded file is no text, or undefined when it is: more than 2% control characters (and
  * more than two), or fewer than 40% letters among the visible characters (2,000 random bytes, a
- * picture, UTF-16 without its byte-order mark, a word-processor file saved as .txt). A stray NUL is dropped from
- * the body at import, and Windows-1252 text is text: decodeText reads it.
+ * picture, UTF-16 without its byte-order mark, a word-processor file saved as .txt). A stray NUL
+ * is dropped from the body at import, and Windows-1252 text is text: decodeText reads it.
  */
-export function notTextReason(bytes: Uint8Array): string | undefined {
-  const text = decodeText(bytes);
-  let visible = 0;
-  let letters = 0;
-  let controls = 0;
-  for (const char of text) {
-    if (/[\t\n\r\f\v ]/.test(char)) continue;
-    visible += 1;
-    if (/[\p{Cc}\uFFFD]/u.test(char)) controls += 1;
-    else if (/\p{L}/u.test(char)) letters += 1;
-  }
+export function notTextReason(text: string): string | undefined {
+  const visibleText = text.replace(/[\t\n\r\f\v ]+/g, "");
+  const visible = visibleText.length;
+  const controls = countOf(visibleText, /[\p{Cc}\uFFFD]/gu);
+  const letters = countOf(visibleText, /\p{L}/gu);
   if (visible === 0) return undefined;
   if (controls > Math.max(2, visible * 0.02)) return "is mostly control characters or binary data, not text";
   if (letters < visible * 0.4) return "holds too few letters to be an article (binary data?)";
@@ -137,7 +134,10 @@ export function fileKind(fileName: string): FileKind | undefined {
  * <title> (or first <h1>), or the first line of a text file (which then leaves the body).
  */
 export function documentFromFile(kind: FileKind, bytes: Uint8Array, formTitle: string): ParsedDocument {
-  const text = decodeText(bytes);
+  return documentFromText(kind, decodeText(bytes), formTitle);
+}
+
+function documentFromText(kind: FileKind, text: string, formTitle: string): ParsedDocument {
   if (kind === "html") {
     const parsed = parseHtml(text);
     return { title: formTitle || parsed.title, body: parsed.body };
@@ -251,7 +251,9 @@ export async function importFiles(
       reports.push({ file: file.name, status: "invalid", message: "only .txt and .html files can be read" });
       continue;
     }
-    const notText = notTextReason(file.bytes);
+    // Decoded once: checked for being text, then read as the article.
+    const text = decodeText(file.bytes);
+    const notText = notTextReason(text);
     if (notText) {
       reports.push({
         file: file.name,
@@ -260,7 +262,7 @@ export async function importFiles(
       });
       continue;
     }
-    const document = documentFromFile(kind, file.bytes, fields.title);
+    const document = documentFromText(kind, text, fields.title);
     const problem = !document.body.trim()
       ? "no article text found in the file"
       : !document.title

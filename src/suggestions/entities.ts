@@ -392,8 +392,9 @@ export class Entities {
     // "Enerwatch, the national energy regulator, said … the regulator said": the body called so;
     // in a headline ("Prices to rise, regulator warns"), the one the story then calls so.
     if (GENERIC_BODIES.has(head) || BODY_HEADS.has(head)) {
+      const post = new RegExp(`\\b${head}\\b`);
       const calledSo = (entity: Entity) =>
-        entity.kind === "body" && !entity.unnamed && new RegExp(`\\b${head}\\b`).test(entity.role ?? "");
+        entity.kind === "body" && !entity.unnamed && post.test(entity.role ?? "");
       const called =
         this.latest(phrase.start, calledSo) ??
         (this.inHeadline(phrase.start) ? this.next(phrase.end, phrase.end + 600, calledSo) : null);

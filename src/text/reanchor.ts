@@ -77,16 +77,20 @@ class OffsetMap {
 
   /** The segment holding old offset `at` (a start belongs to the segment it opens). */
   private segmentAt(at: number, side: "start" | "end") {
+    return this.segments[this.lastOpening(at, side === "start")];
+  }
+
+  /** The last segment that opens before `at` (or at it, with `inclusive`), by binary search; 0 if none. */
+  private lastOpening(at: number, inclusive: boolean): number {
     let low = 0;
     let high = this.segments.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      const segment = this.segments[middle]!;
-      const opens = side === "start" ? segment.old <= at : segment.old < at;
-      if (opens) low = middle;
+      const old = this.segments[middle]!.old;
+      if (inclusive ? old <= at : old < at) low = middle;
       else high = middle - 1;
     }
-    return this.segments[low];
+    return low;
   }
 
   /**
@@ -103,7 +107,9 @@ class OffsetMap {
 
   /** Whether the old range [start, end) lies inside equal segments only. */
   untouched(start: number, end: number): boolean {
-    for (const segment of this.segments) {
+    // From the segment the span starts in: 5,000 spans never walk the whole diff each.
+    for (let index = this.lastOpening(start, false); index < this.segments.length; index += 1) {
+      const segment = this.segments[index]!;
       if (segment.old >= end && !(segment.oldLength === 0 && segment.old === end)) break;
       if (segment.old + segment.oldLength <= start && !(segment.oldLength === 0 && segment.old === start))
         continue;
